@@ -1,0 +1,45 @@
+/*
+ * Hard bounds on everything a client may send, and the timeouts that keep
+ * a session from stalling.  Every decoder checks against these names; a
+ * value over a bound is an error, never truncated.
+ */
+#ifndef DIVE_BOUNDS_H
+#define DIVE_BOUNDS_H
+
+/* Protocol version; both sides refuse any other. */
+#define DIVE_PROTO_VERSION	2
+
+/* One framed message: header plus payload. */
+#define DIVE_MAX_MSG		(4u * 1024 * 1024)
+
+/* Arguments and environment: counts, one string, all strings together. */
+#define DIVE_MAX_ARGS		65536
+#define DIVE_MAX_ENV		65536
+#define DIVE_MAX_STRING		(128u * 1024)	/* MAX_ARG_STRLEN */
+#define DIVE_MAX_STRBYTES	(DIVE_MAX_MSG - 4096)
+
+/* Descriptors passed from the client, and how many travel per sendmsg. */
+#define DIVE_MAX_FDS		1024
+#define DIVE_FD_BATCH		128
+#define DIVE_MAX_FDNUM		65535	/* highest descriptor number kept */
+
+/* Descriptors of the request besides the client's: cwd, root, terminal. */
+#define DIVE_MAX_AUXFDS		3
+
+/* Error text carried to the client. */
+#define DIVE_MAX_ERRTEXT	1024
+
+/* Seconds a client has to send its whole request (default). */
+#define DIVE_REQUEST_TIMEOUT	30
+#define DIVE_MAX_REQUEST_TIMEOUT 3600
+
+/* Signals that may be forwarded through the socket. */
+#define DIVE_MAX_SIGNAL		64
+
+/* Exit statuses of dive itself, following env(1) and chroot(1). */
+#define DIVE_EXIT_USAGE		4
+#define DIVE_EXIT_FAILURE	125
+#define DIVE_EXIT_NOEXEC	126
+#define DIVE_EXIT_NOTFOUND	127
+
+#endif

@@ -1,0 +1,197 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "bounds.h"
+#include "proto.h"
+
+size_t
+request_nauxfds(uint32_t flags)
+{
+	return !!(flags & REQ_HAS_CWD) + !!(flags & REQ_HAS_ROOT) +
+	    !!(flags & REQ_HAS_TTY);
+}
+
+int
+env_is_dive(const char *s)
+{
+	return strncmp(s, "DIVE_", 5) == 0;
+}
+
+int
+proto_encode_request(struct wbuf *w, const struct request *r)
+{
+	uint32_t i;
+
+	wbuf_u32(w, r->umask);
+	wbuf_u32(w, r->flags);
+	wbuf_u32(w, r->waitmode);
+	wbuf_u32(w, r->sigfwmode);
+	wbuf_u32(w, r->argc);
+	wbuf_u32(w, r->envc);
+	for (i = 0; i < r->argc; i++)
+		wbuf_str(w, r->argv[i]);
+	for (i = 0; i < r->envc; i++)
+		wbuf_str(w, r->envp[i]);
+	return w->err ? -1 : 0;
+}
+
+static const char **
+decode_strings(struct rbuf *rb, uint32_t n, const char **why)
+{
+	const char **v;
+	uint32_t i;
+
+	if ((v = calloc((size_t)n + 1, sizeof(*v))) == NULL) {
+		*why = "out of memory";
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		if ((v[i] = rbuf_str(rb, DIVE_MAX_STRING)) == NULL) {
+			*why = "truncated or over-long string";
+			free(v);
+			return NULL;
+		}
+	return v;
+}
+
+int
+proto_decode_request(const unsigned char *p, size_t len, struct request *r,
+    const char **why)
+{
+	struct rbuf rb = { p, len, 0 };
+	uint32_t i;
+
+	memset(r, 0, sizeof(*r));
+	r->umask = rbuf_u32(&rb);
+	r->flags = rbuf_u32(&rb);
+	r->waitmode = rbuf_u32(&rb);
+	r->sigfwmode = rbuf_u32(&rb);
+	r->argc = rbuf_u32(&rb);
+	r->envc = rbuf_u32(&rb);
+	if (rb.err) {
+		*why = "truncated request";
+		return -1;
+	}
+	if (r->umask > 0777) {
+		*why = "umask out of range";
+		return -1;
+	}
+	if (r->flags & ~REQ_FLAGS) {
+		*why = "unknown request flags";
+		return -1;
+	}
+	if (r->waitmode > WAIT_MAX || r->sigfwmode > SIGFW_MAX) {
+		*why = "unknown wait or signal mode";
+		return -1;
+	}
+	if (r->argc > DIVE_MAX_ARGS) {
+		*why = "too many arguments";
+		return -1;
+	}
+	if (r->envc > DIVE_MAX_ENV) {
+		*why = "too many environment variables";
+		return -1;
+	}
+	/* Each string takes at least its NUL: reject counts the bytes lack. */
+	if ((size_t)r->argc + r->envc > rb.left) {
+		*why = "truncated request";
+		return -1;
+	}
+	if ((r->argv = decode_strings(&rb, r->argc, why)) == NULL)
+		return -1;
+	if ((r->envp = decode_strings(&rb, r->envc, why)) == NULL)
+		goto fail;
+	if (rb.left != 0) {
+		*why = "trailing bytes after request";
+		goto fail;
+	}
+	for (i = 0; i < r->envc; i++)
+		if (strchr(r->envp[i], '=') == NULL) {
+			*why = "environment entry without '='";
+			goto fail;
+		}
+	return 0;
+fail:
+	request_free(r);
+	return -1;
+}
+
+void
+request_free(struct request *r)
+{
+	free(r->argv);
+	free(r->envp);
+	r->argv = r->envp = NULL;
+}
+
+int
+proto_decode_fds(const unsigned char *p, size_t len, uint32_t *targets,
+    size_t max, size_t *n, const char **why)
+{
+	struct rbuf rb = { p, len, 0 };
+	uint32_t count, i;
+
+	count = rbuf_u32(&rb);
+	if (rb.err || rb.left != (size_t)count * sizeof(uint32_t)) {
+		*why = "malformed descriptor list";
+		return -1;
+	}
+	if (count > max) {
+		*why = "too many descriptors";
+		return -1;
+	}
+	for (i = 0; i < count; i++) {
+		targets[i] = rbuf_u32(&rb);
+		if (targets[i] > DIVE_MAX_FDNUM) {
+			*why = "descriptor number out of range";
+			return -1;
+		}
+	}
+	*n = count;
+	return 0;
+}
+
+int
+proto_decode_u32(const unsigned char *p, size_t len, uint32_t *a)
+{
+	struct rbuf rb = { p, len, 0 };
+
+	*a = rbuf_u32(&rb);
+	return rb.err || rb.left != 0 ? -1 : 0;
+}
+
+int
+proto_decode_u32x2(const unsigned char *p, size_t len, uint32_t *a,
+    uint32_t *b)
+{
+	struct rbuf rb = { p, len, 0 };
+
+	*a = rbuf_u32(&rb);
+	*b = rbuf_u32(&rb);
+	return rb.err || rb.left != 0 ? -1 : 0;
+}
+
+int
+proto_send_u32(int sock, uint32_t type, uint32_t a)
+{
+	return frame_send(sock, type, &a, sizeof(a), NULL, 0);
+}
+
+int
+proto_send_u32x2(int sock, uint32_t type, uint32_t a, uint32_t b)
+{
+	uint32_t v[2] = { a, b };
+
+	return frame_send(sock, type, v, sizeof(v), NULL, 0);
+}
+
+int
+proto_send_error(int sock, uint32_t status, const char *text)
+{
+	unsigned char buf[sizeof(uint32_t) + DIVE_MAX_ERRTEXT];
+	size_t n = strnlen(text, DIVE_MAX_ERRTEXT);
+
+	memcpy(buf, &status, sizeof(status));
+	memcpy(buf + sizeof(status), text, n);
+	return frame_send(sock, MSG_ERROR, buf, sizeof(status) + n, NULL, 0);
+}

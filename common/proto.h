@@ -1,0 +1,100 @@
+/*
+ * The client protocol between dive and dived.
+ *
+ * Client to server, in this order:
+ *   HELLO    u32 version
+ *   FDS      u32 count, count x u32 target numbers; count descriptors
+ *            attached (zero or more FDS frames, DIVE_FD_BATCH at most each)
+ *   REQUEST  u32 umask, u32 flags, u32 waitmode, u32 sigfwmode,
+ *            u32 argc, u32 envc, argc + envc NUL-terminated strings;
+ *            the cwd, root and terminal descriptors named by flags attached
+ *   SIGNAL   u32 signo (any number of them, after REQUEST)
+ *
+ * Server to client:
+ *   HELLO    u32 version (first, always)
+ *   STARTED  u32 pid, u32 flags
+ *   EXIT     u32 how (EXITED or SIGNALED), u32 value
+ *   ERROR    u32 exit status for dive, text (no NUL)
+ */
+#ifndef DIVE_PROTO_H
+#define DIVE_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wire.h"
+
+enum {
+	MSG_HELLO = 0x44560001,
+	MSG_FDS,
+	MSG_REQUEST,
+	MSG_SIGNAL,
+	MSG_STARTED,
+	MSG_EXIT,
+	MSG_ERROR,
+};
+
+/* REQUEST flags: which descriptors are attached, in this order. */
+#define REQ_HAS_CWD	0x1u
+#define REQ_HAS_ROOT	0x2u
+#define REQ_HAS_TTY	0x4u
+#define REQ_FLAGS	(REQ_HAS_CWD | REQ_HAS_ROOT | REQ_HAS_TTY)
+
+/* Wait and signal-forwarding modes (DIVE_WAITMODE, DIVE_SIGFWMODE). */
+#define WAIT_STATUS	0
+#define WAIT_NONE	1
+#define WAIT_HOLDERS	2
+#define WAIT_MAX	2
+#define SIGFW_NONE	0
+#define SIGFW_PID	1
+#define SIGFW_PGRP	2
+#define SIGFW_MAX	2
+
+/* STARTED flags. */
+#define STARTED_NOSTATUS  0x1u	/* no EXIT will follow */
+#define STARTED_SIGSOCKET 0x2u	/* forward signals over the socket */
+
+#define EXIT_EXITED	0
+#define EXIT_SIGNALED	1
+
+struct request {
+	uint32_t	  umask;
+	uint32_t	  flags;
+	uint32_t	  waitmode;
+	uint32_t	  sigfwmode;
+	uint32_t	  argc;
+	uint32_t	  envc;
+	const char	**argv;	/* argc + 1, pointing into the frame */
+	const char	**envp;	/* envc + 1 */
+};
+
+/* Number of descriptors attached to a REQUEST with these flags. */
+size_t	request_nauxfds(uint32_t);
+
+int	proto_encode_request(struct wbuf *, const struct request *);
+/*
+ * Decodes and checks a REQUEST payload.  On failure returns -1 and points
+ * *why at a static description.  argv and envp are allocated; free them
+ * with request_free.
+ */
+int	proto_decode_request(const unsigned char *, size_t, struct request *,
+	    const char **);
+void	request_free(struct request *);
+
+/* FDS payload: count and target numbers. */
+int	proto_decode_fds(const unsigned char *, size_t, uint32_t *, size_t,
+	    size_t *, const char **);
+
+/* A u32 or two u32 payload. */
+int	proto_decode_u32(const unsigned char *, size_t, uint32_t *);
+int	proto_decode_u32x2(const unsigned char *, size_t, uint32_t *,
+	    uint32_t *);
+
+int	proto_send_u32(int, uint32_t, uint32_t);
+int	proto_send_u32x2(int, uint32_t, uint32_t, uint32_t);
+int	proto_send_error(int, uint32_t, const char *);
+
+/* True for NAME=VALUE strings whose name starts with DIVE_. */
+int	env_is_dive(const char *);
+
+#endif

@@ -1,0 +1,425 @@
+/*
+ * dive: ask dived to start a program with this process's descriptors,
+ * arguments, environment, umask, directories and terminal, then mirror
+ * the program's end.
+ */
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bounds.h"
+#include "proto.h"
+#include "sock.h"
+
+#define DIVE_VERSION	"2.0"
+
+extern char **environ;
+
+static int sigpipe[2] = { -1, -1 };
+
+/* Signals passed on to the program while it runs. */
+static const int forwarded[] = {
+	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM,
+	SIGWINCH, SIGCONT,
+};
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: dive socket_path|@abstract_name [program [argument ...]]\n");
+	exit(DIVE_EXIT_USAGE);
+}
+
+static void __attribute__((noreturn))
+fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap);
+	va_end(ap);
+	exit(DIVE_EXIT_FAILURE);
+}
+
+static void __attribute__((noreturn))
+failx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+	exit(DIVE_EXIT_FAILURE);
+}
+
+static int
+connect_to(const char *name)
+{
+	struct sockaddr_un sun;
+	socklen_t len;
+	int s;
+
+	if (sock_addr(name, &sun, &len) == -1)
+		failx("%s: invalid socket name", name);
+	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		fail("socket");
+	if (connect(s, (struct sockaddr *)&sun, len) == -1)
+		fail("%s", name);
+	return s;
+}
+
+static int
+intcmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Every open descriptor but the socket, from /proc, in ascending order. */
+static int *
+open_fds(int sock, size_t *n)
+{
+	DIR *d;
+	struct dirent *de;
+	int *fds = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	if ((d = opendir("/proc/self/fd")) == NULL)
+		fail("/proc/self/fd");
+	while ((de = readdir(d)) != NULL) {
+		char *end;
+		long fd;
+
+		if (de->d_name[0] == '.')
+			continue;
+		fd = strtol(de->d_name, &end, 10);
+		if (*end != '\0' || fd < 0 || fd == sock || fd == dirfd(d))
+			continue;
+		if (fd > DIVE_MAX_FDNUM)
+			failx("descriptor %ld: number over %d cannot be passed",
+			    fd, DIVE_MAX_FDNUM);
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 32;
+			if ((fds = reallocarray(fds, cap, sizeof(*fds))) == NULL)
+				fail("malloc");
+		}
+		fds[(*n)++] = (int)fd;
+	}
+	closedir(d);
+	if (*n > DIVE_MAX_FDS)
+		failx("%zu descriptors open, at most %d can be passed", *n,
+		    DIVE_MAX_FDS);
+	qsort(fds, *n, sizeof(*fds), intcmp);
+	return fds;
+}
+
+static void
+send_fds(int sock, const int *fds, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i += k) {
+		struct wbuf w = { 0 };
+
+		k = n - i < DIVE_FD_BATCH ? n - i : DIVE_FD_BATCH;
+		wbuf_u32(&w, (uint32_t)k);
+		for (size_t j = 0; j < k; j++)
+			wbuf_u32(&w, (uint32_t)fds[i + j]);
+		if (w.err)
+			fail("malloc");
+		if (frame_send(sock, MSG_FDS, w.p, w.len, fds + i, k) == -1)
+			fail("sending descriptors");
+		wbuf_free(&w);
+	}
+}
+
+static unsigned long
+env_mode(const char *name, unsigned long max, unsigned long dflt)
+{
+	const char *v = getenv(name);
+	char *end;
+	unsigned long m;
+
+	if (v == NULL || *v == '\0')
+		return dflt;
+	errno = 0;
+	m = strtoul(v, &end, 10);
+	if (errno || *end != '\0' || m > max) {
+		warnx("%s=%s: expected a number from 0 to %lu", name, v, max);
+		exit(DIVE_EXIT_USAGE);
+	}
+	return m;
+}
+
+static int
+open_dir(const char *var, const char *dflt)
+{
+	const char *path = getenv(var);
+	int fd;
+
+	if (path == NULL || *path == '\0')
+		path = dflt;
+	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1)
+		fail("%s%s%s", path, path == dflt ? "" : " from ",
+		    path == dflt ? "" : var);
+	return fd;
+}
+
+/*
+ * The terminal: DIVE_TERMINAL names a path, @N a descriptor, or is empty
+ * for none; by default the first of stdin, stdout, stderr that is one.
+ */
+static int
+open_tty(void)
+{
+	const char *t = getenv("DIVE_TERMINAL");
+	int fd;
+
+	if (t == NULL) {
+		for (fd = 0; fd <= 2; fd++)
+			if (isatty(fd))
+				return fd;
+		return -1;
+	}
+	if (*t == '\0')
+		return -1;
+	if (*t == '@') {
+		char *end;
+		long n;
+
+		errno = 0;
+		n = strtol(t + 1, &end, 10);
+		if (errno || end == t + 1 || *end != '\0' || n < 0 ||
+		    n > DIVE_MAX_FDNUM || fcntl((int)n, F_GETFD) == -1) {
+			warnx("DIVE_TERMINAL=%s: not an open descriptor", t);
+			exit(DIVE_EXIT_USAGE);
+		}
+		return (int)n;
+	}
+	if ((fd = open(t, O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1)
+		fail("%s from DIVE_TERMINAL", t);
+	return fd;
+}
+
+static void
+send_request(int sock, char **argv, int argc)
+{
+	struct request r;
+	struct wbuf w = { 0 };
+	int aux[DIVE_MAX_AUXFDS];
+	size_t naux = 0, envc = 0;
+	mode_t m;
+	int tty;
+
+	memset(&r, 0, sizeof(r));
+	m = umask(0);
+	umask(m);
+	r.umask = m;
+	r.waitmode = (uint32_t)env_mode("DIVE_WAITMODE", WAIT_NONE,
+	    WAIT_STATUS);
+	r.sigfwmode = (uint32_t)env_mode("DIVE_SIGFWMODE", SIGFW_MAX,
+	    SIGFW_PID);
+	aux[naux++] = open_dir("DIVE_CURDIR", ".");
+	aux[naux++] = open_dir("DIVE_ROOTDIR", "/");
+	r.flags = REQ_HAS_CWD | REQ_HAS_ROOT;
+	if ((tty = open_tty()) != -1) {
+		aux[naux++] = tty;
+		r.flags |= REQ_HAS_TTY;
+	}
+	r.argc = (uint32_t)argc;
+	r.argv = (const char **)argv;
+	/* DIVE_* variables are dived's to set; do not send them. */
+	for (char **e = environ; *e != NULL; e++)
+		if (!env_is_dive(*e))
+			envc++;
+	if ((r.envp = calloc(envc + 1, sizeof(*r.envp))) == NULL)
+		fail("malloc");
+	envc = 0;
+	for (char **e = environ; *e != NULL; e++)
+		if (!env_is_dive(*e))
+			r.envp[envc++] = *e;
+	r.envc = (uint32_t)envc;
+	if (r.argc > DIVE_MAX_ARGS || r.envc > DIVE_MAX_ENV)
+		failx("too many arguments or environment variables");
+	if (proto_encode_request(&w, &r) == -1)
+		fail("malloc");
+	if (w.len > DIVE_MAX_MSG)
+		failx("arguments and environment too large (%zu bytes, at "
+		    "most %u)", w.len, DIVE_MAX_MSG);
+	if (frame_send(sock, MSG_REQUEST, w.p, w.len, aux, naux) == -1)
+		fail("sending request");
+	wbuf_free(&w);
+	free(r.envp);
+}
+
+static void
+on_signal(int sig)
+{
+	int save = errno;
+	unsigned char c = (unsigned char)sig;
+
+	(void)!write(sigpipe[1], &c, 1);
+	errno = save;
+}
+
+static void
+catch_signals(void)
+{
+	struct sigaction sa;
+
+	if (pipe2(sigpipe, O_CLOEXEC | O_NONBLOCK) == -1)
+		fail("pipe");
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaction(forwarded[i], &sa, NULL);
+}
+
+static void
+forward_signals(int sock, pid_t pid, uint32_t mode, uint32_t started)
+{
+	unsigned char c;
+
+	while (read(sigpipe[0], &c, 1) == 1) {
+		if (mode == SIGFW_NONE)
+			continue;
+		if (started & STARTED_SIGSOCKET)
+			proto_send_u32(sock, MSG_SIGNAL, c);
+		else
+			kill(mode == SIGFW_PGRP ? -pid : pid, c);
+	}
+}
+
+/* Ends dive the way the program ended. */
+static void __attribute__((noreturn))
+mirror(uint32_t how, uint32_t value)
+{
+	struct rlimit nocore = { 0, 0 };
+	sigset_t set;
+	int sig = (int)value;
+
+	if (how == EXIT_EXITED)
+		exit((int)(value & 0xff));
+	if (sig <= 0 || sig > DIVE_MAX_SIGNAL)
+		failx("dived reported an invalid signal %u", value);
+	/* Die of the same signal, without a core dump of our own. */
+	setrlimit(RLIMIT_CORE, &nocore);
+	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	exit(128 + sig);
+}
+
+/* Reads one reply; exits on an error reply or a lost connection. */
+static void
+reply(int sock, struct frame *f)
+{
+	int r = frame_recv(sock, f, sizeof(uint32_t) + DIVE_MAX_ERRTEXT,
+	    NULL, 0);
+
+	if (r == 0)
+		failx("dived closed the connection");
+	if (r == -1)
+		fail("reading reply from dived");
+	if (f->type == MSG_ERROR && f->len >= sizeof(uint32_t)) {
+		uint32_t status;
+
+		memcpy(&status, f->buf, sizeof(status));
+		fprintf(stderr, "dive: %.*s\n", (int)(f->len - sizeof(status)),
+		    (const char *)f->buf + sizeof(status));
+		exit(status > 0 && status < 256 ? (int)status :
+		    DIVE_EXIT_FAILURE);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct frame f;
+	uint32_t v, pid, started, how, value;
+	size_t nfds;
+	int sock, *fds;
+	const char *name;
+
+	if (argc < 2)
+		usage();
+	if (strcmp(argv[1], "--help") == 0) {
+		printf("usage: dive socket_path|@abstract_name "
+		    "[program [argument ...]]\n");
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("dive %s (protocol %d)\n", DIVE_VERSION,
+		    DIVE_PROTO_VERSION);
+		return 0;
+	}
+	name = argv[1];
+	catch_signals();
+	sock = connect_to(name);
+	fds = open_fds(sock, &nfds);
+	if (proto_send_u32(sock, MSG_HELLO, DIVE_PROTO_VERSION) == -1)
+		fail("%s", name);
+	send_fds(sock, fds, nfds);
+	free(fds);
+	send_request(sock, argv + 2, argc - 2);
+
+	reply(sock, &f);
+	if (f.type != MSG_HELLO || proto_decode_u32(f.buf, f.len, &v) == -1)
+		failx("%s: not a dived socket", name);
+	if (v != DIVE_PROTO_VERSION)
+		failx("%s: dived speaks protocol %u, dive speaks %d", name, v,
+		    DIVE_PROTO_VERSION);
+	frame_free(&f);
+
+	reply(sock, &f);
+	if (f.type != MSG_STARTED ||
+	    proto_decode_u32x2(f.buf, f.len, &pid, &started) == -1 ||
+	    pid == 0 || pid > INT32_MAX)
+		failx("unexpected reply from dived");
+	frame_free(&f);
+	if (env_mode("DIVE_WAITMODE", WAIT_NONE, WAIT_STATUS) == WAIT_NONE ||
+	    (started & STARTED_NOSTATUS))
+		return 0;
+
+	for (;;) {
+		struct pollfd p[2] = {
+			{ sock, POLLIN, 0 }, { sigpipe[0], POLLIN, 0 },
+		};
+
+		if (poll(p, 2, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			fail("poll");
+		}
+		if (p[1].revents)
+			forward_signals(sock, (pid_t)pid, (uint32_t)env_mode(
+			    "DIVE_SIGFWMODE", SIGFW_MAX, SIGFW_PID), started);
+		if (p[0].revents == 0)
+			continue;
+		reply(sock, &f);
+		if (f.type == MSG_EXIT &&
+		    proto_decode_u32x2(f.buf, f.len, &how, &value) == 0 &&
+		    (how == EXIT_EXITED || how == EXIT_SIGNALED))
+			mirror(how, value);
+		failx("unexpected reply from dived");
+	}
+}

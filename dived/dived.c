@@ -1,0 +1,46 @@
+/*
+ * dived: start programs on behalf of dive clients, one privilege-separated
+ * monitor and parser per connection.
+ */
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dived.h"
+#include "bounds.h"
+#include "log.h"
+
+#define DIVED_VERSION	"2.0"
+
+int
+main(int argc, char **argv, char **envp)
+{
+	static struct config cfg;
+	char e[512];
+
+	setproctitle_init(argc, argv, envp);
+	if (options_parse(argc, argv, &cfg.o, e, sizeof(e)) == -1) {
+		fprintf(stderr, "dived: %s\n", e);
+		options_usage(stderr);
+		return DIVE_EXIT_USAGE;
+	}
+	if (cfg.o.help) {
+		options_usage(stdout);
+		return 0;
+	}
+	if (cfg.o.version) {
+		printf("dived %s (protocol %d)\n", DIVED_VERSION,
+		    DIVE_PROTO_VERSION);
+		return 0;
+	}
+	cfg.privileged = geteuid() == 0;
+	if (getrlimit(RLIMIT_NOFILE, &cfg.nofile) == -1)
+		err(1, "getrlimit");
+	if (privsep_prepare(cfg.o.privsep_user, cfg.o.privsep_dir, &cfg.ps, e,
+	    sizeof(e)) == -1)
+		errx(1, "%s", e);
+	log_init(cfg.o.log_stderr);
+	master_run(&cfg);
+}

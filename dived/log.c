@@ -1,0 +1,69 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <vis.h>
+
+#include "log.h"
+
+static int to_stderr;
+
+void
+log_init(int also_stderr)
+{
+	to_stderr = also_stderr;
+	openlog("dived", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
+}
+
+void
+logmsg(int prio, const char *fmt, ...)
+{
+	char buf[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	syslog(prio, "%s", buf);
+	if (to_stderr)
+		dprintf(STDERR_FILENO, "dived[%ld]: %s\n", (long)getpid(), buf);
+}
+
+void
+log_quote(const char *s, char *buf, size_t len)
+{
+	/* strvis may need four bytes for each one. */
+	char tmp[4 * 256 + 1];
+	size_t n = strnlen(s, 256);
+	char part[257];
+
+	if (len == 0)
+		return;
+	memcpy(part, s, n);
+	part[n] = '\0';
+	strvis(tmp, part, VIS_CSTYLE | VIS_OCTAL | VIS_TAB | VIS_NL |
+	    VIS_DQ);
+	snprintf(buf, len, "\"%s%s\"", tmp, s[n] != '\0' ? "..." : "");
+}
+
+void
+log_quotev(const char *const *v, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	for (; *v != NULL && used + 1 < len; v++) {
+		char q[4 * 256 + 8];
+
+		log_quote(*v, q, sizeof(q));
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+		    used ? " " : "", q);
+		if (used >= len) {
+			if (len > 4)
+				memcpy(buf + len - 4, "...", 4);
+			return;
+		}
+	}
+}

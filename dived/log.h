@@ -1,0 +1,22 @@
+/* dived's log: syslog (authpriv), and standard error when asked. */
+#ifndef DIVED_LOG_H
+#define DIVED_LOG_H
+
+#include <stddef.h>
+#include <syslog.h>
+
+void	log_init(int);
+void	logmsg(int, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Writes s into buf escaped so that it fits on one line and cannot
+ * imitate log syntax: control bytes, backslashes, quotes and bytes over
+ * 0x7e become C-style escapes.  Truncates with "..." when buf is short.
+ */
+void	log_quote(const char *, char *, size_t);
+
+/* Quotes and joins a string vector: "a" "b c". */
+void	log_quotev(const char *const *, char *, size_t);
+
+#endif

@@ -1,0 +1,237 @@
+/*
+ * The master: binds the socket, accepts, forks one monitor per
+ * connection, reaps.  It never reads from a client.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <err.h>
+#include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dived.h"
+#include "log.h"
+#include "sock.h"
+
+static volatile sig_atomic_t stopping;
+
+static void
+on_stop(int sig)
+{
+	stopping = sig;
+}
+
+static void
+on_child(int sig)
+{
+	(void)sig;
+}
+
+static int
+parse_id(const char *s, unsigned long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoul(s, &end, 10);
+	return errno == 0 && *s != '\0' && *s != '-' && *end == '\0' &&
+	    *v < UINT_MAX ? 0 : -1;
+}
+
+/* -U user:group, by name or number. */
+static void
+resolve_owner(const char *spec, uid_t *uid, gid_t *gid)
+{
+	char user[256], *group;
+	unsigned long v;
+
+	if (strlen(spec) >= sizeof(user))
+		errx(1, "-U %s: too long", spec);
+	strcpy(user, spec);
+	group = strchr(user, ':');
+	*group++ = '\0';
+	if (parse_id(user, &v) == 0)
+		*uid = (uid_t)v;
+	else {
+		struct passwd *pw = getpwnam(user);
+
+		if (pw == NULL)
+			errx(1, "-U %s: no such user %s", spec, user);
+		*uid = pw->pw_uid;
+	}
+	if (parse_id(group, &v) == 0)
+		*gid = (gid_t)v;
+	else {
+		struct group *gr = getgrnam(group);
+
+		if (gr == NULL)
+			errx(1, "-U %s: no such group %s", spec, group);
+		*gid = gr->gr_gid;
+	}
+}
+
+/* A stale socket file (nobody listening) is replaced; a live one is not. */
+static void
+clear_stale(const char *path, const struct sockaddr_un *sun, socklen_t len)
+{
+	struct stat st;
+	int s;
+
+	if (lstat(path, &st) == -1)
+		return;
+	if (!S_ISSOCK(st.st_mode))
+		errx(1, "%s: exists and is not a socket", path);
+	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		err(1, "socket");
+	if (connect(s, (const struct sockaddr *)sun, len) == 0)
+		errx(1, "%s: another dived is listening there", path);
+	close(s);
+	if (unlink(path) == -1)
+		err(1, "unlink %s", path);
+}
+
+static int
+listen_on(const struct options *o)
+{
+	struct sockaddr_un sun;
+	socklen_t len;
+	int s;
+
+	if (sock_addr(o->socket, &sun, &len) == -1)
+		errx(1, "%s: invalid socket name (empty or too long)",
+		    o->socket);
+	if (o->socket[0] != '@')
+		clear_stale(o->socket, &sun, len);
+	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		err(1, "socket");
+	if (bind(s, (struct sockaddr *)&sun, len) == -1)
+		err(1, "bind %s", o->socket);
+	if (o->socket[0] != '@') {
+		if (o->chown != NULL) {
+			uid_t uid;
+			gid_t gid;
+
+			resolve_owner(o->chown, &uid, &gid);
+			if (chown(o->socket, uid, gid) == -1)
+				err(1, "chown %s", o->socket);
+		}
+		if (o->chmod_set && chmod(o->socket, o->chmod_mode) == -1)
+			err(1, "chmod %s", o->socket);
+	}
+	if (listen(s, SOMAXCONN) == -1)
+		err(1, "listen %s", o->socket);
+	return s;
+}
+
+static void
+reap(void)
+{
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
+static void
+handlers(sigset_t *waitmask)
+{
+	struct sigaction sa;
+	sigset_t block;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_stop;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_child;
+	sigaction(SIGCHLD, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, waitmask);
+	sigdelset(waitmask, SIGTERM);
+	sigdelset(waitmask, SIGINT);
+	sigdelset(waitmask, SIGHUP);
+	sigdelset(waitmask, SIGCHLD);
+}
+
+/* What monitors start with: dived's own signal state, as it was. */
+static void
+child_signals(const sigset_t *orig)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sigprocmask(SIG_SETMASK, orig, NULL);
+}
+
+void
+master_run(const struct config *cfg)
+{
+	sigset_t waitmask, orig;
+	unsigned long id = 0;
+	int ls;
+
+	ls = listen_on(&cfg->o);
+	handlers(&waitmask);
+	sigprocmask(SIG_SETMASK, NULL, &orig);
+	sigdelset(&orig, SIGTERM);
+	sigdelset(&orig, SIGINT);
+	sigdelset(&orig, SIGHUP);
+	sigdelset(&orig, SIGCHLD);
+	setproctitle("master %s", cfg->o.socket);
+	logmsg(LOG_INFO, "listening on %s", cfg->o.socket);
+	while (!stopping) {
+		struct pollfd p = { ls, POLLIN, 0 };
+		int c;
+		pid_t pid;
+
+		if (ppoll(&p, 1, NULL, &waitmask) == -1 && errno != EINTR)
+			err(1, "poll");
+		reap();
+		if (stopping || !(p.revents & POLLIN))
+			continue;
+		if ((c = accept4(ls, NULL, NULL, SOCK_CLOEXEC)) == -1) {
+			if (errno != EINTR && errno != EAGAIN &&
+			    errno != ECONNABORTED)
+				logmsg(LOG_ERR, "accept: %s", strerror(errno));
+			continue;
+		}
+		id++;
+		if ((pid = fork()) == -1) {
+			logmsg(LOG_ERR, "session %lu: fork: %s", id,
+			    strerror(errno));
+			close(c);
+			continue;
+		}
+		if (pid == 0) {
+			close(ls);
+			child_signals(&orig);
+			monitor_run(cfg, c, id);
+		}
+		close(c);
+	}
+	logmsg(LOG_INFO, "stopping on signal %d", (int)stopping);
+	if (cfg->o.socket[0] != '@')
+		unlink(cfg->o.socket);
+	exit(0);
+}

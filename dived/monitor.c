@@ -1,0 +1,423 @@
+/*
+ * The per-connection monitor.  It holds the client socket but never reads
+ * it: the parser does.  It takes the peer's identity from SO_PEERCRED,
+ * decodes the parser's spawn request with its own checks, decides, starts
+ * the program, waits for it and reports its end.
+ */
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <vis.h>
+
+#include "dived.h"
+#include "bounds.h"
+#include "log.h"
+#include "parser.h"
+#include "policy.h"
+#include "privsep.h"
+#include "proto.h"
+#include "spawn.h"
+#include "wire.h"
+
+#define MAX_GROUPS	65536
+
+struct session {
+	const struct config	*cfg;
+	unsigned long		 id;
+	int			 client;
+	int			 ps;		/* parser socket */
+	pid_t			 parser;
+	struct peer		 peer;
+	char			 name[256];
+	struct spawn_req	 req;
+	struct decision		 dec;
+	pid_t			 pid;		/* the program */
+	int			 pidfd;
+	struct timespec		 t0;
+};
+
+static void
+stop_parser(struct session *s)
+{
+	if (s->parser > 0) {
+		kill(s->parser, SIGKILL);
+		while (waitpid(s->parser, NULL, 0) == -1 && errno == EINTR)
+			;
+		s->parser = 0;
+	}
+}
+
+static void __attribute__((noreturn, format(printf, 3, 4)))
+refuse(struct session *s, uint32_t status, const char *fmt, ...)
+{
+	char text[DIVE_MAX_ERRTEXT];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	logmsg(LOG_WARNING, "session %lu: peer pid %ld uid %lu gid %lu: "
+	    "refused: %s", s->id, (long)s->peer.pid,
+	    (unsigned long)s->peer.uid, (unsigned long)s->peer.gid, text);
+	proto_send_error(s->client, status, text);
+	stop_parser(s);
+	_exit(1);
+}
+
+static void
+identify_peer(struct session *s)
+{
+	struct ucred uc;
+	socklen_t len = sizeof(uc);
+	struct passwd *pw;
+
+	if (getsockopt(s->client, SOL_SOCKET, SO_PEERCRED, &uc, &len) == -1 ||
+	    len != sizeof(uc)) {
+		logmsg(LOG_ERR, "session %lu: SO_PEERCRED: %s", s->id,
+		    strerror(errno));
+		_exit(1);
+	}
+	s->peer.pid = uc.pid;
+	s->peer.uid = uc.uid;
+	s->peer.gid = uc.gid;
+	if ((pw = getpwuid(uc.uid)) != NULL &&
+	    strlen(pw->pw_name) < sizeof(s->name)) {
+		strcpy(s->name, pw->pw_name);
+		s->peer.name = s->name;
+	}
+}
+
+/* Room for the client's descriptors, up to the highest number allowed. */
+static void
+raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return;
+	if (rl.rlim_max < DIVE_MAX_FDNUM + 64) {
+		struct rlimit want = { DIVE_MAX_FDNUM + 64, DIVE_MAX_FDNUM + 64 };
+
+		if (setrlimit(RLIMIT_NOFILE, &want) == 0)
+			return;
+	}
+	rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+static void
+start_parser(struct session *s)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "socketpair: %s", strerror(errno));
+	switch (s->parser = fork()) {
+	case -1:
+		refuse(s, DIVE_EXIT_FAILURE, "fork: %s", strerror(errno));
+	case 0:
+		setproctitle("parser [uid %lu]", (unsigned long)s->peer.uid);
+		sandbox_enter(&s->cfg->ps, s->client, sv[1]);
+		parser_run(SANDBOX_CLIENT_FD, SANDBOX_MONITOR_FD,
+		    s->cfg->o.request_timeout);
+	}
+	close(sv[1]);
+	s->ps = sv[0];
+}
+
+/* The parser went away before its request: say why. */
+static void __attribute__((noreturn))
+parser_lost(struct session *s, const char *how)
+{
+	int st;
+	pid_t p = s->parser;
+
+	s->parser = 0;
+	kill(p, SIGKILL);
+	while (waitpid(p, &st, 0) == -1)
+		if (errno != EINTR)
+			refuse(s, DIVE_EXIT_FAILURE, "request parser lost: %s",
+			    how);
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
+		refuse(s, DIVE_EXIT_FAILURE, "no complete request within %u "
+		    "seconds", s->cfg->o.request_timeout);
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS)
+		refuse(s, DIVE_EXIT_FAILURE, "request parser killed by its "
+		    "seccomp filter");
+	if (WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL)
+		refuse(s, DIVE_EXIT_FAILURE, "request parser killed by signal "
+		    "%d", WTERMSIG(st));
+	refuse(s, DIVE_EXIT_FAILURE, "request parser failed: %s", how);
+}
+
+/* A refusal the parser reported: its text is escaped, never trusted. */
+static void __attribute__((noreturn))
+parser_refused(struct session *s, const struct frame *f)
+{
+	char raw[DIVE_MAX_ERRTEXT], text[DIVE_MAX_ERRTEXT * 4 + 1];
+	uint32_t status;
+	size_t n;
+
+	if (f->len < sizeof(status))
+		parser_lost(s, "malformed refusal");
+	memcpy(&status, f->buf, sizeof(status));
+	n = f->len - sizeof(status);
+	if (n >= sizeof(raw))
+		n = sizeof(raw) - 1;
+	memcpy(raw, f->buf + sizeof(status), n);
+	raw[n] = '\0';
+	strvis(text, raw, VIS_OCTAL | VIS_CSTYLE | VIS_TAB | VIS_NL);
+	if (status == 0 || status > 255)
+		status = DIVE_EXIT_FAILURE;
+	refuse(s, status, "%s", text);
+}
+
+static void
+read_request(struct session *s)
+{
+	int timeout = (int)(s->cfg->o.request_timeout + 5) * 1000;
+	int fds[DIVE_FD_BATCH];
+	const char *why;
+
+	for (;;) {
+		struct pollfd p = { s->ps, POLLIN, 0 };
+		struct frame f;
+		int r;
+
+		if ((r = poll(&p, 1, timeout)) == 0)
+			parser_lost(s, "deadline passed");
+		if (r == -1) {
+			if (errno == EINTR)
+				continue;
+			parser_lost(s, strerror(errno));
+		}
+		r = frame_recv(s->ps, &f, DIVE_MAX_MSG, fds, DIVE_FD_BATCH);
+		if (r == 0)
+			parser_lost(s, "closed its socket");
+		if (r == -1)
+			parser_lost(s, strerror(errno));
+		switch (f.type) {
+		case PS_FDS:
+			if (ps_take_fds(&s->req, f.buf, f.len, f.fds, f.nfds,
+			    &why) == -1)
+				refuse(s, DIVE_EXIT_FAILURE, "bad request from "
+				    "parser: %s", why);
+			frame_free(&f);
+			break;
+		case PS_SPAWN:
+			/* The buffer now belongs to the request. */
+			if (ps_take_spawn(&s->req, f.buf, f.len, f.fds, f.nfds,
+			    &why) == -1)
+				refuse(s, DIVE_EXIT_FAILURE, "bad request from "
+				    "parser: %s", why);
+			return;
+		case PS_FAIL:
+			close_fds(f.fds, f.nfds);
+			parser_refused(s, &f);
+		default:
+			close_fds(f.fds, f.nfds);
+			refuse(s, DIVE_EXIT_FAILURE, "bad request from parser: "
+			    "unknown message");
+		}
+	}
+}
+
+static void
+describe_dir(int fd, char *buf, size_t len)
+{
+	char link[64], path[4096];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	if (fd == -1 || (n = readlink(link, path, sizeof(path) - 1)) == -1) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	path[n] = '\0';
+	log_quote(path, buf, len);
+}
+
+static void
+decide(struct session *s)
+{
+	struct baseline b;
+	char why[256], argv[2048], cwd[1100];
+
+	memset(&b, 0, sizeof(b));
+	b.privileged = s->cfg->privileged;
+	b.prefix = s->cfg->o.prefix;
+	b.nprefix = s->cfg->o.nprefix;
+	if (policy_decide(&b, &s->peer, s->req.argv, s->req.argc,
+	    s->req.envp, s->req.envc, &s->dec, why, sizeof(why)) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "%s", why);
+	log_quotev((const char *const *)s->dec.argv, argv, sizeof(argv));
+	describe_dir(s->req.cwdfd, cwd, sizeof(cwd));
+	logmsg(LOG_INFO, "session %lu: peer pid %ld uid %lu gid %lu user %s: "
+	    "allowed: run %s as uid %lu gid %lu cwd %s", s->id,
+	    (long)s->peer.pid, (unsigned long)s->peer.uid,
+	    (unsigned long)s->peer.gid, s->peer.name ? s->peer.name : "-",
+	    argv, (unsigned long)(s->dec.setids ? s->dec.uid : geteuid()),
+	    (unsigned long)(s->dec.setids ? s->dec.gid : getegid()), cwd);
+}
+
+static void
+load_groups(struct session *s, gid_t **groups, int *n)
+{
+	static gid_t one;
+
+	*n = 1;
+	one = s->dec.gid;
+	*groups = &one;
+	if (!s->dec.setids || s->dec.user == NULL)
+		return;
+	*n = MAX_GROUPS;
+	if ((*groups = calloc(MAX_GROUPS, sizeof(gid_t))) == NULL ||
+	    getgrouplist(s->dec.user, s->dec.gid, *groups, n) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "groups of %s: too many or out "
+		    "of memory", s->dec.user);
+}
+
+static void
+launch(struct session *s)
+{
+	struct launch l;
+	struct launch_error e;
+	int pipefd[2];
+	ssize_t n;
+
+	memset(&l, 0, sizeof(l));
+	l.d = &s->dec;
+	l.r = &s->req;
+	l.privileged = s->cfg->privileged;
+	l.nofile = s->cfg->nofile;
+	load_groups(s, (gid_t **)&l.groups, &l.ngroups);
+	if (pipe2(pipefd, O_CLOEXEC) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "pipe: %s", strerror(errno));
+	l.errfd = pipefd[1];
+	clock_gettime(CLOCK_MONOTONIC, &s->t0);
+	if ((s->pid = fork()) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "fork: %s", strerror(errno));
+	if (s->pid == 0) {
+		close(pipefd[0]);
+		spawn_program(&l);
+	}
+	close(pipefd[1]);
+	while ((n = read(pipefd[0], &e, sizeof(e))) == -1 && errno == EINTR)
+		;
+	close(pipefd[0]);
+	if (n > 0) {
+		while (waitpid(s->pid, NULL, 0) == -1 && errno == EINTR)
+			;
+		e.text[sizeof(e.text) - 1] = '\0';
+		if (n != sizeof(e) || e.status == 0 || e.status > 255)
+			refuse(s, DIVE_EXIT_FAILURE, "program setup failed");
+		refuse(s, e.status, "%s", e.text);
+	}
+	/* Our copies are the program's now. */
+	close_fds(s->req.fds, s->req.nfds);
+	s->req.nfds = 0;
+	s->pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
+	logmsg(LOG_INFO, "session %lu: started pid %ld", s->id, (long)s->pid);
+	proto_send_u32x2(s->client, MSG_STARTED, (uint32_t)s->pid, 0);
+}
+
+static int
+await_program(struct session *s)
+{
+	int st;
+
+	for (;;) {
+		struct pollfd p[2] = {
+			{ s->pidfd, POLLIN, 0 }, { s->ps, POLLIN, 0 },
+		};
+
+		if (s->pidfd == -1)
+			break;
+		if (poll(p, s->ps == -1 ? 1 : 2, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[0].revents)
+			break;
+		if (p[1].revents) {
+			struct frame f;
+
+			/* Signals over the socket are not enabled here. */
+			if (frame_recv(s->ps, &f, DIVE_MAX_ERRTEXT + 4, NULL,
+			    0) == 1) {
+				frame_free(&f);
+				continue;
+			}
+			close(s->ps);
+			s->ps = -1;
+		}
+	}
+	while (waitpid(s->pid, &st, 0) == -1)
+		if (errno != EINTR)
+			return 0;
+	return st;
+}
+
+static void __attribute__((noreturn))
+finish(struct session *s, int st)
+{
+	struct timespec t1;
+	double secs;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - s->t0.tv_sec) +
+	    (double)(t1.tv_nsec - s->t0.tv_nsec) / 1e9;
+	if (WIFSIGNALED(st)) {
+		logmsg(LOG_INFO, "session %lu: pid %ld killed by signal %d "
+		    "after %.3fs", s->id, (long)s->pid, WTERMSIG(st), secs);
+		proto_send_u32x2(s->client, MSG_EXIT, EXIT_SIGNALED,
+		    (uint32_t)WTERMSIG(st));
+	} else {
+		logmsg(LOG_INFO, "session %lu: pid %ld exited with status %d "
+		    "after %.3fs", s->id, (long)s->pid, WEXITSTATUS(st), secs);
+		proto_send_u32x2(s->client, MSG_EXIT, EXIT_EXITED,
+		    (uint32_t)WEXITSTATUS(st));
+	}
+	stop_parser(s);
+	_exit(0);
+}
+
+void
+monitor_run(const struct config *cfg, int client, unsigned long id)
+{
+	struct session s;
+
+	memset(&s, 0, sizeof(s));
+	s.cfg = cfg;
+	s.id = id;
+	s.client = client;
+	s.ps = s.pidfd = -1;
+	spawn_req_init(&s.req);
+	identify_peer(&s);
+	setproctitle("monitor [uid %lu]", (unsigned long)s.peer.uid);
+	if (proto_send_u32(client, MSG_HELLO, DIVE_PROTO_VERSION) == -1) {
+		logmsg(LOG_INFO, "session %lu: client left: %s", id,
+		    strerror(errno));
+		_exit(1);
+	}
+	raise_fd_limit();
+	start_parser(&s);
+	read_request(&s);
+	decide(&s);
+	launch(&s);
+	finish(&s, await_program(&s));
+}

@@ -1,0 +1,181 @@
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bounds.h"
+#include "privsep.h"
+#include "proto.h"
+#include "wire.h"
+
+void
+spawn_req_init(struct spawn_req *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->cwdfd = r->rootfd = r->ttyfd = -1;
+}
+
+void
+spawn_req_free(struct spawn_req *r)
+{
+	close_fds(r->fds, r->nfds);
+	if (r->cwdfd != -1)
+		close(r->cwdfd);
+	if (r->rootfd != -1)
+		close(r->rootfd);
+	if (r->ttyfd != -1)
+		close(r->ttyfd);
+	free(r->fds);
+	free(r->targets);
+	free(r->argv);
+	free(r->envp);
+	free(r->strings);
+	spawn_req_init(r);
+}
+
+int
+ps_take_fds(struct spawn_req *r, const unsigned char *p, size_t len,
+    const int *fds, size_t nfds, const char **why)
+{
+	struct rbuf rb = { p, len, 0 };
+	uint32_t count, t;
+	size_t i;
+
+	count = rbuf_u32(&rb);
+	if (rb.err || count != nfds || count > DIVE_FD_BATCH ||
+	    rb.left != (size_t)count * sizeof(uint32_t)) {
+		*why = "malformed descriptor batch";
+		goto fail;
+	}
+	if (r->nfds + count > DIVE_MAX_FDS) {
+		*why = "too many descriptors";
+		goto fail;
+	}
+	if (r->fds == NULL &&
+	    ((r->fds = calloc(DIVE_MAX_FDS, sizeof(*r->fds))) == NULL ||
+	    (r->targets = calloc(DIVE_MAX_FDS, sizeof(*r->targets))) == NULL)) {
+		*why = "out of memory";
+		goto fail;
+	}
+	for (i = 0; i < count; i++) {
+		t = rbuf_u32(&rb);
+		if (t > DIVE_MAX_FDNUM || (r->seen[t / 8] & (1u << (t % 8)))) {
+			*why = "descriptor number out of range or repeated";
+			/* Those taken so far stay in r and are freed with it. */
+			close_fds(fds + i, nfds - i);
+			return -1;
+		}
+		r->seen[t / 8] |= (unsigned char)(1u << (t % 8));
+		r->fds[r->nfds] = fds[i];
+		r->targets[r->nfds++] = t;
+	}
+	return 0;
+fail:
+	close_fds(fds, nfds);
+	return -1;
+}
+
+static int
+take_strings(struct rbuf *rb, uint32_t n, const char ***out, int env,
+    const char **why)
+{
+	const char **v;
+	uint32_t i;
+
+	if ((v = calloc((size_t)n + 1, sizeof(*v))) == NULL) {
+		*why = "out of memory";
+		return -1;
+	}
+	*out = v;
+	for (i = 0; i < n; i++) {
+		if ((v[i] = rbuf_str(rb, DIVE_MAX_STRING)) == NULL) {
+			*why = "unterminated or over-long string";
+			return -1;
+		}
+		if (env && (strchr(v[i], '=') == NULL || v[i][0] == '=' ||
+		    env_is_dive(v[i]))) {
+			*why = "malformed or reserved environment entry";
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+ps_take_spawn(struct spawn_req *r, unsigned char *p, size_t len,
+    const int *fds, size_t nfds, const char **why)
+{
+	struct ps_spawn h;
+	struct rbuf rb;
+	size_t k = 0;
+
+	r->strings = p;		/* owned from here on, freed with r */
+	if (len < sizeof(h)) {
+		*why = "truncated spawn request";
+		goto fail;
+	}
+	memcpy(&h, p, sizeof(h));
+	if (h.magic != PS_MAGIC || h.umask > 0777 || (h.flags & ~REQ_FLAGS) ||
+	    h.waitmode > WAIT_MAX || h.sigfwmode > SIGFW_MAX) {
+		*why = "malformed spawn request";
+		goto fail;
+	}
+	if (h.nfds != r->nfds) {
+		*why = "descriptor count does not match";
+		goto fail;
+	}
+	if (h.argc > DIVE_MAX_ARGS || h.envc > DIVE_MAX_ENV ||
+	    h.strbytes > DIVE_MAX_STRBYTES || h.strbytes != len - sizeof(h)) {
+		*why = "spawn request lengths out of range";
+		goto fail;
+	}
+	if (nfds != request_nauxfds(h.flags)) {
+		*why = "directory and terminal descriptors do not match";
+		goto fail;
+	}
+	if (h.flags & REQ_HAS_CWD)
+		r->cwdfd = fds[k++];
+	if (h.flags & REQ_HAS_ROOT)
+		r->rootfd = fds[k++];
+	if (h.flags & REQ_HAS_TTY)
+		r->ttyfd = fds[k++];
+	r->umask = h.umask;
+	r->flags = h.flags;
+	r->waitmode = h.waitmode;
+	r->sigfwmode = h.sigfwmode;
+	r->argc = h.argc;
+	r->envc = h.envc;
+	rb.p = p + sizeof(h);
+	rb.left = h.strbytes;
+	rb.err = 0;
+	if (take_strings(&rb, h.argc, &r->argv, 0, why) == -1 ||
+	    take_strings(&rb, h.envc, &r->envp, 1, why) == -1)
+		return -1;
+	if (rb.left != 0) {
+		*why = "trailing bytes in spawn request";
+		return -1;
+	}
+	return 0;
+fail:
+	close_fds(fds, nfds);
+	return -1;
+}
+
+void
+ps_encode_spawn(struct wbuf *w, const struct ps_spawn *h,
+    const char *const *argv, const char *const *envp)
+{
+	size_t start;
+	struct ps_spawn hh = *h;
+	uint32_t i;
+
+	wbuf_bytes(w, &hh, sizeof(hh));
+	start = w->len;
+	for (i = 0; i < h->argc; i++)
+		wbuf_str(w, argv[i]);
+	for (i = 0; i < h->envc; i++)
+		wbuf_str(w, envp[i]);
+	if (w->err)
+		return;
+	hh.strbytes = (uint32_t)(w->len - start);
+	memcpy(w->p + start - sizeof(hh), &hh, sizeof(hh));
+}

@@ -1,0 +1,76 @@
+/*
+ * Messages from the parser to the monitor, over their socketpair.
+ *
+ * The parser encodes only requests it has already checked; the monitor
+ * trusts none of that and decodes with the fixed-format decoder here,
+ * re-checking every count, length and bound.
+ *
+ *   PS_FDS    u32 count, count x u32 target numbers; count descriptors
+ *   PS_SPAWN  struct ps_spawn, then argc + envc NUL-terminated strings
+ *             filling exactly strbytes; the aux descriptors of flags
+ *   PS_SIGNAL u32 signo
+ *   PS_FAIL   u32 exit status for dive, text: the request was refused
+ */
+#ifndef DIVED_PRIVSEP_H
+#define DIVED_PRIVSEP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+	PS_FDS = 0x50530001,
+	PS_SPAWN,
+	PS_SIGNAL,
+	PS_FAIL,
+};
+
+#define PS_MAGIC	0x7370776eu
+
+struct ps_spawn {
+	uint32_t	magic;
+	uint32_t	umask;
+	uint32_t	flags;		/* REQ_HAS_* */
+	uint32_t	waitmode;
+	uint32_t	sigfwmode;
+	uint32_t	nfds;		/* descriptors sent by PS_FDS before */
+	uint32_t	argc;
+	uint32_t	envc;
+	uint32_t	strbytes;
+};
+
+/* What the monitor holds once a request is accepted. */
+struct spawn_req {
+	uint32_t	  umask;
+	uint32_t	  flags;
+	uint32_t	  waitmode;
+	uint32_t	  sigfwmode;
+	int		  cwdfd, rootfd, ttyfd;	/* -1 when absent */
+	size_t		  nfds;
+	int		 *fds;		/* the client's descriptors... */
+	uint32_t	 *targets;	/* ...and the numbers they get */
+	uint32_t	  argc, envc;
+	const char	**argv;		/* pointing into strings */
+	const char	**envp;
+	unsigned char	 *strings;
+	unsigned char	  seen[(65536 + 7) / 8]; /* targets taken */
+};
+
+void	spawn_req_init(struct spawn_req *);
+void	spawn_req_free(struct spawn_req *);
+
+/*
+ * Monitor side.  Each returns 0, or -1 with *why pointing at a static
+ * description; on failure every descriptor given to it has been closed
+ * or kept in the request for spawn_req_free.
+ */
+int	ps_take_fds(struct spawn_req *, const unsigned char *, size_t,
+	    const int *, size_t, const char **);
+int	ps_take_spawn(struct spawn_req *, unsigned char *, size_t,
+	    const int *, size_t, const char **);
+
+/* Parser side: the spawn header and strings, ready to send. */
+struct wbuf;
+void	ps_encode_spawn(struct wbuf *, const struct ps_spawn *,
+	    const char *const *, const char *const *);
+
+#endif

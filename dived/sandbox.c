@@ -1,0 +1,248 @@
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <seccomp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sys/capability.h>
+
+#include "bounds.h"
+#include "privsep.h"
+#include "proto.h"
+#include "sandbox.h"
+#include "wire.h"
+
+/*
+ * The parser's whole vocabulary once confined: read and send on its two
+ * sockets, manage its memory, cancel its deadline, exit.  Anything else
+ * kills it.  Memory may never be made executable.
+ */
+static const int allowed[] = {
+	SCMP_SYS(read), SCMP_SYS(recvfrom), SCMP_SYS(recvmsg),
+	SCMP_SYS(sendmsg), SCMP_SYS(close),
+	SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise),
+	SCMP_SYS(alarm),
+	SCMP_SYS(rt_sigreturn), SCMP_SYS(restart_syscall),
+	SCMP_SYS(exit), SCMP_SYS(exit_group),
+};
+
+static int
+mkdir_checked(const char *dir, char *err, size_t len)
+{
+	struct stat st;
+	char parent[4096];
+	char *slash;
+
+	if (lstat(dir, &st) == 0)
+		goto check;
+	if (errno != ENOENT || strlen(dir) >= sizeof(parent)) {
+		snprintf(err, len, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	strcpy(parent, dir);
+	if ((slash = strrchr(parent, '/')) != NULL && slash != parent) {
+		*slash = '\0';
+		if (mkdir(parent, 0755) == -1 && errno != EEXIST) {
+			snprintf(err, len, "mkdir %s: %s", parent,
+			    strerror(errno));
+			return -1;
+		}
+	}
+	if (mkdir(dir, 0555) == -1 && errno != EEXIST) {
+		snprintf(err, len, "mkdir %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (lstat(dir, &st) == -1) {
+		snprintf(err, len, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+check:
+	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		snprintf(err, len, "%s: must be a directory owned by root and "
+		    "writable by no one else", dir);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+dir_is_empty(const char *dir, char *err, size_t len)
+{
+	DIR *d;
+	struct dirent *de;
+	int empty = 1;
+
+	if ((d = opendir(dir)) == NULL) {
+		snprintf(err, len, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			empty = 0;
+	closedir(d);
+	if (!empty) {
+		snprintf(err, len, "%s: privilege-separation directory is not "
+		    "empty", dir);
+		return -1;
+	}
+	return 0;
+}
+
+int
+privsep_prepare(const char *user, const char *dir, struct privsep *ps,
+    char *err, size_t len)
+{
+	struct passwd *pw;
+
+	memset(ps, 0, sizeof(*ps));
+	ps->user = user;
+	ps->dir = dir;
+	if (geteuid() != 0)
+		return 0;	/* unprivileged: seccomp and NNP only */
+	ps->active = 1;
+	if ((pw = getpwnam(user)) == NULL) {
+		snprintf(err, len, "privilege-separation user %s does not "
+		    "exist", user);
+		return -1;
+	}
+	if (pw->pw_uid == 0) {
+		snprintf(err, len, "privilege-separation user %s must not be "
+		    "root", user);
+		return -1;
+	}
+	ps->uid = pw->pw_uid;
+	ps->gid = pw->pw_gid;
+	if (mkdir_checked(dir, err, len) == -1)
+		return -1;
+	return dir_is_empty(dir, err, len);
+}
+
+static void __attribute__((noreturn))
+sandbox_fail(int mon, const char *fmt, ...)
+{
+	char text[DIVE_MAX_ERRTEXT];
+	uint32_t status = DIVE_EXIT_FAILURE;
+	unsigned char buf[sizeof(status) + sizeof(text)];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= sizeof(text))
+		n = sizeof(text) - 1;
+	memcpy(buf, &status, sizeof(status));
+	memcpy(buf + sizeof(status), text, (size_t)n);
+	frame_send(mon, PS_FAIL, buf, sizeof(status) + (size_t)n, NULL, 0);
+	_exit(DIVE_EXIT_FAILURE);
+}
+
+static void
+keep_sockets(int *client, int *mon)
+{
+	int c, m;
+
+	/* Above every number we are about to use, then into place. */
+	if ((c = fcntl(*client, F_DUPFD_CLOEXEC, 10)) == -1 ||
+	    (m = fcntl(*mon, F_DUPFD_CLOEXEC, 10)) == -1 ||
+	    dup3(c, SANDBOX_CLIENT_FD, O_CLOEXEC) == -1 ||
+	    dup3(m, SANDBOX_MONITOR_FD, O_CLOEXEC) == -1)
+		sandbox_fail(*mon, "parser descriptors: %s", strerror(errno));
+	*client = SANDBOX_CLIENT_FD;
+	*mon = SANDBOX_MONITOR_FD;
+	close_range(0, 2, 0);
+	close_range(5, ~0u, 0);
+}
+
+static void
+limit(int mon, int res, rlim_t v)
+{
+	struct rlimit rl = { v, v };
+
+	if (setrlimit(res, &rl) == -1)
+		sandbox_fail(mon, "parser setrlimit: %s", strerror(errno));
+}
+
+static void
+drop_privileges(const struct privsep *ps, int mon)
+{
+	if (chroot(ps->dir) == -1 || chdir("/") == -1)
+		sandbox_fail(mon, "parser chroot %s: %s", ps->dir,
+		    strerror(errno));
+	for (cap_value_t c = 0; c < (cap_value_t)cap_max_bits(); c++)
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) == -1 &&
+		    errno != EINVAL)
+			sandbox_fail(mon, "parser capability bounding set: %s",
+			    strerror(errno));
+	if (setgroups(0, NULL) == -1 ||
+	    setresgid(ps->gid, ps->gid, ps->gid) == -1 ||
+	    setresuid(ps->uid, ps->uid, ps->uid) == -1)
+		sandbox_fail(mon, "parser setuid %s: %s", ps->user,
+		    strerror(errno));
+	if (getuid() != ps->uid || geteuid() != ps->uid ||
+	    getgid() != ps->gid || getegid() != ps->gid)
+		sandbox_fail(mon, "parser setuid %s did not take", ps->user);
+}
+
+static void
+load_filter(int mon)
+{
+	scmp_filter_ctx ctx;
+	size_t i;
+	int r = 0;
+
+	if ((ctx = seccomp_init(SCMP_ACT_KILL_PROCESS)) == NULL)
+		sandbox_fail(mon, "parser seccomp_init failed");
+	for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]) && r == 0; i++)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
+		    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
+		    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	if (r == 0)
+		r = seccomp_load(ctx);
+	seccomp_release(ctx);
+	if (r != 0)
+		sandbox_fail(mon, "parser seccomp: %s", strerror(-r));
+}
+
+void
+sandbox_enter(const struct privsep *ps, int client, int mon)
+{
+	cap_t none;
+
+	keep_sockets(&client, &mon);
+	limit(mon, RLIMIT_NOFILE, DIVE_MAX_FDS + DIVE_MAX_AUXFDS + 8);
+	limit(mon, RLIMIT_FSIZE, 0);
+	limit(mon, RLIMIT_CORE, 0);
+	if (ps->active)
+		drop_privileges(ps, mon);
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1 &&
+	    errno != EINVAL)
+		sandbox_fail(mon, "parser ambient capabilities: %s",
+		    strerror(errno));
+	if ((none = cap_init()) == NULL || cap_set_proc(none) == -1)
+		sandbox_fail(mon, "parser capabilities: %s", strerror(errno));
+	cap_free(none);
+	limit(mon, RLIMIT_NPROC, 0);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
+	    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		sandbox_fail(mon, "parser prctl: %s", strerror(errno));
+	load_filter(mon);
+}

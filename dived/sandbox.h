@@ -1,0 +1,35 @@
+/* The parser's sandbox: an empty root, no privileges, a syscall allow-list. */
+#ifndef DIVED_SANDBOX_H
+#define DIVED_SANDBOX_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+
+struct privsep {
+	int		 active;	/* dived is root: chroot and setuid */
+	uid_t		 uid;
+	gid_t		 gid;
+	const char	*user;
+	const char	*dir;
+};
+
+/*
+ * At start: resolves the privilege-separation user, creates the empty
+ * directory if missing and checks it is root-owned, not writable by
+ * others and empty.  Returns -1 with a message in err.
+ */
+int	privsep_prepare(const char *, const char *, struct privsep *, char *,
+	    size_t);
+
+/*
+ * In the parser: keeps only the client socket (as descriptor 3) and the
+ * monitor socket (as 4), then gives up everything else.  On failure it
+ * tells the monitor why and exits.
+ */
+void	sandbox_enter(const struct privsep *, int, int);
+
+#define SANDBOX_CLIENT_FD	3
+#define SANDBOX_MONITOR_FD	4
+
+#endif

@@ -1,0 +1,167 @@
+/*
+ * The program's setup, in the documented order:
+ *
+ *   signals -> credentials -> current directory -> umask ->
+ *   session and controlling terminal -> descriptors -> execve
+ *
+ * Each step either succeeds or reports through errfd and ends the child:
+ * nothing is executed after a failed step.
+ */
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bounds.h"
+#include "spawn.h"
+
+extern char **environ;
+
+static void __attribute__((noreturn, format(printf, 3, 4)))
+step_failed(const struct launch *l, uint32_t status, const char *fmt, ...)
+{
+	struct launch_error e;
+	va_list ap;
+
+	memset(&e, 0, sizeof(e));
+	e.status = status;
+	va_start(ap, fmt);
+	vsnprintf(e.text, sizeof(e.text), fmt, ap);
+	va_end(ap);
+	(void)!write(l->errfd, &e, sizeof(e));
+	_exit((int)status);
+}
+
+static void
+reset_signals(void)
+{
+	struct sigaction sa;
+	sigset_t none;
+	int s;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	for (s = 1; s < NSIG; s++)
+		sigaction(s, &sa, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static void
+set_credentials(const struct launch *l)
+{
+	const struct decision *d = l->d;
+
+	if (!d->setids)
+		return;
+	if (setgroups((size_t)l->ngroups, l->groups) == -1)
+		step_failed(l, DIVE_EXIT_FAILURE, "setgroups: %s",
+		    strerror(errno));
+	if (setresgid(d->gid, d->gid, d->gid) == -1)
+		step_failed(l, DIVE_EXIT_FAILURE, "setgid %lu: %s",
+		    (unsigned long)d->gid, strerror(errno));
+	if (setresuid(d->uid, d->uid, d->uid) == -1)
+		step_failed(l, DIVE_EXIT_FAILURE, "setuid %lu: %s",
+		    (unsigned long)d->uid, strerror(errno));
+	/* Fail closed: the ids must be exactly what was decided. */
+	if (getuid() != d->uid || geteuid() != d->uid ||
+	    getgid() != d->gid || getegid() != d->gid)
+		step_failed(l, DIVE_EXIT_FAILURE, "credentials did not take");
+}
+
+/* After the credentials, so the target user's permissions decide. */
+static void
+enter_cwd(const struct launch *l)
+{
+	if (l->r->cwdfd != -1 && fchdir(l->r->cwdfd) == -1)
+		step_failed(l, DIVE_EXIT_FAILURE, "cannot enter the current "
+		    "directory: %s", strerror(errno));
+}
+
+/*
+ * Moves every received descriptor above the highest target, then onto
+ * its target number; everything else is marked close-on-exec.
+ */
+static void
+place_fds(struct launch *l)
+{
+	const struct spawn_req *r = l->r;
+	uint32_t top = 0, prev;
+	int *high;
+	size_t i;
+
+	for (i = 0; i < r->nfds; i++)
+		if (r->targets[i] > top)
+			top = r->targets[i];
+	if ((high = calloc(r->nfds + 1, sizeof(*high))) == NULL)
+		step_failed(l, DIVE_EXIT_FAILURE, "out of memory");
+	for (i = 0; i < r->nfds; i++)
+		if ((high[i] = fcntl(r->fds[i], F_DUPFD_CLOEXEC,
+		    (int)top + 1)) == -1)
+			step_failed(l, DIVE_EXIT_FAILURE, "descriptor %u: %s",
+			    r->targets[i], strerror(errno));
+	/* The report pipe must not sit on a target either. */
+	if ((l->errfd = fcntl(l->errfd, F_DUPFD_CLOEXEC, (int)top + 1)) == -1)
+		_exit(DIVE_EXIT_FAILURE);
+	for (i = 0; i < r->nfds; i++)
+		if (dup2(high[i], (int)r->targets[i]) == -1)
+			step_failed(l, DIVE_EXIT_FAILURE, "descriptor %u: %s",
+			    r->targets[i], strerror(errno));
+	/* Targets are sorted by the client but need not be: walk gaps. */
+	prev = 0;
+	for (uint32_t fd = 0; fd <= top + 1; fd++) {
+		int wanted = fd <= top && (r->seen[fd / 8] & (1u << (fd % 8)));
+
+		if (wanted) {
+			if (fd > prev)
+				close_range(prev, fd - 1, CLOSE_RANGE_CLOEXEC);
+			prev = fd + 1;
+		}
+	}
+	close_range(prev, ~0u, CLOSE_RANGE_CLOEXEC);
+	free(high);
+}
+
+static void
+set_session(const struct launch *l)
+{
+	setsid();
+	/* Only root may take a terminal that is another session's. */
+	if (l->privileged && l->r->ttyfd != -1 && isatty(l->r->ttyfd))
+		(void)ioctl(l->r->ttyfd, TIOCSCTTY, 1);
+}
+
+static void __attribute__((noreturn))
+exec_program(const struct launch *l)
+{
+	const char *prog = l->d->argv[0];
+
+	environ = l->d->envp;
+	execvp(prog, l->d->argv);
+	step_failed(l, errno == ENOENT || errno == ENOTDIR ?
+	    DIVE_EXIT_NOTFOUND : DIVE_EXIT_NOEXEC, "%s: %s", prog,
+	    strerror(errno));
+}
+
+void
+spawn_program(struct launch *l)
+{
+	reset_signals();
+	set_credentials(l);
+	enter_cwd(l);
+	umask((mode_t)l->r->umask);
+	set_session(l);
+	place_fds(l);
+	if (setrlimit(RLIMIT_NOFILE, &l->nofile) == -1)
+		step_failed(l, DIVE_EXIT_FAILURE, "descriptor limit: %s",
+		    strerror(errno));
+	exec_program(l);
+}

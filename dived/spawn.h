@@ -1,0 +1,33 @@
+/* Setting up the program's process, one step at a time, then execve. */
+#ifndef DIVED_SPAWN_H
+#define DIVED_SPAWN_H
+
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include "policy.h"
+#include "privsep.h"
+
+struct launch {
+	const struct decision	*d;
+	const struct spawn_req	*r;
+	const gid_t		*groups;
+	int			 ngroups;
+	int			 privileged;
+	struct rlimit		 nofile;	/* the program's descriptor limit */
+	int			 errfd;		/* close-on-exec report pipe */
+};
+
+/*
+ * What a failed step writes to errfd before the child exits: the exit
+ * status dive should use and the reason.
+ */
+struct launch_error {
+	uint32_t	status;
+	char		text[DIVE_MAX_ERRTEXT];
+};
+
+/* In the forked child; never returns. */
+void	spawn_program(struct launch *) __attribute__((noreturn));
+
+#endif

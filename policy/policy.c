@@ -1,0 +1,90 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy.h"
+
+#define NVARS		4
+#define VARLEN		64
+
+static int
+deny(char *why, size_t len, const char *text)
+{
+	snprintf(why, len, "%s", text);
+	return -1;
+}
+
+static int
+build_argv(const struct baseline *b, const char *const *argv, size_t argc,
+    struct decision *d)
+{
+	size_t n = b->nprefix + argc, i, k = 0;
+
+	if ((d->argv = calloc(n + 1, sizeof(*d->argv))) == NULL)
+		return -1;
+	for (i = 0; i < b->nprefix; i++)
+		d->argv[k++] = b->prefix[i];
+	for (i = 0; i < argc; i++)
+		d->argv[k++] = (char *)(uintptr_t)argv[i];
+	return 0;
+}
+
+/* The client's environment, then DIVE_UID, DIVE_GID, DIVE_PID, DIVE_USER. */
+static int
+build_env(const struct peer *p, const char *const *envp, size_t envc,
+    struct decision *d)
+{
+	size_t i, k = 0, nv = 0;
+	char *v;
+
+	if ((d->envp = calloc(envc + NVARS + 1, sizeof(*d->envp))) == NULL ||
+	    (d->vars = calloc(NVARS, VARLEN)) == NULL)
+		return -1;
+	for (i = 0; i < envc; i++)
+		d->envp[k++] = (char *)(uintptr_t)envp[i];
+	v = d->vars;
+	snprintf(v + VARLEN * nv, VARLEN, "DIVE_UID=%lu", (unsigned long)p->uid);
+	d->envp[k++] = v + VARLEN * nv++;
+	snprintf(v + VARLEN * nv, VARLEN, "DIVE_GID=%lu", (unsigned long)p->gid);
+	d->envp[k++] = v + VARLEN * nv++;
+	snprintf(v + VARLEN * nv, VARLEN, "DIVE_PID=%ld", (long)p->pid);
+	d->envp[k++] = v + VARLEN * nv++;
+	if (p->name != NULL && strlen(p->name) < VARLEN - sizeof("DIVE_USER=")) {
+		snprintf(v + VARLEN * nv, VARLEN, "DIVE_USER=%s", p->name);
+		d->envp[k++] = v + VARLEN * nv++;
+	}
+	return 0;
+}
+
+int
+policy_decide(const struct baseline *b, const struct peer *p,
+    const char *const *argv, size_t argc, const char *const *envp,
+    size_t envc, struct decision *d, char *why, size_t len)
+{
+	memset(d, 0, sizeof(*d));
+	if (b->nprefix + argc == 0)
+		return deny(why, len, "no program given");
+	if (argc > 0 && argv[0][0] == '\0' && b->nprefix == 0)
+		return deny(why, len, "empty program name");
+	if (b->privileged) {
+		d->setids = 1;
+		d->uid = p->uid;
+		d->gid = p->gid;
+		d->user = p->name;
+	}
+	if (build_argv(b, argv, argc, d) == -1 ||
+	    build_env(p, envp, envc, d) == -1) {
+		decision_free(d);
+		return deny(why, len, "out of memory");
+	}
+	return 0;
+}
+
+void
+decision_free(struct decision *d)
+{
+	free(d->argv);
+	free(d->envp);
+	free(d->vars);
+	memset(d, 0, sizeof(*d));
+}
