@@ -88,9 +88,12 @@ intcmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Every open descriptor but the socket, from /proc, in ascending order. */
+/*
+ * Every open descriptor, from /proc, in ascending order: listed before
+ * dive opens any of its own.
+ */
 static int *
-open_fds(int sock, size_t *n)
+open_fds(size_t *n)
 {
 	DIR *d;
 	struct dirent *de;
@@ -107,7 +110,7 @@ open_fds(int sock, size_t *n)
 		if (de->d_name[0] == '.')
 			continue;
 		fd = strtol(de->d_name, &end, 10);
-		if (*end != '\0' || fd < 0 || fd == sock || fd == dirfd(d))
+		if (*end != '\0' || fd < 0 || fd == dirfd(d))
 			continue;
 		if (fd > DIVE_MAX_FDNUM)
 			failx("descriptor %ld: number over %d cannot be passed",
@@ -217,7 +220,8 @@ open_tty(void)
 }
 
 static void
-send_request(int sock, char **argv, int argc)
+send_request(int sock, char **argv, int argc, uint32_t waitmode,
+    uint32_t sigfwmode)
 {
 	struct request r;
 	struct wbuf w = { 0 };
@@ -230,10 +234,8 @@ send_request(int sock, char **argv, int argc)
 	m = umask(0);
 	umask(m);
 	r.umask = m;
-	r.waitmode = (uint32_t)env_mode("DIVE_WAITMODE", WAIT_NONE,
-	    WAIT_STATUS);
-	r.sigfwmode = (uint32_t)env_mode("DIVE_SIGFWMODE", SIGFW_MAX,
-	    SIGFW_PID);
+	r.waitmode = waitmode;
+	r.sigfwmode = sigfwmode;
 	aux[naux++] = open_dir("DIVE_CURDIR", ".");
 	aux[naux++] = open_dir("DIVE_ROOTDIR", "/");
 	r.flags = REQ_HAS_CWD | REQ_HAS_ROOT;
@@ -355,7 +357,7 @@ int
 main(int argc, char **argv)
 {
 	struct frame f;
-	uint32_t v, pid, started, how, value;
+	uint32_t v, pid, started, how, value, waitmode, sigfwmode;
 	size_t nfds;
 	int sock, *fds;
 	const char *name;
@@ -373,14 +375,16 @@ main(int argc, char **argv)
 		return 0;
 	}
 	name = argv[1];
-	catch_signals();
+	waitmode = (uint32_t)env_mode("DIVE_WAITMODE", WAIT_NONE, WAIT_STATUS);
+	sigfwmode = (uint32_t)env_mode("DIVE_SIGFWMODE", SIGFW_MAX, SIGFW_PID);
+	fds = open_fds(&nfds);
 	sock = connect_to(name);
-	fds = open_fds(sock, &nfds);
+	catch_signals();
 	if (proto_send_u32(sock, MSG_HELLO, DIVE_PROTO_VERSION) == -1)
 		fail("%s", name);
 	send_fds(sock, fds, nfds);
 	free(fds);
-	send_request(sock, argv + 2, argc - 2);
+	send_request(sock, argv + 2, argc - 2, waitmode, sigfwmode);
 
 	reply(sock, &f);
 	if (f.type != MSG_HELLO || proto_decode_u32(f.buf, f.len, &v) == -1)
@@ -396,8 +400,7 @@ main(int argc, char **argv)
 	    pid == 0 || pid > INT32_MAX)
 		failx("unexpected reply from dived");
 	frame_free(&f);
-	if (env_mode("DIVE_WAITMODE", WAIT_NONE, WAIT_STATUS) == WAIT_NONE ||
-	    (started & STARTED_NOSTATUS))
+	if (waitmode == WAIT_NONE || (started & STARTED_NOSTATUS))
 		return 0;
 
 	for (;;) {
@@ -411,8 +414,7 @@ main(int argc, char **argv)
 			fail("poll");
 		}
 		if (p[1].revents)
-			forward_signals(sock, (pid_t)pid, (uint32_t)env_mode(
-			    "DIVE_SIGFWMODE", SIGFW_MAX, SIGFW_PID), started);
+			forward_signals(sock, (pid_t)pid, sigfwmode, started);
 		if (p[0].revents == 0)
 			continue;
 		reply(sock, &f);

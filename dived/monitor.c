@@ -47,6 +47,7 @@ struct session {
 	pid_t			 pid;		/* the program */
 	int			 pidfd;
 	struct timespec		 t0;
+	const char		*verdict;	/* for the log: refused, failed */
 };
 
 static void
@@ -70,8 +71,9 @@ refuse(struct session *s, uint32_t status, const char *fmt, ...)
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	logmsg(LOG_WARNING, "session %lu: peer pid %ld uid %lu gid %lu: "
-	    "refused: %s", s->id, (long)s->peer.pid,
-	    (unsigned long)s->peer.uid, (unsigned long)s->peer.gid, text);
+	    "%s: %s", s->id, (long)s->peer.pid,
+	    (unsigned long)s->peer.uid, (unsigned long)s->peer.gid,
+	    s->verdict, text);
 	proto_send_error(s->client, status, text);
 	stop_parser(s);
 	_exit(1);
@@ -138,15 +140,20 @@ start_parser(struct session *s)
 	s->ps = sv[0];
 }
 
-/* The parser went away before its request: say why. */
+/*
+ * The parser went away, or is stuck, before its request: say why.  A
+ * parser that closed its socket has exited or is exiting; a stuck one is
+ * killed first.
+ */
 static void __attribute__((noreturn))
-parser_lost(struct session *s, const char *how)
+parser_lost(struct session *s, const char *how, int stuck)
 {
 	int st;
 	pid_t p = s->parser;
 
 	s->parser = 0;
-	kill(p, SIGKILL);
+	if (stuck)
+		kill(p, SIGKILL);
 	while (waitpid(p, &st, 0) == -1)
 		if (errno != EINTR)
 			refuse(s, DIVE_EXIT_FAILURE, "request parser lost: %s",
@@ -157,7 +164,7 @@ parser_lost(struct session *s, const char *how)
 	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS)
 		refuse(s, DIVE_EXIT_FAILURE, "request parser killed by its "
 		    "seccomp filter");
-	if (WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL)
+	if (WIFSIGNALED(st) && !stuck)
 		refuse(s, DIVE_EXIT_FAILURE, "request parser killed by signal "
 		    "%d", WTERMSIG(st));
 	refuse(s, DIVE_EXIT_FAILURE, "request parser failed: %s", how);
@@ -172,7 +179,7 @@ parser_refused(struct session *s, const struct frame *f)
 	size_t n;
 
 	if (f->len < sizeof(status))
-		parser_lost(s, "malformed refusal");
+		parser_lost(s, "malformed refusal", 1);
 	memcpy(&status, f->buf, sizeof(status));
 	n = f->len - sizeof(status);
 	if (n >= sizeof(raw))
@@ -198,17 +205,17 @@ read_request(struct session *s)
 		int r;
 
 		if ((r = poll(&p, 1, timeout)) == 0)
-			parser_lost(s, "deadline passed");
+			parser_lost(s, "deadline passed", 1);
 		if (r == -1) {
 			if (errno == EINTR)
 				continue;
-			parser_lost(s, strerror(errno));
+			parser_lost(s, strerror(errno), 1);
 		}
 		r = frame_recv(s->ps, &f, DIVE_MAX_MSG, fds, DIVE_FD_BATCH);
 		if (r == 0)
-			parser_lost(s, "closed its socket");
+			parser_lost(s, "closed its socket", 0);
 		if (r == -1)
-			parser_lost(s, strerror(errno));
+			parser_lost(s, strerror(errno), 1);
 		switch (f.type) {
 		case PS_FDS:
 			if (ps_take_fds(&s->req, f.buf, f.len, f.fds, f.nfds,
@@ -298,6 +305,7 @@ launch(struct session *s)
 	int pipefd[2];
 	ssize_t n;
 
+	s->verdict = "failed";
 	memset(&l, 0, sizeof(l));
 	l.d = &s->dec;
 	l.r = &s->req;
@@ -406,6 +414,7 @@ monitor_run(const struct config *cfg, int client, unsigned long id)
 	s.id = id;
 	s.client = client;
 	s.ps = s.pidfd = -1;
+	s.verdict = "refused";
 	spawn_req_init(&s.req);
 	identify_peer(&s);
 	setproctitle("monitor [uid %lu]", (unsigned long)s.peer.uid);

@@ -1,0 +1,104 @@
+# Remote start behaves like running the program directly: arguments,
+# environment, umask, directory and the way the program ended.
+
+S=$T/basic.sock
+start_dived "$S" -C 0777
+
+out=$("$DIVE" "$S" printf '[%s]' 'two words' '' '*' 'ünï' $'a\nb')
+expect_eq "argv: arguments arrive unsplit, empty and special ones included" \
+    $'[two words][][*][ünï][a\nb]' "$out"
+
+"$DIVE" "$S" sh -c 'exit 0'
+expect_eq "exit status: 0 is mirrored" 0 $?
+"$DIVE" "$S" sh -c 'exit 7'
+expect_eq "exit status: 7 is mirrored" 7 $?
+"$DIVE" "$S" sh -c 'exit 255'
+expect_eq "exit status: 255 is mirrored" 255 $?
+
+expect_eq "signal: program killed by SIGTERM makes dive die by SIGTERM" \
+    "signal 15" "$(wait_status "$DIVE" "$S" sh -c 'kill -TERM $$')"
+expect_eq "signal: SIGKILL mirrored" \
+    "signal 9" "$(wait_status "$DIVE" "$S" sh -c 'kill -KILL $$')"
+(cd "$T" && wait_status "$DIVE" "$S" sh -c 'kill -SEGV $$' >"$T/segv")
+expect_eq "signal: SIGSEGV mirrored" "signal 11" "$(cat "$T/segv")"
+expect_eq "signal: dive leaves no core file of its own" "" \
+    "$(ls "$T" | grep -E '^core' || true)"
+expect_eq "exit status: exit 143 stays an exit, not a signal" "exit 143" \
+    "$(wait_status "$DIVE" "$S" sh -c 'exit 143')"
+
+err=$("$DIVE" "$S" /nonexistent/prog 2>&1)
+rc=$?
+expect_eq "exec: missing program gives 127" 127 "$rc"
+expect_eq "exec: missing program message names it and the reason" \
+    "dive: /nonexistent/prog: No such file or directory" "$err"
+err=$("$DIVE" "$S" no-such-command-anywhere 2>&1)
+expect_eq "exec: command not on PATH gives 127" 127 $?
+printf 'echo hi\n' >"$T/noexec"
+chmod 644 "$T/noexec"
+err=$("$DIVE" "$S" "$T/noexec" 2>&1)
+rc=$?
+expect_eq "exec: non-executable file gives 126" 126 "$rc"
+expect_eq "exec: non-executable message says permission denied" \
+    "dive: $T/noexec: Permission denied" "$err"
+err=$("$DIVE" "$S" 2>&1)
+rc=$?
+expect_eq "exec: no program at all is refused" 125 "$rc"
+expect_eq "exec: no program message" "dive: no program given" "$err"
+
+printf '#!/bin/sh\necho script-ran "$@"\n' >"$T/script"
+chmod 755 "$T/script"
+expect_eq "exec: PATH of the client is searched" "script-ran x" \
+    "$(PATH=$T:$PATH "$DIVE" "$S" script x)"
+
+out=$(env -i PATH=/usr/bin:/bin FOO='bar baz' EMPTY= "$DIVE" "$S" env)
+expect_match "env: client variables arrive" "^FOO=bar baz$" "$out"
+expect_match "env: empty variables arrive" "^EMPTY=$" "$out"
+expect_no_match "env: nothing of dived's own environment leaks" \
+    "^(HOME|TERM|BIN|RESULTS)=" "$out"
+out=$(DIVE_FOO=forged DIVE_UID=0 "$DIVE" "$S" env)
+expect_no_match "env: client DIVE_* variables are dropped" \
+    "DIVE_FOO|DIVE_UID=0.*DIVE_UID" "$out"
+expect_eq "env: DIVE_UID is the client's uid" "DIVE_UID=$(id -u)" \
+    "$(grep '^DIVE_UID=' <<<"$out")"
+expect_eq "env: DIVE_GID is the client's gid" "DIVE_GID=$(id -g)" \
+    "$(grep '^DIVE_GID=' <<<"$out")"
+expect_eq "env: DIVE_USER is the client's name" "DIVE_USER=$(id -un)" \
+    "$(grep '^DIVE_USER=' <<<"$out")"
+out=$(sh -c 'echo $$; exec "$0" "$1" sh -c "echo \$DIVE_PID"' "$DIVE" "$S")
+expect_eq "env: DIVE_PID is the pid of the dive process" \
+    "$(sed -n 1p <<<"$out")" "$(sed -n 2p <<<"$out")"
+
+expect_eq "umask: 027 is kept" 0027 "$(umask 027 && "$DIVE" "$S" sh -c umask)"
+expect_eq "umask: 0 is kept" 0000 "$(umask 0 && "$DIVE" "$S" sh -c umask)"
+(umask 077 && cd "$T" && "$DIVE" "$S" touch "$T/umask-file")
+expect_eq "umask: applies to files the program creates" 600 \
+    "$(stat -c %a "$T/umask-file")"
+
+mkdir -p "$T/some dir"
+expect_eq "cwd: the client's directory is current" "$T/some dir" \
+    "$(cd "$T/some dir" && "$DIVE" "$S" pwd -P)"
+expect_eq "cwd: DIVE_CURDIR chooses another" "/usr" \
+    "$(DIVE_CURDIR=/usr "$DIVE" "$S" pwd -P)"
+mkdir "$T/gone" && (cd "$T/gone" && rmdir "$T/gone" &&
+    "$DIVE" "$S" sh -c 'ls -d "$PWD" 2>/dev/null; readlink /proc/self/cwd') \
+    >"$T/gone.out" 2>/dev/null
+expect_match "cwd: a deleted directory stays the current one" "deleted" \
+    "$(cat "$T/gone.out")"
+
+A=@dive-test-$$
+start_dived "$A"
+expect_eq "abstract: dived @name serves dive @name" "abstract" \
+    "$("$DIVE" "$A" echo abstract)"
+
+P=$T/prefix.sock
+start_dived "$P" -- printf '<%s>'
+expect_eq "prefix: forced command line comes first" "<a><b c>" \
+    "$("$DIVE" "$P" a 'b c')"
+expect_eq "prefix: works with no client arguments" "<>" "$("$DIVE" "$P")"
+
+"$DIVE" "$S" sh -c 'sleep 1; echo first' >"$T/par1" &
+p1=$!
+expect_eq "sessions: a second session runs while the first is busy" second \
+    "$("$DIVE" "$S" echo second)"
+wait $p1
+expect_eq "sessions: the busy session completes" first "$(cat "$T/par1")"

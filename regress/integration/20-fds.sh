@@ -1,0 +1,56 @@
+# Every descriptor of the client reaches the program under its own number,
+# and nothing of dived's does.
+
+S=$T/fds.sock
+start_dived "$S"
+
+# What ls sees of its own descriptors, run directly and through dive.
+fdnorm() {
+	awk 'NR > 1 { print $9, $10, $11 }' | grep -v '/proc/.*/fd$' |
+	    sed 's/pipe:\[[0-9]*\]/pipe/'
+}
+fdlist() {
+	ls -l /proc/self/fd | fdnorm
+}
+direct=$(exec 5</etc/hostname 77>"$T/out77" 1000</dev/null; fdlist)
+remote=$(exec 5</etc/hostname 77>"$T/out77" 1000</dev/null
+    "$DIVE" "$S" ls -l /proc/self/fd | fdnorm)
+expect_eq "fds: the program sees exactly the descriptors it would see run directly" \
+    "$direct" "$remote"
+expect_no_match "fds: no socket of dived reaches the program" "socket:" "$remote"
+
+out=$(exec 9</etc/hostname; "$DIVE" "$S" sh -c 'cat <&9')
+expect_eq "fds: a read descriptor works under its number" \
+    "$(cat /etc/hostname)" "$out"
+(exec 1000>"$T/high"; "$DIVE" "$S" bash -c 'echo high >&1000')
+expect_eq "fds: descriptor 1000 works" high "$(cat "$T/high")"
+(ulimit -n 5000; exec 4321>"$T/higher"; "$DIVE" "$S" bash -c 'echo higher >&4321')
+expect_eq "fds: descriptor 4321 works" higher "$(cat "$T/higher")"
+
+# 300 open descriptors: all of them, not only 0-2, in batches.
+many=$(bash -c '
+	for i in $(seq 10 309); do eval "exec $i</dev/null"; done
+	"$1" "$2" sh -c "ls /proc/self/fd | wc -l"' - "$DIVE" "$S")
+direct=$(bash -c '
+	for i in $(seq 10 309); do eval "exec $i</dev/null"; done
+	sh -c "ls /proc/self/fd | wc -l"')
+expect_eq "fds: 300 descriptors all arrive" "$direct" "$many"
+
+expect_eq "fds: a pipe on stdin works" "y" "$(echo x | "$DIVE" "$S" tr x y)"
+"$DIVE" "$S" sh -c 'echo to-stderr >&2' 2>"$T/stderr"
+expect_eq "fds: stderr goes where the client's goes" to-stderr "$(cat "$T/stderr")"
+expect_eq "fds: a closed stdin stays closed" "closed" \
+    "$("$DIVE" "$S" sh -c 'if [ -e /proc/self/fd/0 ]; then echo open; else echo closed; fi' <&-)"
+
+# The program's end of a pipe closes when it exits, even if dive lingers.
+out=$( { "$DIVE" "$S" sh -c 'echo a; exec >&-; sleep 0.2; echo b >&2' 2>/dev/null; } | cat)
+expect_eq "fds: output before the program closes stdout arrives" a "$out"
+
+# dived's own descriptors stay out even when dived has extra ones open.
+S2=$T/fds2.sock
+exec 7>"$T/dived-private"
+start_dived "$S2"
+exec 7>&-
+out=$("$DIVE" "$S2" sh -c 'ls -l /proc/self/fd')
+expect_no_match "fds: a descriptor dived inherited does not reach programs" \
+    "dived-private" "$out"

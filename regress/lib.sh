@@ -1,0 +1,121 @@
+# Helpers for the integration tests.  Each test file runs in its own
+# subshell with this sourced; results go to $RESULTS, one line per check.
+
+: "${BIN:?}" "${RESULTS:?}"
+DIVE=$BIN/dive
+DIVED=$BIN/dived
+RAW=$BIN/rawclient
+T=$(mktemp -d /tmp/dive-test.XXXXXX)
+chmod 755 "$T"
+DIVED_PIDS=()
+
+cleanup() {
+	local p
+	for p in "${DIVED_PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	for p in "${DIVED_PIDS[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+ok() {
+	echo "ok $1"
+	echo "ok" >>"$RESULTS"
+}
+
+fail() {
+	echo "FAIL $1: $2"
+	echo "fail" >>"$RESULTS"
+}
+
+skip() {
+	echo "skip $1: $2"
+	echo "skip" >>"$RESULTS"
+}
+
+# expect_eq NAME EXPECTED ACTUAL
+expect_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else
+		fail "$1" "expected [$2], got [$3]"; fi
+}
+
+# expect_match NAME EXTENDED-REGEX ACTUAL
+expect_match() {
+	if printf '%s' "$3" | grep -Eq -- "$2"; then ok "$1"; else
+		fail "$1" "[$3] does not match /$2/"; fi
+}
+
+# expect_no_match NAME EXTENDED-REGEX ACTUAL
+expect_no_match() {
+	if printf '%s' "$3" | grep -Eq -- "$2"; then
+		fail "$1" "[$3] matches /$2/"; else ok "$1"; fi
+}
+
+is_root() {
+	[ "$(id -u)" = 0 ]
+}
+
+as_nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"
+}
+
+# Waits up to 5 s for a command to succeed.
+wait_for() {
+	local i
+	for i in $(seq 50); do
+		"$@" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+listening() {
+	case $1 in
+	@*) grep -q " @${1#@}\$" /proc/net/unix ;;
+	*) [ -S "$1" ] ;;
+	esac
+}
+
+# start_dived SOCKET [options...]: logs go to $T/dived.log; sets DIVED_PID.
+start_dived() {
+	local sock=$1
+	shift
+	"$DIVED" "$sock" --log-stderr "$@" 2>>"$T/dived.log" &
+	DIVED_PID=$!
+	DIVED_PIDS+=("$DIVED_PID")
+	wait_for listening "$sock"
+}
+
+# Same, but dived runs as nobody.
+start_dived_nobody() {
+	local sock=$1
+	shift
+	as_nobody "$DIVED" "$sock" --log-stderr "$@" 2>>"$T/dived.log" &
+	DIVED_PID=$!
+	DIVED_PIDS+=("$DIVED_PID")
+	wait_for listening "$sock"
+}
+
+stop_dived() {
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
+alive() {
+	kill -0 "$1" 2>/dev/null
+}
+
+# The wait status of a command as "exit N" or "signal S" (bash folds both
+# into $?, perl does not).
+wait_status() {
+	perl -e 'my $r = system { $ARGV[0] } @ARGV; $r == -1 and die;
+	    print $r & 127 ? "signal " . ($r & 127) : "exit " . ($r >> 8)' "$@"
+}
+
+# Descendants named like "dived: parser" of a pid.
+find_proc() {
+	pgrep -f "^dived: $1" | head -n 1
+}

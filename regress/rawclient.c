@@ -1,0 +1,234 @@
+/*
+ * A deliberately misbehaving dive client (and fake dived) for the tests:
+ * it sends what a real client never would and prints every reply.
+ *
+ *   rawclient SOCK stall           connect, send nothing
+ *   rawclient SOCK garbage         bytes that are no greeting
+ *   rawclient SOCK hello N         greet with protocol version N
+ *   rawclient SOCK oversize        a frame longer than any allowed
+ *   rawclient SOCK manyargs        a request claiming too many arguments
+ *   rawclient SOCK manyfds N PROG  N descriptors, then a request for PROG
+ *   rawclient SOCK dupfd           the same descriptor number twice
+ *   rawclient SOCK bigbatch        one frame with too many descriptors
+ *   rawclient SOCK truncated PROG  a request for PROG cut short, then EOF
+ *   rawclient SOCK vanish PROG     same, but leave without reading
+ *   rawclient SOCK aftergarbage    a good request, then garbage
+ *   rawclient --serve SOCK N       accept once and greet with version N
+ *
+ * Replies are printed one per line: "hello V", "started PID",
+ * "exit HOW VALUE", "error STATUS TEXT", then "eof".
+ */
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bounds.h"
+#include "proto.h"
+#include "sock.h"
+#include "wire.h"
+
+static int
+dial(const char *name)
+{
+	struct sockaddr_un sun;
+	socklen_t len;
+	int s;
+
+	if (sock_addr(name, &sun, &len) == -1)
+		errx(2, "bad socket name");
+	if ((s = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
+	    connect(s, (struct sockaddr *)&sun, len) == -1)
+		err(2, "%s", name);
+	return s;
+}
+
+static void
+print_replies(int s)
+{
+	struct frame f;
+	uint32_t a, b;
+
+	while (frame_recv(s, &f, DIVE_MAX_MSG, NULL, 0) == 1) {
+		if (f.type == MSG_HELLO && proto_decode_u32(f.buf, f.len, &a) == 0)
+			printf("hello %u\n", a);
+		else if (f.type == MSG_STARTED &&
+		    proto_decode_u32x2(f.buf, f.len, &a, &b) == 0)
+			printf("started %u\n", a);
+		else if (f.type == MSG_EXIT &&
+		    proto_decode_u32x2(f.buf, f.len, &a, &b) == 0)
+			printf("exit %u %u\n", a, b);
+		else if (f.type == MSG_ERROR && f.len >= 4) {
+			memcpy(&a, f.buf, 4);
+			printf("error %u %.*s\n", a, (int)f.len - 4,
+			    (char *)f.buf + 4);
+		} else
+			printf("unknown 0x%x\n", f.type);
+		fflush(stdout);
+		frame_free(&f);
+	}
+	printf("eof\n");
+}
+
+static void
+send_request(int s, const char *prog, int cut)
+{
+	const char *argv[] = { prog, NULL };
+	const char *envp[] = { "PATH=/usr/bin:/bin", NULL };
+	struct request r;
+	struct wbuf w = { 0 };
+	uint32_t h[2];
+
+	memset(&r, 0, sizeof(r));
+	r.umask = 022;
+	r.argc = 1;
+	r.argv = argv;
+	r.envc = 1;
+	r.envp = envp;
+	proto_encode_request(&w, &r);
+	if (!cut) {
+		frame_send(s, MSG_REQUEST, w.p, w.len, NULL, 0);
+		return;
+	}
+	h[0] = MSG_REQUEST;
+	h[1] = (uint32_t)w.len;
+	(void)!write(s, h, sizeof(h));
+	(void)!write(s, w.p, w.len / 2);
+	shutdown(s, SHUT_WR);
+}
+
+static void
+send_fds(int s, int n)
+{
+	int fd = open("/dev/null", O_RDONLY), fds[DIVE_FD_BATCH];
+	uint32_t buf[1 + DIVE_FD_BATCH];
+	int i = 0;
+
+	while (i < n) {
+		int k = n - i < DIVE_FD_BATCH ? n - i : DIVE_FD_BATCH;
+
+		buf[0] = (uint32_t)k;
+		for (int j = 0; j < k; j++) {
+			fds[j] = fd;
+			buf[1 + j] = (uint32_t)(10 + i + j);
+		}
+		if (frame_send(s, MSG_FDS, buf, 4 * (size_t)(k + 1), fds,
+		    (size_t)k) == -1)
+			return;
+		i += k;
+	}
+}
+
+static void
+serve(const char *name, uint32_t version)
+{
+	struct sockaddr_un sun;
+	socklen_t len;
+	int l, c;
+
+	if (sock_addr(name, &sun, &len) == -1)
+		errx(2, "bad socket name");
+	unlink(name);
+	if ((l = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
+	    bind(l, (struct sockaddr *)&sun, len) == -1 || listen(l, 1) == -1)
+		err(2, "%s", name);
+	printf("listening\n");
+	fflush(stdout);
+	if ((c = accept(l, NULL, NULL)) == -1)
+		err(2, "accept");
+	proto_send_u32(c, MSG_HELLO, version);
+	sleep(1);
+}
+
+int
+main(int argc, char **argv)
+{
+	uint32_t h[2];
+	int s;
+
+	if (argc < 3)
+		errx(2, "usage: rawclient SOCK what [args]");
+	if (strcmp(argv[1], "--serve") == 0) {
+		serve(argv[2], argc > 3 ? (uint32_t)atoi(argv[3]) : 99);
+		return 0;
+	}
+	s = dial(argv[1]);
+	if (strcmp(argv[2], "garbage") == 0) {
+		(void)!write(s, "GET / HTTP/1.0\r\n\r\n", 18);
+	} else if (strcmp(argv[2], "hello") == 0 && argc > 3) {
+		proto_send_u32(s, MSG_HELLO, (uint32_t)atoi(argv[3]));
+	} else if (strcmp(argv[2], "stall") == 0) {
+		;
+	} else {
+		proto_send_u32(s, MSG_HELLO, DIVE_PROTO_VERSION);
+		if (strcmp(argv[2], "oversize") == 0) {
+			h[0] = MSG_REQUEST;
+			h[1] = DIVE_MAX_MSG + 1;
+			(void)!write(s, h, sizeof(h));
+		} else if (strcmp(argv[2], "manyargs") == 0) {
+			uint32_t req[6] = { 022, 0, 0, 0, DIVE_MAX_ARGS + 1, 0 };
+
+			frame_send(s, MSG_REQUEST, req, sizeof(req), NULL, 0);
+		} else if (strcmp(argv[2], "manyfds") == 0 && argc > 4) {
+			send_fds(s, atoi(argv[3]));
+			send_request(s, argv[4], 0);
+		} else if (strcmp(argv[2], "dupfd") == 0) {
+			uint32_t b[2] = { 1, 5 };
+			int fd = 0;
+
+			frame_send(s, MSG_FDS, b, sizeof(b), &fd, 1);
+			frame_send(s, MSG_FDS, b, sizeof(b), &fd, 1);
+			send_request(s, "true", 0);
+		} else if (strcmp(argv[2], "bigbatch") == 0) {
+			/* frame_send caps a batch, so build it by hand. */
+			int n = DIVE_FD_BATCH + 20;
+			uint32_t b[1 + DIVE_FD_BATCH + 20];
+			int fds[DIVE_FD_BATCH + 20];
+			char cbuf[CMSG_SPACE(sizeof(fds))];
+			struct iovec iov[2];
+			struct msghdr mh;
+			struct cmsghdr *c;
+
+			b[0] = (uint32_t)n;
+			for (int i = 0; i < n; i++) {
+				fds[i] = 0;
+				b[1 + i] = (uint32_t)(10 + i);
+			}
+			h[0] = MSG_FDS;
+			h[1] = sizeof(b);
+			iov[0].iov_base = h;
+			iov[0].iov_len = sizeof(h);
+			iov[1].iov_base = b;
+			iov[1].iov_len = sizeof(b);
+			memset(&mh, 0, sizeof(mh));
+			mh.msg_iov = iov;
+			mh.msg_iovlen = 2;
+			mh.msg_control = cbuf;
+			mh.msg_controllen = sizeof(cbuf);
+			c = CMSG_FIRSTHDR(&mh);
+			c->cmsg_level = SOL_SOCKET;
+			c->cmsg_type = SCM_RIGHTS;
+			c->cmsg_len = CMSG_LEN(sizeof(fds));
+			memcpy(CMSG_DATA(c), fds, sizeof(fds));
+			if (sendmsg(s, &mh, 0) == -1)
+				err(2, "sendmsg");
+		} else if (strcmp(argv[2], "truncated") == 0 && argc > 3) {
+			send_request(s, argv[3], 1);
+		} else if (strcmp(argv[2], "vanish") == 0 && argc > 3) {
+			send_request(s, argv[3], 1);
+			return 0;
+		} else if (strcmp(argv[2], "aftergarbage") == 0) {
+			send_request(s, "sleep", 0);
+			(void)!write(s, "garbage-after-request", 21);
+		} else
+			errx(2, "unknown action %s", argv[2]);
+	}
+	print_replies(s);
+	return 0;
+}
