@@ -11,16 +11,18 @@
 #include "dived.h"
 #include "bounds.h"
 #include "log.h"
+#include "title.h"
 
 #define DIVED_VERSION	"2.0"
 
 int
-main(int argc, char **argv, char **envp)
+main(int argc, char **argv)
 {
 	static struct config cfg;
 	char e[512];
 
-	setproctitle_init(argc, argv, envp);
+	if ((argv = title_init(argc, argv)) == NULL)
+		err(1, "out of memory");
 	if (options_parse(argc, argv, &cfg.o, e, sizeof(e)) == -1) {
 		fprintf(stderr, "dived: %s\n", e);
 		options_usage(stderr);

@@ -20,6 +20,7 @@
 
 #include "dived.h"
 #include "log.h"
+#include "title.h"
 #include "sock.h"
 
 static volatile sig_atomic_t stopping;
@@ -198,7 +199,7 @@ master_run(const struct config *cfg)
 	sigdelset(&orig, SIGINT);
 	sigdelset(&orig, SIGHUP);
 	sigdelset(&orig, SIGCHLD);
-	setproctitle("master %s", cfg->o.socket);
+	title_set("master %s", cfg->o.socket);
 	logmsg(LOG_INFO, "listening on %s", cfg->o.socket);
 	while (!stopping) {
 		struct pollfd p = { ls, POLLIN, 0 };

@@ -25,6 +25,7 @@
 #include "dived.h"
 #include "bounds.h"
 #include "log.h"
+#include "title.h"
 #include "parser.h"
 #include "policy.h"
 #include "privsep.h"
@@ -131,7 +132,7 @@ start_parser(struct session *s)
 	case -1:
 		refuse(s, DIVE_EXIT_FAILURE, "fork: %s", strerror(errno));
 	case 0:
-		setproctitle("parser [uid %lu]", (unsigned long)s->peer.uid);
+		title_set("parser [uid %lu]", (unsigned long)s->peer.uid);
 		sandbox_enter(&s->cfg->ps, s->client, sv[1]);
 		parser_run(SANDBOX_CLIENT_FD, SANDBOX_MONITOR_FD,
 		    s->cfg->o.request_timeout);
@@ -417,7 +418,7 @@ monitor_run(const struct config *cfg, int client, unsigned long id)
 	s.verdict = "refused";
 	spawn_req_init(&s.req);
 	identify_peer(&s);
-	setproctitle("monitor [uid %lu]", (unsigned long)s.peer.uid);
+	title_set("monitor [uid %lu]", (unsigned long)s.peer.uid);
 	if (proto_send_u32(client, MSG_HELLO, DIVE_PROTO_VERSION) == -1) {
 		logmsg(LOG_INFO, "session %lu: client left: %s", id,
 		    strerror(errno));

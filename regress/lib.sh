@@ -93,7 +93,8 @@ start_dived() {
 start_dived_nobody() {
 	local sock=$1
 	shift
-	as_nobody "$DIVED" "$sock" --log-stderr "$@" 2>>"$T/dived.log" &
+	setpriv --reuid=65534 --regid=65534 --clear-groups -- \
+	    "$DIVED" "$sock" --log-stderr "$@" 2>>"$T/dived.log" &
 	DIVED_PID=$!
 	DIVED_PIDS+=("$DIVED_PID")
 	wait_for listening "$sock"

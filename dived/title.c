@@ -1,0 +1,68 @@
+/*
+ * The title overwrites the argv strings and the environment strings that
+ * follow them (the environment is moved to the heap first).  The area is
+ * zeroed before each title: when the title is shorter than the original
+ * arguments the kernel shows the argument area, whose trailing NULs ps
+ * drops; when it is longer, the last argument byte is not NUL and the
+ * kernel reads on to the title's end.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "title.h"
+
+extern char **environ;
+
+static char *base, *end;
+
+char **
+title_init(int argc, char **argv)
+{
+	char **env, **args;
+	size_t n = 0, i;
+
+	if (argc < 1 || argv[0] == NULL)
+		return argv;
+	/* Whatever points into the old strings must use copies. */
+	if ((args = calloc((size_t)argc + 1, sizeof(*args))) == NULL)
+		return NULL;
+	for (i = 0; i < (size_t)argc; i++)
+		if ((args[i] = strdup(argv[i])) == NULL)
+			return NULL;
+	base = argv[0];
+	end = argv[0] + strlen(argv[0]) + 1;
+	for (i = 1; i < (size_t)argc; i++)
+		if (argv[i] == end)
+			end = argv[i] + strlen(argv[i]) + 1;
+	while (environ[n] != NULL)
+		n++;
+	if ((env = calloc(n + 1, sizeof(*env))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (environ[i] == end)
+			end = environ[i] + strlen(environ[i]) + 1;
+		if ((env[i] = strdup(environ[i])) == NULL)
+			return NULL;
+	}
+	environ = env;
+	return args;
+}
+
+void
+title_set(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	size_t room;
+
+	if (base == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	room = (size_t)(end - base);
+	memset(base, 0, room);
+	snprintf(base, room, "dived: %s", buf);
+}

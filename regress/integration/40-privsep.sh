@@ -1,0 +1,147 @@
+# Privilege separation that can be observed from outside: the parser's
+# credentials, capabilities, seccomp and root; process titles; the master
+# never reading a client byte; a dying parser costing only its session.
+
+if ! is_root; then
+	skip "privsep: tests" "need root to observe the parser's setuid and chroot"
+	return 0
+fi
+
+S=$T/ps.sock
+start_dived "$S" -C 0777 --request-timeout 20
+
+# A client that connects and waits keeps its session's parser around.
+"$RAW" "$S" stall >"$T/stall.out" &
+raw=$!
+title() { ps -o args= -p "$1"; }
+children() { pgrep -P "$1" | head -n 1; }
+has_child() { [ -n "$(pgrep -P "$1")" ]; }
+wait_for has_child "$DIVED_PID"
+monitor=$(children "$DIVED_PID")
+wait_for has_child "$monitor"
+parser=$(children "$monitor")
+status=$(cat "/proc/$parser/status")
+field() { awk -v f="$1:" '$1 == f { print $2 }' <<<"$status"; }
+expect_eq "parser: runs as the privilege-separation user" 65534 "$(field Uid)"
+expect_eq "parser: gid of that user" 65534 "$(field Gid)"
+expect_eq "parser: no supplementary groups" "" "$(field Groups)"
+expect_eq "parser: CapEff is empty" 0000000000000000 "$(field CapEff)"
+expect_eq "parser: CapPrm is empty" 0000000000000000 "$(field CapPrm)"
+expect_eq "parser: CapBnd is empty" 0000000000000000 "$(field CapBnd)"
+expect_eq "parser: CapInh is empty" 0000000000000000 "$(field CapInh)"
+expect_eq "parser: no_new_privs is set" 1 "$(field NoNewPrivs)"
+expect_eq "parser: seccomp filter mode" 2 "$(field Seccomp)"
+expect_eq "parser: root is the empty directory" /run/dived/empty \
+    "$(readlink "/proc/$parser/root")"
+expect_eq "parser: the empty directory is empty" "" "$(ls -A /run/dived/empty)"
+expect_eq "parser: holds only the client and monitor sockets" "3 4" \
+    "$(ls "/proc/$parser/fd" | sort -n | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "titles: master" "dived: master $S" \
+    "$(title $DIVED_PID)"
+expect_eq "titles: monitor names the peer's uid" "dived: monitor [uid 0]" \
+    "$(title $monitor)"
+expect_eq "titles: parser" "dived: parser [uid 0]" \
+    "$(title $parser)"
+expect_eq "monitor: stays root" 0 "$(awk '$1 == "Uid:" { print $2 }' "/proc/$monitor/status")"
+
+# Killing the parser ends only this session.
+kill -KILL "$parser"
+wait "$raw"
+expect_match "parser killed: the client is told" \
+    "^error 125 request parser killed by signal 9" "$(cat "$T/stall.out")"
+expect_eq "parser killed: the monitor is gone too" gone \
+    "$(wait_for sh -c "! kill -0 $monitor" && echo gone)"
+expect_eq "parser killed: the master lives on" yes \
+    "$(alive "$DIVED_PID" && echo yes)"
+expect_eq "parser killed: the next client is served" next \
+    "$("$DIVE" "$S" echo next)"
+
+# As nobody, the parser is confined all the same.
+(cd / && as_nobody "$RAW" "$S" stall >/dev/null) &
+raw=$!
+wait_for pgrep -f '^dived: parser \[uid 65534\]'
+expect_eq "titles: monitor of a nobody client" "dived: monitor [uid 65534]" \
+    "$(title $(pgrep -f '^dived: monitor \[uid 65534\]'))"
+kill "$raw" 2>/dev/null
+wait "$raw" 2>/dev/null
+
+# The master reads nothing from clients: trace it while sessions run.
+if command -v strace >/dev/null; then
+	strace -qq -p "$DIVED_PID" -e trace=read,readv,recvfrom,recvmsg,recvmmsg \
+	    -o "$T/master.trace" &
+	tracer=$!
+	sleep 0.5
+	"$DIVE" "$S" echo traced >/dev/null
+	"$RAW" "$S" garbage >/dev/null
+	sleep 0.2
+	kill "$tracer"
+	wait "$tracer" 2>/dev/null
+	expect_eq "master: no read of any kind while serving clients" "" \
+	    "$(grep -v -- '--- SIG' "$T/master.trace")"
+else
+	skip "master: no read while serving clients" "strace is not installed"
+fi
+
+# An unprivileged dived still confines its parser.
+A=@dive-ps-$$
+start_dived_nobody "$A" --request-timeout 20
+(cd / && "$RAW" "$A" stall >/dev/null) &
+raw=$!
+wait_for has_child "$DIVED_PID"
+monitor=$(children "$DIVED_PID")
+wait_for has_child "$monitor"
+parser=$(children "$monitor")
+status=$(cat "/proc/$parser/status")
+expect_eq "unprivileged parser: no_new_privs" 1 "$(field NoNewPrivs)"
+expect_eq "unprivileged parser: seccomp" 2 "$(field Seccomp)"
+expect_eq "unprivileged parser: no effective capabilities" \
+    0000000000000000 "$(field CapEff)"
+kill "$raw" 2>/dev/null
+wait "$raw" 2>/dev/null
+
+# The privilege-separation user and directory are chosen by options and
+# checked at start.
+out=$("$DIVED" "$T/x.sock" --privsep-user no-such-user-here 2>&1)
+expect_eq "privsep options: unknown user fails start-up" 1 $?
+expect_match "privsep options: unknown user is named" \
+    "dived: privilege-separation user no-such-user-here does not exist" "$out"
+mkdir -p "$T/full"
+touch "$T/full/file"
+out=$("$DIVED" "$T/x.sock" --privsep-dir "$T/full" 2>&1)
+expect_eq "privsep options: non-empty directory fails start-up" 1 $?
+expect_match "privsep options: non-empty directory is named" "$T/full.*not empty" "$out"
+mkdir -p "$T/theirs"
+chown 65534 "$T/theirs"
+out=$("$DIVED" "$T/x.sock" --privsep-dir "$T/theirs" 2>&1)
+expect_match "privsep options: directory not owned by root is refused" \
+    "$T/theirs: must be a directory owned by root" "$out"
+chown 0 "$T/theirs"
+chmod 0777 "$T/theirs"
+out=$("$DIVED" "$T/x.sock" --privsep-dir "$T/theirs" 2>&1)
+expect_match "privsep options: world-writable directory is refused" \
+    "writable by no one else" "$out"
+expect_eq "privsep options: refused start-up leaves no socket" absent \
+    "$([ -e "$T/x.sock" ] && echo present || echo absent)"
+
+S2=$T/ps2.sock
+start_dived "$S2" --privsep-user daemon --privsep-dir "$T/new/empty"
+expect_eq "privsep options: a missing directory is created root-owned 555" \
+    "0 555" "$(stat -c '%u %a' "$T/new/empty")"
+"$RAW" "$S2" stall >/dev/null &
+raw=$!
+wait_for has_child "$DIVED_PID"
+monitor=$(children "$DIVED_PID")
+wait_for has_child "$monitor"
+parser=$(children "$monitor")
+expect_eq "privsep options: parser runs as the chosen user" "$(id -u daemon)" \
+    "$(awk '$1 == "Uid:" { print $2 }' "/proc/$parser/status")"
+expect_eq "privsep options: parser is chrooted to the chosen directory" \
+    "$T/new/empty" "$(readlink "/proc/$parser/root")"
+kill "$raw" 2>/dev/null
+wait "$raw" 2>/dev/null
+
+help=$("$DIVED" --help)
+expect_match "help: names the default privilege-separation user" \
+    "default nobody" "$help"
+expect_match "help: names the default privilege-separation directory" \
+    "default /run/dived/empty" "$help"
