@@ -64,8 +64,13 @@ check_hello(int client)
 	struct frame f;
 	uint32_t v;
 
-	recv_or_refuse(client, &f, sizeof(v), NULL, 0);
-	if (f.type != MSG_HELLO || proto_decode_u32(f.buf, f.len, &v) == -1)
+	int r = frame_recv(client, &f, sizeof(v), NULL, 0);
+
+	if (r == 0)
+		refuse(DIVE_EXIT_FAILURE, "client closed the connection "
+		    "before its request was complete");
+	if (r == -1 || f.type != MSG_HELLO ||
+	    proto_decode_u32(f.buf, f.len, &v) == -1)
 		refuse(DIVE_EXIT_FAILURE, "not a dive client (bad greeting)");
 	if (v != DIVE_PROTO_VERSION)
 		refuse(DIVE_EXIT_FAILURE, "protocol version mismatch: dive "

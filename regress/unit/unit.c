@@ -1,1 +1,60 @@
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
 
+#include "unit.h"
+
+static int nfailed;
+
+int
+check(int cond, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cond) {
+		printf("ok %s\n", name);
+		return 1;
+	}
+	nfailed++;
+	printf("FAIL %s: ", name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	return 0;
+}
+
+int
+failures(void)
+{
+	return nfailed;
+}
+
+int
+count_fds(void)
+{
+	DIR *d;
+	struct dirent *e;
+	int n = 0;
+
+	/* The directory's own descriptor is counted every time alike. */
+	if ((d = opendir("/proc/self/fd")) == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+int
+main(void)
+{
+	/* Children forked by the tests must not repeat buffered lines. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	t_proto();
+	t_privsep();
+	t_options();
+	t_policy();
+	return failures() ? 1 : 0;
+}

@@ -1,0 +1,107 @@
+# Bad input from clients: each gets a clear error and a non-zero end,
+# nothing is started, the refusal is logged, and dived goes on serving.
+
+S=$T/bad.sock
+start_dived "$S" --request-timeout 2
+
+served() {
+	expect_eq "$1: dived still serves the next client" ok \
+	    "$("$DIVE" "$S" echo ok 2>&1)"
+}
+
+out=$("$RAW" "$S" garbage)
+expect_match "garbage: the client is told it is no dive client" \
+    "^error 125 not a dive client \(bad greeting\)" "$out"
+served garbage
+
+out=$("$RAW" "$S" hello 99)
+expect_match "version: a wrong protocol version is named on the server side" \
+    "^error 125 protocol version mismatch: dive speaks 99, dived speaks 2" "$out"
+expect_match "version: dived greets with its own version first" "^hello 2" "$out"
+
+"$RAW" --serve "$T/fake.sock" 7 >"$T/fake.out" &
+fake=$!
+wait_for grep -q listening "$T/fake.out"
+err=$("$DIVE" "$T/fake.sock" true 2>&1)
+rc=$?
+wait "$fake"
+expect_eq "version: dive refuses a dived of another version" 125 "$rc"
+expect_eq "version: dive names both versions" \
+    "dive: $T/fake.sock: dived speaks protocol 7, dive speaks 2" "$err"
+
+out=$("$RAW" "$S" oversize)
+expect_match "oversize: a frame over the maximum is refused" \
+    "^error 125 request too large" "$out"
+served oversize
+
+out=$("$RAW" "$S" manyargs)
+expect_match "argv: more arguments than allowed are refused" \
+    "^error 125 too many arguments" "$out"
+
+out=$( (ulimit -n 4096; "$RAW" "$S" manyfds 1100 true) )
+expect_match "fds: more descriptors than allowed are refused" \
+    "^error 125 too many descriptors \(at most 1024\)" "$out"
+expect_no_match "fds: nothing started with too many descriptors" "started" "$out"
+out=$( (ulimit -n 4096; "$RAW" "$S" manyfds 1024 true) )
+expect_match "fds: exactly the maximum is accepted" "exit 0 0" "$out"
+
+out=$("$RAW" "$S" bigbatch)
+expect_match "fds: one message with too many descriptors is refused" \
+    "^error 125 too many descriptors in one message" "$out"
+
+out=$("$RAW" "$S" dupfd)
+expect_match "fds: a descriptor number sent twice is refused" \
+    "^error 125 descriptor 5 sent twice" "$out"
+
+rm -f "$T/marker"
+out=$("$RAW" "$S" truncated "$T/never-run")
+expect_match "truncated: a request cut short is refused" \
+    "^error 125 truncated message from client" "$out"
+
+before=$(grep -c 'refused' "$T/dived.log")
+"$RAW" "$S" vanish /bin/true
+wait_for test "$(grep -c 'refused' "$T/dived.log")" -gt "$before"
+expect_match "vanish: a client leaving mid-request is logged" \
+    "refused: truncated message from client" "$(tail -n 3 "$T/dived.log")"
+served vanish
+
+start=$(date +%s)
+out=$("$RAW" "$S" stall)
+took=$(( $(date +%s) - start ))
+expect_match "deadline: a silent client is dropped with a reason" \
+    "^error 125 no complete request within 2 seconds" "$out"
+expect_eq "deadline: it is dropped near the deadline, not later" yes \
+    "$([ "$took" -le 6 ] && echo yes)"
+served deadline
+
+# Several stalled clients do not block others.
+for i in 1 2 3 4 5; do "$RAW" "$S" stall >/dev/null & done
+expect_eq "stall: other clients are served while some stall" ok \
+    "$("$DIVE" "$S" echo ok)"
+wait
+
+out=$("$RAW" "$S" aftergarbage)
+expect_match "after start: garbage after the request does not stop the program" \
+    "started" "$out"
+expect_match "after start: the program's end is still reported" "exit 0 1" "$out"
+expect_match "after start: the protocol error is logged" \
+    "protocol error after the request" "$(cat "$T/dived.log")"
+
+expect_eq "log: every refusal above has a record" yes \
+    "$([ "$(grep -c ': refused: ' "$T/dived.log")" -ge 10 ] && echo yes)"
+expect_eq "master: survived all of it" yes "$(alive "$DIVED_PID" && echo yes)"
+expect_eq "zombies: none left under the master" "" \
+    "$(ps -o stat= --ppid "$DIVED_PID" | grep Z)"
+
+# dive's own checks.
+err=$("$DIVE" 2>&1)
+expect_eq "dive usage: no arguments exit 4" 4 $?
+expect_match "dive usage: prints usage" "^usage: dive socket" "$err"
+err=$("$DIVE" "$T/nothing-here.sock" true 2>&1)
+expect_eq "dive: a missing socket exits 125" 125 $?
+expect_match "dive: a missing socket is named" "nothing-here.sock: No such file" "$err"
+err=$(DIVE_WAITMODE=9 "$DIVE" "$S" true 2>&1)
+expect_eq "dive: a bad DIVE_WAITMODE is a usage error" 4 $?
+expect_match "dive: a bad DIVE_WAITMODE is named" "DIVE_WAITMODE=9" "$err"
+err=$(DIVE_TERMINAL=@77 "$DIVE" "$S" true 2>&1)
+expect_eq "dive: DIVE_TERMINAL naming a closed descriptor is a usage error" 4 $?

@@ -1,0 +1,68 @@
+# dived's command line, its socket, and stopping it.
+
+"$DIVED" >/dev/null 2>"$T/usage"
+expect_eq "usage: dived without arguments exits 4" 4 $?
+expect_match "usage: dived without arguments prints usage" "^usage: dived" \
+    "$(cat "$T/usage")"
+out=$("$DIVED" "$T/u.sock" --frobnicate 2>&1)
+expect_eq "usage: unknown option exits 4" 4 $?
+expect_match "usage: unknown option is named" "dived: --frobnicate: unknown option" "$out"
+out=$("$DIVED" "$T/u.sock" -C 2>&1)
+expect_eq "usage: missing argument exits 4" 4 $?
+expect_match "usage: missing argument is named" "dived: -C: missing argument" "$out"
+out=$("$DIVED" "$T/u.sock" -C 999 2>&1)
+expect_eq "usage: bad mode exits 4" 4 $?
+out=$("$DIVED" -C 777 2>&1)
+expect_eq "usage: an option where the socket belongs exits 4" 4 $?
+expect_match "usage: says the socket comes first" "first argument must be the socket" "$out"
+expect_match "version: dived --version" "^dived [0-9.]+ \(protocol 2\)$" \
+    "$("$DIVED" --version)"
+expect_match "version: dive --version" "^dive [0-9.]+ \(protocol 2\)$" \
+    "$("$DIVE" --version)"
+
+S=$T/life.sock
+start_dived "$S" -C 0760 -U daemon:nogroup
+expect_eq "socket: -C sets the mode" 760 "$(stat -c %a "$S")"
+expect_eq "socket: -U sets owner and group by name" "daemon nogroup" \
+    "$(stat -c '%U %G' "$S")"
+stop_dived "$DIVED_PID"
+expect_eq "stop: SIGTERM removes the socket file" absent \
+    "$([ -e "$S" ] && echo present || echo absent)"
+
+start_dived "$S" -U 1:65534
+expect_eq "socket: -U takes numbers" "1 65534" "$(stat -c '%u %g' "$S")"
+first=$DIVED_PID
+out=$("$DIVED" "$S" 2>&1)
+expect_eq "socket: a live socket is not taken over" 1 $?
+expect_match "socket: the refusal says dived is listening" \
+    "another dived is listening there" "$out"
+expect_eq "socket: the first dived still serves" still \
+    "$("$DIVE" "$S" echo still)"
+
+# A session in progress finishes after the master stops.
+"$DIVE" "$S" sh -c 'sleep 1; echo finished' >"$T/long" &
+long=$!
+sleep 0.3
+stop_dived "$first"
+wait "$long"
+expect_eq "stop: a running session completes after SIGTERM" "0 finished" \
+    "$? $(cat "$T/long")"
+
+# A socket file left behind by a killed dived is replaced.
+start_dived "$S"
+kill -KILL "$DIVED_PID"
+wait "$DIVED_PID" 2>/dev/null
+expect_eq "socket: a killed dived leaves its file" present \
+    "$([ -S "$S" ] && echo present || echo absent)"
+start_dived "$S"
+expect_eq "socket: a stale file is replaced" again \
+    "$("$DIVE" "$S" echo again)"
+
+touch "$T/plain"
+out=$("$DIVED" "$T/plain" 2>&1)
+expect_eq "socket: a regular file in the way is refused" 1 $?
+expect_match "socket: and left alone" "exists and is not a socket" "$out"
+expect_eq "socket: the regular file is intact" yes \
+    "$([ -f "$T/plain" ] && echo yes)"
+out=$("$DIVED" "$T/$(printf 'x%.0s' $(seq 120)).sock" 2>&1)
+expect_match "socket: an over-long path is refused" "invalid socket name" "$out"
