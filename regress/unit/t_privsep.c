@@ -1,1 +1,507 @@
+/*
+ * The monitor's decoder for what the parser sends.  The parser may be
+ * compromised, so every message here is built by hand, wrong on purpose,
+ * and each refusal must leave no descriptor open once the request is
+ * freed.
+ */
+#include <err.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "bounds.h"
+#include "privsep.h"
+#include "proto.h"
+#include "wire.h"
+#include "unit.h"
+
+static int
+devnull(void)
+{
+	int fd;
+
+	if ((fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1)
+		err(1, "/dev/null");
+	return fd;
+}
+
+static void
+devnulls(int *fds, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		fds[i] = devnull();
+}
+
+static int
+same_strv(const char *const *a, const char *const *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return 0;
+	return b[n] == NULL;
+}
+
+/* One PS_FDS message: v is the payload (count, targets), nfds attached. */
+static int
+batch(struct spawn_req *r, const uint32_t *v, size_t nv, size_t nfds,
+    const char **why)
+{
+	int fds[DIVE_FD_BATCH + 1];
+
+	devnulls(fds, nfds);
+	return ps_take_fds(r, (const unsigned char *)v, nv * sizeof(*v), fds,
+	    nfds, why);
+}
+
+/* A single PS_FDS batch on a fresh request, expected to be refused. */
+static void
+batch_refused(const char *name, const uint32_t *v, size_t nv, size_t nfds,
+    const char *reason)
+{
+	struct spawn_req r;
+	const char *why = NULL;
+	int before = count_fds(), after, rc;
+
+	spawn_req_init(&r);
+	rc = batch(&r, v, nv, nfds, &why);
+	spawn_req_free(&r);
+	after = count_fds();
+	check(rc == -1 && why != NULL && strstr(why, reason) != NULL &&
+	    after == before, name,
+	    "rc %d reason \"%s\", descriptors %d before, %d after", rc,
+	    why ? why : "(none)", before, after);
+}
+
+/* A header for argc + envc strings in strbytes, after one client fd. */
+static struct ps_spawn
+hdr(uint32_t argc, uint32_t envc, size_t strbytes)
+{
+	struct ps_spawn h = { PS_MAGIC, 022, 0, WAIT_STATUS, SIGFW_NONE, 1,
+	    argc, envc, (uint32_t)strbytes };
+
+	return h;
+}
+
+/* A PS_SPAWN buffer, malloc'd as ps_take_spawn wants to own it. */
+static unsigned char *
+spawn_buf(const struct ps_spawn *h, const void *s, size_t slen, size_t *len)
+{
+	unsigned char *p;
+
+	*len = sizeof(*h) + slen;
+	if ((p = malloc(*len)) == NULL)
+		err(1, NULL);
+	memcpy(p, h, sizeof(*h));
+	memcpy(p + sizeof(*h), s, slen);
+	return p;
+}
+
+/*
+ * Takes one client descriptor (target 3) and then the spawn buffer with
+ * naux fresh descriptors attached.  reason NULL: accepted; otherwise
+ * refused with a reason containing it.  Either way nothing stays open
+ * after spawn_req_free.
+ */
+static void
+spawn_raw_case(const char *name, unsigned char *buf, size_t len, size_t naux,
+    const char *reason)
+{
+	struct spawn_req r;
+	const char *why = NULL;
+	int aux[DIVE_MAX_AUXFDS + 1], before = count_fds(), after, rc;
+
+	spawn_req_init(&r);
+	if (batch(&r, (uint32_t[]){ 1, 3 }, 2, 1, &why) == -1)
+		errx(1, "%s: PS_FDS refused: %s", name, why);
+	devnulls(aux, naux);
+	rc = ps_take_spawn(&r, buf, len, aux, naux, &why);
+	spawn_req_free(&r);
+	after = count_fds();
+	if (reason == NULL)
+		check(rc == 0 && after == before, name,
+		    "rc %d reason \"%s\", descriptors %d before, %d after",
+		    rc, rc ? why : "", before, after);
+	else
+		check(rc == -1 && why != NULL && strstr(why, reason) != NULL &&
+		    after == before, name,
+		    "rc %d reason \"%s\", descriptors %d before, %d after",
+		    rc, why ? why : "(none)", before, after);
+}
+
+static void
+spawn_case(const char *name, const struct ps_spawn *h, const void *s,
+    size_t slen, size_t naux, const char *reason)
+{
+	unsigned char *buf;
+	size_t len;
+
+	buf = spawn_buf(h, s, slen, &len);
+	spawn_raw_case(name, buf, len, naux, reason);
+}
+
+static void
+test_good_request(void)
+{
+	static const char s[] = "/bin/echo\0hi\0A=1\0B=x=y";
+	const char *argv[] = { "/bin/echo", "hi" };
+	const char *envp[] = { "A=1", "B=x=y" };
+	struct ps_spawn h = { PS_MAGIC, 027, REQ_HAS_CWD | REQ_HAS_TTY,
+	    WAIT_HOLDERS, SIGFW_PGRP, 2, 2, 2, sizeof(s) };
+	struct spawn_req r;
+	const char *why = "";
+	unsigned char *buf;
+	size_t len;
+	int before = count_fds(), cl[2], aux[2], rc1, rc2;
+
+	spawn_req_init(&r);
+	devnulls(cl, 2);
+	devnulls(aux, 2);
+	rc1 = ps_take_fds(&r, (const unsigned char *)(uint32_t[]){ 2, 0, 9 },
+	    12, cl, 2, &why);
+	buf = spawn_buf(&h, s, sizeof(s), &len);
+	rc2 = ps_take_spawn(&r, buf, len, aux, 2, &why);
+	if (check(rc1 == 0 && rc2 == 0, "privsep: a good request is accepted",
+	    "PS_FDS %d, PS_SPAWN %d: %s", rc1, rc2, why)) {
+		CHECK(r.nfds == 2 && r.fds[0] == cl[0] && r.fds[1] == cl[1] &&
+		    r.targets[0] == 0 && r.targets[1] == 9,
+		    "privsep: client descriptors are kept with their targets");
+		CHECK(r.cwdfd == aux[0] && r.rootfd == -1 && r.ttyfd == aux[1],
+		    "privsep: cwd and tty descriptors are taken in flag order");
+		CHECK(r.umask == 027 && r.flags == h.flags &&
+		    r.waitmode == WAIT_HOLDERS && r.sigfwmode == SIGFW_PGRP,
+		    "privsep: umask, flags and modes are kept as sent");
+		CHECK(r.argc == 2 && same_strv(argv, r.argv, 2),
+		    "privsep: argv is kept as sent, NULL-terminated");
+		CHECK(r.envc == 2 && same_strv(envp, r.envp, 2),
+		    "privsep: envp is kept as sent, NULL-terminated");
+	}
+	spawn_req_free(&r);
+	CHECK(count_fds() == before,
+	    "privsep: freeing a request closes all its descriptors");
+}
+
+static void
+test_aux_order(void)
+{
+	struct ps_spawn h = { PS_MAGIC, 0, REQ_FLAGS, 0, 0, 0, 1, 0, 2 };
+	struct spawn_req r;
+	const char *why = "";
+	unsigned char *buf;
+	size_t len;
+	int aux[3], rc;
+
+	devnulls(aux, 3);
+	spawn_req_init(&r);
+	buf = spawn_buf(&h, "x", 2, &len);
+	rc = ps_take_spawn(&r, buf, len, aux, 3, &why);
+	check(rc == 0 && r.cwdfd == aux[0] && r.rootfd == aux[1] &&
+	    r.ttyfd == aux[2] && r.nfds == 0,
+	    "privsep: cwd, root and tty descriptors are taken in that order",
+	    "rc %d (%s): cwd %d root %d tty %d, sent %d %d %d", rc, why,
+	    r.cwdfd, r.rootfd, r.ttyfd, aux[0], aux[1], aux[2]);
+	spawn_req_free(&r);
+}
+
+static void
+test_batches(void)
+{
+	uint32_t big[DIVE_FD_BATCH + 2];
+
+	for (uint32_t i = 0; i <= DIVE_FD_BATCH; i++)
+		big[i + 1] = i;
+	batch_refused("privsep: PS_FDS count over the descriptors attached is "
+	    "refused", (uint32_t[]){ 2, 3, 4 }, 3, 1, "malformed");
+	batch_refused("privsep: PS_FDS count under the descriptors attached is "
+	    "refused", (uint32_t[]){ 1, 3 }, 2, 2, "malformed");
+	batch_refused("privsep: PS_FDS targets not matching the count are "
+	    "refused", (uint32_t[]){ 1, 3, 4 }, 3, 1, "malformed");
+	batch_refused("privsep: PS_FDS without a count is refused",
+	    NULL, 0, 0, "malformed");
+	big[0] = DIVE_FD_BATCH + 1;
+	batch_refused("privsep: PS_FDS batch over DIVE_FD_BATCH is refused",
+	    big, DIVE_FD_BATCH + 2, DIVE_FD_BATCH + 1, "malformed");
+	batch_refused("privsep: a target over DIVE_MAX_FDNUM is refused",
+	    (uint32_t[]){ 1, DIVE_MAX_FDNUM + 1 }, 2, 1, "range");
+	batch_refused("privsep: a target repeated in a batch is refused",
+	    (uint32_t[]){ 2, 6, 6 }, 3, 2, "repeated");
+	batch_refused("privsep: a bad target after good ones leaks nothing",
+	    (uint32_t[]){ 3, 6, 7, DIVE_MAX_FDNUM + 1 }, 4, 3, "range");
+}
+
+static void
+test_batches_accepted(void)
+{
+	uint32_t big[DIVE_FD_BATCH + 1];
+	struct spawn_req r;
+	const char *why = "";
+	int before = count_fds(), rc;
+
+	big[0] = DIVE_FD_BATCH;
+	for (uint32_t i = 0; i < DIVE_FD_BATCH; i++)
+		big[i + 1] = i;
+	spawn_req_init(&r);
+	rc = batch(&r, big, DIVE_FD_BATCH + 1, DIVE_FD_BATCH, &why);
+	check(rc == 0 && r.nfds == DIVE_FD_BATCH,
+	    "privsep: a batch of exactly DIVE_FD_BATCH is accepted",
+	    "rc %d (%s) nfds %zu", rc, why, r.nfds);
+	rc = batch(&r, (uint32_t[]){ 1, DIVE_MAX_FDNUM }, 2, 1, &why);
+	check(rc == 0 && r.targets[DIVE_FD_BATCH] == DIVE_MAX_FDNUM,
+	    "privsep: target DIVE_MAX_FDNUM is accepted", "rc %d (%s)", rc,
+	    why);
+	spawn_req_free(&r);
+	CHECK(count_fds() == before,
+	    "privsep: descriptors taken in batches are closed when freed");
+}
+
+static void
+test_batches_across(void)
+{
+	struct spawn_req r;
+	const char *why = "";
+	int before = count_fds(), rc;
+
+	spawn_req_init(&r);
+	batch(&r, (uint32_t[]){ 1, 5 }, 2, 1, &why);
+	rc = batch(&r, (uint32_t[]){ 1, 5 }, 2, 1, &why);
+	spawn_req_free(&r);
+	check(rc == -1 && count_fds() == before,
+	    "privsep: a target repeated across batches is refused",
+	    "rc %d, descriptors %d before, %d after", rc, before, count_fds());
+}
+
+/*
+ * Only the count matters for the cumulative limit, so the descriptors
+ * already taken are -1, which spawn_req_free skips: the test need not
+ * hold DIVE_MAX_FDS descriptors open.
+ */
+static void
+test_batches_total(void)
+{
+	struct spawn_req r;
+	uint32_t v[DIVE_FD_BATCH + 1];
+	int none[DIVE_FD_BATCH], fd, before = count_fds(), rc = 0;
+	const char *why = "";
+
+	spawn_req_init(&r);
+	v[0] = DIVE_FD_BATCH;
+	for (size_t i = 0; i < DIVE_FD_BATCH; i++)
+		none[i] = -1;
+	for (uint32_t b = 0; rc == 0 && b < DIVE_MAX_FDS / DIVE_FD_BATCH;
+	    b++) {
+		for (uint32_t i = 0; i < DIVE_FD_BATCH; i++)
+			v[i + 1] = b * DIVE_FD_BATCH + i;
+		rc = ps_take_fds(&r, (unsigned char *)v, sizeof(v), none,
+		    DIVE_FD_BATCH, &why);
+	}
+	check(rc == 0 && r.nfds == DIVE_MAX_FDS,
+	    "privsep: DIVE_MAX_FDS descriptors in batches are accepted",
+	    "rc %d (%s) nfds %zu", rc, why, r.nfds);
+	fd = devnull();
+	rc = ps_take_fds(&r, (const unsigned char *)(uint32_t[]){ 1, 60000 },
+	    8, &fd, 1, &why);
+	spawn_req_free(&r);
+	check(rc == -1 && count_fds() == before,
+	    "privsep: descriptors over DIVE_MAX_FDS in all are refused",
+	    "rc %d, descriptors %d before, %d after", rc, before, count_fds());
+}
+
+static void
+test_spawn_header(void)
+{
+	struct ps_spawn h;
+	unsigned char *buf;
+	size_t len;
+
+	buf = spawn_buf(&(struct ps_spawn){ 0 }, "", 0, &len);
+	spawn_raw_case("privsep: a spawn request shorter than its header is "
+	    "refused", buf, len - 1, 0, "truncated");
+	h = hdr(1, 0, 2);
+	spawn_case("privsep: a minimal spawn request is accepted",
+	    &h, "x", 2, 0, NULL);
+	h.magic ^= 1;
+	spawn_case("privsep: a spawn request with bad magic is refused",
+	    &h, "x", 2, 0, "malformed");
+	h = hdr(1, 0, 2);
+	h.umask = 01000;
+	spawn_case("privsep: umask over 0777 is refused", &h, "x", 2, 0,
+	    "malformed");
+	h = hdr(1, 0, 2);
+	h.flags = REQ_FLAGS + 1;
+	spawn_case("privsep: unknown spawn flags are refused", &h, "x", 2, 0,
+	    "malformed");
+	h = hdr(1, 0, 2);
+	h.waitmode = WAIT_MAX + 1;
+	spawn_case("privsep: waitmode past WAIT_MAX is refused", &h, "x", 2, 0,
+	    "malformed");
+	h = hdr(1, 0, 2);
+	h.sigfwmode = SIGFW_MAX + 1;
+	spawn_case("privsep: sigfwmode past SIGFW_MAX is refused", &h, "x", 2,
+	    0, "malformed");
+	h = hdr(1, 0, 2);
+	h.nfds = 0;
+	spawn_case("privsep: nfds under what PS_FDS delivered is refused",
+	    &h, "x", 2, 0, "does not match");
+	h.nfds = 2;
+	spawn_case("privsep: nfds over what PS_FDS delivered is refused",
+	    &h, "x", 2, 0, "does not match");
+}
+
+static void
+test_spawn_aux(void)
+{
+	struct ps_spawn h = hdr(1, 0, 2);
+
+	h.flags = REQ_HAS_CWD;
+	spawn_case("privsep: a cwd flag without its descriptor is refused",
+	    &h, "x", 2, 0, "do not match");
+	h.flags = 0;
+	spawn_case("privsep: a descriptor no flag asks for is refused",
+	    &h, "x", 2, 1, "do not match");
+	h.flags = REQ_FLAGS;
+	spawn_case("privsep: three aux flags with two descriptors are refused",
+	    &h, "x", 2, 2, "do not match");
+	spawn_case("privsep: three aux flags with three descriptors are "
+	    "accepted", &h, "x", 2, 3, NULL);
+}
+
+static void
+test_spawn_counts(void)
+{
+	size_t n = DIVE_MAX_ARGS + 1;
+	char *empties = calloc(n, 1);
+	char *assigns = malloc((DIVE_MAX_ENV + 1) * 4);
+	struct ps_spawn h;
+
+	for (size_t i = 0; i < DIVE_MAX_ENV + 1; i++)
+		memcpy(assigns + i * 4, "A=1", 4);
+	h = hdr(DIVE_MAX_ARGS, 0, DIVE_MAX_ARGS);
+	spawn_case("privsep: exactly DIVE_MAX_ARGS arguments are accepted",
+	    &h, empties, DIVE_MAX_ARGS, 0, NULL);
+	h = hdr(DIVE_MAX_ARGS + 1, 0, n);
+	spawn_case("privsep: argc over DIVE_MAX_ARGS is refused",
+	    &h, empties, n, 0, "out of range");
+	h = hdr(0, DIVE_MAX_ENV + 1, (DIVE_MAX_ENV + 1) * 4);
+	spawn_case("privsep: envc over DIVE_MAX_ENV is refused",
+	    &h, assigns, (DIVE_MAX_ENV + 1) * 4, 0, "out of range");
+	h = hdr(3, 0, 4);
+	spawn_case("privsep: argc over the strings present is refused",
+	    &h, "a\0b", 4, 0, "string");
+	free(empties);
+	free(assigns);
+}
+
+/* strbytes must be exactly what follows the header, and within bounds. */
+static void
+test_spawn_strbytes(void)
+{
+	/* 32 strings of 130943 bytes and their NULs fill DIVE_MAX_STRBYTES. */
+	size_t each = DIVE_MAX_STRBYTES / 32, total = DIVE_MAX_STRBYTES + 1;
+	char *s = malloc(total);
+	struct ps_spawn h;
+
+	memset(s, 'x', total);
+	for (size_t i = 1; i <= 32; i++)
+		s[i * each - 1] = '\0';
+	s[total - 1] = '\0';
+	h = hdr(1, 0, 3);
+	spawn_case("privsep: strbytes over the bytes present is refused",
+	    &h, "x", 2, 0, "out of range");
+	h = hdr(1, 0, 1);
+	spawn_case("privsep: strbytes under the bytes present is refused",
+	    &h, "x", 2, 0, "out of range");
+	h = hdr(32, 0, DIVE_MAX_STRBYTES);
+	spawn_case("privsep: strings of exactly DIVE_MAX_STRBYTES are "
+	    "accepted", &h, s, DIVE_MAX_STRBYTES, 0, NULL);
+	h = hdr(33, 0, total);
+	spawn_case("privsep: strings over DIVE_MAX_STRBYTES are refused",
+	    &h, s, total, 0, "out of range");
+	free(s);
+}
+
+static void
+test_spawn_strings(void)
+{
+	char *big = malloc(DIVE_MAX_STRING + 2);
+	struct ps_spawn h;
+
+	memset(big, 'x', DIVE_MAX_STRING + 1);
+	big[DIVE_MAX_STRING + 1] = '\0';
+	h = hdr(1, 0, 3);
+	spawn_case("privsep: an unterminated string is refused",
+	    &h, "abc", 3, 0, "unterminated");
+	h = hdr(1, 0, DIVE_MAX_STRING + 1);
+	spawn_case("privsep: a string of DIVE_MAX_STRING bytes is accepted",
+	    &h, big + 1, DIVE_MAX_STRING + 1, 0, NULL);
+	h = hdr(1, 0, DIVE_MAX_STRING + 2);
+	spawn_case("privsep: a string over DIVE_MAX_STRING is refused",
+	    &h, big, DIVE_MAX_STRING + 2, 0, "over-long");
+	h = hdr(1, 0, 3);
+	spawn_case("privsep: bytes after the last string are refused",
+	    &h, "a\0x", 3, 0, "trailing");
+	h = hdr(1, 1, 6);
+	spawn_case("privsep: an environment entry without '=' is refused",
+	    &h, "a\0FOO", 6, 0, "environment");
+	h = hdr(1, 1, 5);
+	spawn_case("privsep: an environment entry starting with '=' is "
+	    "refused", &h, "a\0=x", 5, 0, "environment");
+	h = hdr(1, 1, 13);
+	spawn_case("privsep: a DIVE_ variable from the client is refused",
+	    &h, "a\0DIVE_UID=0", 13, 0, "environment");
+	h = hdr(1, 1, 5);
+	spawn_case("privsep: an entry with an empty value is accepted",
+	    &h, "a\0X=", 5, 0, NULL);
+	free(big);
+}
+
+static void
+test_encode_roundtrip(void)
+{
+	const char *argv[] = { "/bin/sh", "-c", "echo $X", NULL };
+	const char *envp[] = { "X=1", NULL };
+	struct ps_spawn h = { PS_MAGIC, 077, REQ_HAS_ROOT, WAIT_NONE,
+	    SIGFW_PID, 0, 3, 1, 0 }, sent;
+	struct spawn_req r;
+	struct wbuf w = { 0 };
+	const char *why = "";
+	int aux, before = count_fds(), rc;
+
+	ps_encode_spawn(&w, &h, argv, envp);
+	memcpy(&sent, w.p, sizeof(sent));
+	CHECK(!w.err && sent.strbytes == w.len - sizeof(h),
+	    "privsep: ps_encode_spawn fills in strbytes");
+	aux = devnull();
+	spawn_req_init(&r);
+	rc = ps_take_spawn(&r, w.p, w.len, &aux, 1, &why);
+	if (check(rc == 0, "privsep: ps_encode_spawn output is accepted",
+	    "refused: %s", why)) {
+		CHECK(r.umask == 077 && r.flags == REQ_HAS_ROOT &&
+		    r.waitmode == WAIT_NONE && r.sigfwmode == SIGFW_PID &&
+		    r.rootfd == aux && r.cwdfd == -1 && r.ttyfd == -1,
+		    "privsep: encoded numbers and descriptors come back");
+		CHECK(r.argc == 3 && same_strv(argv, r.argv, 3) &&
+		    r.envc == 1 && same_strv(envp, r.envp, 1),
+		    "privsep: encoded strings come back");
+	}
+	spawn_req_free(&r);
+	CHECK(count_fds() == before,
+	    "privsep: a round-tripped request frees its descriptors");
+}
+
+void
+t_privsep(void)
+{
+	test_good_request();
+	test_aux_order();
+	test_batches();
+	test_batches_accepted();
+	test_batches_across();
+	test_batches_total();
+	test_spawn_header();
+	test_spawn_aux();
+	test_spawn_counts();
+	test_spawn_strbytes();
+	test_spawn_strings();
+	test_encode_roundtrip();
+}

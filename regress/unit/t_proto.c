@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -51,15 +52,20 @@ request_verdict(const char *name, const struct wbuf *w, const char *reason)
 	rc = proto_decode_request(w->p, w->len, &r, &why);
 	if (reason == NULL)
 		check(rc == 0, name, "refused: %s", why ? why : "(no reason)");
+	else if (rc == 0)
+		check(0, name, "accepted, should be refused");
 	else
-		check(rc == -1 && why != NULL && strstr(why, reason) != NULL,
-		    name, "returned %d, reason \"%s\", wanted \"%s\"", rc,
-		    why ? why : "(none)", reason);
+		check(why != NULL && strstr(why, reason) != NULL, name,
+		    "refused as \"%s\", should be \"%s\"",
+		    why ? why : "(no reason)", reason);
 	if (rc == 0)
 		request_free(&r);
 }
 
-/* reason NULL: the request must be accepted. */
+/*
+ * reason NULL: the request must be accepted; otherwise refused with a
+ * reason containing it ("" for any reason).
+ */
 static void
 request_case(const char *name, const uint32_t h[NHDR], const void *s,
     size_t slen, const char *reason)
@@ -194,6 +200,29 @@ test_request_strings(void)
 	free(big);
 }
 
+/*
+ * bounds.h: every decoder checks DIVE_MAX_STRBYTES.  A client request
+ * over it that passed here would reach the monitor, which refuses it as
+ * a fault of the parser.
+ */
+static void
+test_request_strbytes(void)
+{
+	/* 32 strings of 130943 bytes and their NULs fill DIVE_MAX_STRBYTES. */
+	size_t each = DIVE_MAX_STRBYTES / 32, total = DIVE_MAX_STRBYTES + 1;
+	char *s = malloc(total);
+
+	memset(s, 'x', total);
+	for (size_t i = 1; i <= 32; i++)
+		s[i * each - 1] = '\0';
+	s[total - 1] = '\0';
+	request_case("proto: strings of exactly DIVE_MAX_STRBYTES are accepted",
+	    (uint32_t[]){ 022, 0, 0, 0, 32, 0 }, s, DIVE_MAX_STRBYTES, NULL);
+	request_case("proto: strings over DIVE_MAX_STRBYTES in all are refused",
+	    (uint32_t[]){ 022, 0, 0, 0, 33, 0 }, s, total, "");
+	free(s);
+}
+
 static void
 fds_case(const char *name, const uint32_t *v, size_t nv, size_t max,
     const char *reason)
@@ -213,7 +242,7 @@ fds_case(const char *name, const uint32_t *v, size_t nv, size_t max,
 static void
 test_decode_fds(void)
 {
-	uint32_t good[] = { 3, 0, 7, DIVE_MAX_FDNUM };
+	uint32_t good[] = { 3, 0, 7, DIVE_MAX_FDNUM }, none[] = { 0 };
 	uint32_t targets[8];
 	unsigned char half[2] = { 0 };
 	size_t n = 99;
@@ -223,7 +252,7 @@ test_decode_fds(void)
 	    &n, &why) == 0 && n == 3 && targets[0] == 0 && targets[1] == 7 &&
 	    targets[2] == DIVE_MAX_FDNUM,
 	    "proto: a descriptor list decodes to its targets");
-	CHECK(proto_decode_fds((unsigned char *)good, 4, targets, 8, &n,
+	CHECK(proto_decode_fds((unsigned char *)none, 4, targets, 8, &n,
 	    &why) == 0 && n == 0, "proto: an empty descriptor list decodes");
 	CHECK(proto_decode_fds(half, sizeof(half), targets, 8, &n, &why) == -1,
 	    "proto: a descriptor list without its count is refused");
@@ -293,10 +322,11 @@ test_rbuf(void)
 	    "rbuf: once failed, strings are not read");
 }
 
-static int
+static void
 pair(int sv[2])
 {
-	return socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
+		err(1, "socketpair");
 }
 
 static void
@@ -365,7 +395,8 @@ test_frame_fds(void)
 	char c = 0;
 
 	pair(sv);
-	pipe2(p, O_CLOEXEC);
+	if (pipe2(p, O_CLOEXEC) == -1)
+		err(1, "pipe2");
 	frame_send(sv[0], 1, "x", 1, &p[1], 1);
 	rc = frame_recv(sv[1], &f, 16, fds, 4);
 	if (check(rc == 1 && f.nfds == 1 && f.fds == fds,
@@ -384,30 +415,26 @@ test_frame_fds(void)
 	close_pair(sv);
 }
 
-/* Sends n copies of a descriptor and expects frame_recv to refuse them. */
+/*
+ * Sends n copies of a descriptor and expects frame_recv to refuse them
+ * with errno want (any errno when 0), leaving none of them open.
+ */
 static void
-fds_refused(const char *name, size_t n, size_t maxfds, int raw)
+fds_refused(const char *name, size_t n, size_t maxfds, int want)
 {
 	struct frame f;
-	int sv[2], fds[DIVE_FD_BATCH], before, rc, e;
+	int sv[2], fds[DIVE_FD_BATCH], before, after, rc, e;
 
 	pair(sv);
 	before = count_fds();
-	if (raw)
-		send_raw(sv[0], "\1\0\0\0\0\0\0\0", 8, sv[0], n);
-	else {
-		int many[DIVE_FD_BATCH];
-
-		for (size_t i = 0; i < n; i++)
-			many[i] = sv[0];
-		frame_send(sv[0], 1, NULL, 0, many, n);
-	}
+	send_raw(sv[0], "\1\0\0\0\0\0\0\0", 8, sv[0], n);
 	rc = frame_recv(sv[1], &f, 16, maxfds ? fds : NULL, maxfds);
 	e = errno;
-	check(rc == -1 && e == ETOOMANYREFS && f.nfds == 0, name,
-	    "rc %d errno %s nfds %zu", rc, strerror(e), f.nfds);
-	check(count_fds() == before, name, "descriptors: %d before, %d after",
-	    before, count_fds());
+	after = count_fds();
+	check(rc == -1 && (want == 0 || e == want) && f.nfds == 0 &&
+	    after == before, name,
+	    "rc %d errno %s nfds %zu, descriptors %d before, %d after", rc,
+	    strerror(e), f.nfds, before, after);
 	close_pair(sv);
 }
 
@@ -420,8 +447,8 @@ test_frame_fd_limits(void)
 	pair(sv);
 	for (size_t i = 0; i < DIVE_FD_BATCH + 1; i++)
 		many[i] = sv[0];
-	rc = frame_send(sv[0], 1, NULL, 0, many, DIVE_FD_BATCH);
-	rc = rc == 0 ? frame_recv(sv[1], &f, 16, fds, DIVE_FD_BATCH) : rc;
+	frame_send(sv[0], 1, NULL, 0, many, DIVE_FD_BATCH);
+	rc = frame_recv(sv[1], &f, 16, fds, DIVE_FD_BATCH);
 	CHECK(rc == 1 && f.nfds == DIVE_FD_BATCH,
 	    "frame: a full batch of DIVE_FD_BATCH descriptors arrives");
 	close_fds(fds, f.nfds);
@@ -432,11 +459,11 @@ test_frame_fd_limits(void)
 	close_pair(sv);
 
 	fds_refused("frame: more descriptors than maxfds give ETOOMANYREFS "
-	    "and leak none", 3, 2, 0);
+	    "and leak none", 3, 2, ETOOMANYREFS);
 	fds_refused("frame: descriptors where maxfds is 0 are refused and "
 	    "closed", 1, 0, 0);
 	fds_refused("frame: more than a batch of descriptors is refused and "
-	    "closed", DIVE_FD_BATCH + 1, DIVE_FD_BATCH, 1);
+	    "closed", DIVE_FD_BATCH + 1, DIVE_FD_BATCH, ETOOMANYREFS);
 }
 
 /*
@@ -449,7 +476,7 @@ test_frame_late_fds(void)
 {
 	struct frame f;
 	struct timespec ms = { 0, 1000000 };
-	int sv[2], fds[4], before, rc, e, st;
+	int sv[2], fds[4], before, rc, e;
 	uint32_t h[2] = { 1, 0 };
 	pid_t pid;
 
@@ -458,21 +485,24 @@ test_frame_late_fds(void)
 	if ((pid = fork()) == 0) {
 		int left = 1, tries = 5000;
 
-		write(sv[0], h, 4);
+		if (write(sv[0], h, 4) != 4)
+			_exit(1);
 		while (left > 0 && tries-- > 0 &&
 		    ioctl(sv[1], FIONREAD, &left) == 0)
 			nanosleep(&ms, NULL);
 		send_raw(sv[0], (char *)h + 4, 4, sv[0], 1);
 		_exit(0);
 	}
+	/* Should the child fail, end of stream ends the wait. */
+	close(sv[0]);
 	rc = frame_recv(sv[1], &f, 16, fds, 4);
 	e = errno;
-	waitpid(pid, &st, 0);
+	waitpid(pid, NULL, 0);
 	CHECK(rc == -1 && e == EPROTO && f.nfds == 0,
 	    "frame: descriptors after a frame's first byte are refused");
-	CHECK(count_fds() == before,
+	CHECK(count_fds() == before - 1,
 	    "frame: descriptors after the first byte are not kept open");
-	close_pair(sv);
+	close(sv[1]);
 }
 
 static void
@@ -503,7 +533,8 @@ test_frame_length(void)
 	close_pair(sv);
 
 	pair(sv);
-	write(sv[0], huge, sizeof(huge));
+	if (write(sv[0], huge, sizeof(huge)) != sizeof(huge))
+		err(1, "write");
 	rc = frame_recv(sv[1], &f, SIZE_MAX, NULL, 0);
 	e = errno;
 	CHECK(rc == -1 && e == EMSGSIZE,
@@ -584,6 +615,7 @@ t_proto(void)
 	test_request_header();
 	test_request_counts();
 	test_request_strings();
+	test_request_strbytes();
 	test_decode_fds();
 	test_small_helpers();
 	test_rbuf();
