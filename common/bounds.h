@@ -9,7 +9,7 @@
 /* Protocol version; both sides refuse any other. */
 #define DIVE_PROTO_VERSION	2
 
-/* One framed message: header plus payload. */
+/* The payload of one framed message. */
 #define DIVE_MAX_MSG		(4u * 1024 * 1024)
 
 /* Arguments and environment: counts, one string, all strings together. */

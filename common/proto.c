@@ -93,6 +93,10 @@ proto_decode_request(const unsigned char *p, size_t len, struct request *r,
 		return -1;
 	}
 	/* Each string takes at least its NUL: reject counts the bytes lack. */
+	if (rb.left > DIVE_MAX_STRBYTES) {
+		*why = "arguments and environment too large";
+		return -1;
+	}
 	if ((size_t)r->argc + r->envc > rb.left) {
 		*why = "truncated request";
 		return -1;

@@ -31,8 +31,9 @@ int	frame_send(int, uint32_t, const void *, size_t, const int *, size_t);
  * carries at most maxfds descriptors into f->fds (close-on-exec).
  * Returns 1 for a frame, 0 for end of stream at a frame boundary, -1 with
  * errno set otherwise: EPROTO for a stream cut inside a frame or
- * descriptors where none may be, EMSGSIZE for an over-long payload,
- * ETOOMANYREFS for too many or truncated descriptors.  On error no
+ * descriptors arriving after a frame's first byte, EMSGSIZE for an
+ * over-long payload, ETOOMANYREFS for more descriptors than maxfds
+ * (including any at all when maxfds is 0) or truncated ones.  On error no
  * descriptor stays open and no buffer is left allocated.
  */
 int	frame_recv(int, struct frame *, size_t, int *, size_t);

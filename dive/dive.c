@@ -150,22 +150,32 @@ send_fds(int sock, const int *fds, size_t n)
 	}
 }
 
+/* A small decimal number, digits only, or -1. */
+static long
+decimal(const char *s, long max)
+{
+	long n = 0;
+
+	if (*s == '\0' || strspn(s, "0123456789") != strlen(s) ||
+	    strlen(s) > 9)
+		return -1;
+	n = strtol(s, NULL, 10);
+	return n <= max ? n : -1;
+}
+
 static unsigned long
 env_mode(const char *name, unsigned long max, unsigned long dflt)
 {
 	const char *v = getenv(name);
-	char *end;
-	unsigned long m;
+	long m;
 
 	if (v == NULL || *v == '\0')
 		return dflt;
-	errno = 0;
-	m = strtoul(v, &end, 10);
-	if (errno || *end != '\0' || m > max) {
+	if ((m = decimal(v, (long)max)) == -1) {
 		warnx("%s=%s: expected a number from 0 to %lu", name, v, max);
 		exit(DIVE_EXIT_USAGE);
 	}
-	return m;
+	return (unsigned long)m;
 }
 
 static int
@@ -202,13 +212,9 @@ open_tty(void)
 	if (*t == '\0')
 		return -1;
 	if (*t == '@') {
-		char *end;
-		long n;
+		long n = decimal(t + 1, DIVE_MAX_FDNUM);
 
-		errno = 0;
-		n = strtol(t + 1, &end, 10);
-		if (errno || end == t + 1 || *end != '\0' || n < 0 ||
-		    n > DIVE_MAX_FDNUM || fcntl((int)n, F_GETFD) == -1) {
+		if (n == -1 || fcntl((int)n, F_GETFD) == -1) {
 			warnx("DIVE_TERMINAL=%s: not an open descriptor", t);
 			exit(DIVE_EXIT_USAGE);
 		}
@@ -219,16 +225,31 @@ open_tty(void)
 	return fd;
 }
 
+/* The current and root directories and the terminal, in REQUEST order. */
+static size_t
+open_aux(int *aux, uint32_t *flags)
+{
+	size_t n = 0;
+	int tty;
+
+	aux[n++] = open_dir("DIVE_CURDIR", ".");
+	aux[n++] = open_dir("DIVE_ROOTDIR", "/");
+	*flags = REQ_HAS_CWD | REQ_HAS_ROOT;
+	if ((tty = open_tty()) != -1) {
+		aux[n++] = tty;
+		*flags |= REQ_HAS_TTY;
+	}
+	return n;
+}
+
 static void
 send_request(int sock, char **argv, int argc, uint32_t waitmode,
-    uint32_t sigfwmode)
+    uint32_t sigfwmode, const int *aux, size_t naux, uint32_t flags)
 {
 	struct request r;
 	struct wbuf w = { 0 };
-	int aux[DIVE_MAX_AUXFDS];
-	size_t naux = 0, envc = 0;
+	size_t envc = 0;
 	mode_t m;
-	int tty;
 
 	memset(&r, 0, sizeof(r));
 	m = umask(0);
@@ -236,13 +257,7 @@ send_request(int sock, char **argv, int argc, uint32_t waitmode,
 	r.umask = m;
 	r.waitmode = waitmode;
 	r.sigfwmode = sigfwmode;
-	aux[naux++] = open_dir("DIVE_CURDIR", ".");
-	aux[naux++] = open_dir("DIVE_ROOTDIR", "/");
-	r.flags = REQ_HAS_CWD | REQ_HAS_ROOT;
-	if ((tty = open_tty()) != -1) {
-		aux[naux++] = tty;
-		r.flags |= REQ_HAS_TTY;
-	}
+	r.flags = flags;
 	r.argc = (uint32_t)argc;
 	r.argv = (const char **)argv;
 	/* DIVE_* variables are dived's to set; do not send them. */
@@ -300,8 +315,6 @@ forward_signals(int sock, pid_t pid, uint32_t mode, uint32_t started)
 	unsigned char c;
 
 	while (read(sigpipe[0], &c, 1) == 1) {
-		if (mode == SIGFW_NONE)
-			continue;
 		if (started & STARTED_SIGSOCKET)
 			proto_send_u32(sock, MSG_SIGNAL, c);
 		else
@@ -357,9 +370,9 @@ int
 main(int argc, char **argv)
 {
 	struct frame f;
-	uint32_t v, pid, started, how, value, waitmode, sigfwmode;
-	size_t nfds;
-	int sock, *fds;
+	uint32_t v, pid, started, how, value, waitmode, sigfwmode, flags;
+	size_t nfds, naux;
+	int sock, *fds, aux[DIVE_MAX_AUXFDS];
 	const char *name;
 
 	if (argc < 2)
@@ -377,14 +390,16 @@ main(int argc, char **argv)
 	name = argv[1];
 	waitmode = (uint32_t)env_mode("DIVE_WAITMODE", WAIT_NONE, WAIT_STATUS);
 	sigfwmode = (uint32_t)env_mode("DIVE_SIGFWMODE", SIGFW_MAX, SIGFW_PID);
+	/* Everything that can fail locally fails before dived is asked. */
 	fds = open_fds(&nfds);
+	naux = open_aux(aux, &flags);
 	sock = connect_to(name);
-	catch_signals();
 	if (proto_send_u32(sock, MSG_HELLO, DIVE_PROTO_VERSION) == -1)
 		fail("%s", name);
 	send_fds(sock, fds, nfds);
 	free(fds);
-	send_request(sock, argv + 2, argc - 2, waitmode, sigfwmode);
+	send_request(sock, argv + 2, argc - 2, waitmode, sigfwmode, aux, naux,
+	    flags);
 
 	reply(sock, &f);
 	if (f.type != MSG_HELLO || proto_decode_u32(f.buf, f.len, &v) == -1)
@@ -402,13 +417,19 @@ main(int argc, char **argv)
 	frame_free(&f);
 	if (waitmode == WAIT_NONE || (started & STARTED_NOSTATUS))
 		return 0;
+	/*
+	 * Until the program runs, a signal acts on dive as usual; from now on
+	 * it is the program's, unless forwarding is off.
+	 */
+	if (sigfwmode != SIGFW_NONE)
+		catch_signals();
 
 	for (;;) {
 		struct pollfd p[2] = {
 			{ sock, POLLIN, 0 }, { sigpipe[0], POLLIN, 0 },
 		};
 
-		if (poll(p, 2, -1) == -1) {
+		if (poll(p, sigpipe[0] == -1 ? 1 : 2, -1) == -1) {
 			if (errno == EINTR)
 				continue;
 			fail("poll");

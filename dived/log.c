@@ -24,6 +24,13 @@ logmsg(int prio, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	/*
+	 * Client strings are quoted by the callers; this is the net under
+	 * them: no control byte may split or colour a record.
+	 */
+	for (char *p = buf; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	syslog(prio, "%s", buf);
 	if (to_stderr)
 		dprintf(STDERR_FILENO, "dived[%ld]: %s\n", (long)getpid(), buf);

@@ -95,9 +95,22 @@ clear_stale(const char *path, const struct sockaddr_un *sun, socklen_t len)
 		err(1, "socket");
 	if (connect(s, (const struct sockaddr *)sun, len) == 0)
 		errx(1, "%s: another dived is listening there", path);
+	if (errno != ECONNREFUSED)
+		err(1, "%s: cannot tell whether it is in use", path);
 	close(s);
 	if (unlink(path) == -1)
 		err(1, "unlink %s", path);
+}
+
+/* Once bound, a failure removes the socket file again. */
+static void __attribute__((noreturn))
+unbind(const char *path, const char *what)
+{
+	int save = errno;
+
+	unlink(path);
+	errno = save;
+	err(1, "%s %s", what, path);
 }
 
 static int
@@ -105,31 +118,30 @@ listen_on(const struct options *o)
 {
 	struct sockaddr_un sun;
 	socklen_t len;
-	int s;
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+	int s, path = o->socket[0] != '@';
 
 	if (sock_addr(o->socket, &sun, &len) == -1)
 		errx(1, "%s: invalid socket name (empty or too long)",
 		    o->socket);
-	if (o->socket[0] != '@')
+	if (o->chown != NULL)
+		resolve_owner(o->chown, &uid, &gid);
+	if (path)
 		clear_stale(o->socket, &sun, len);
 	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
 		err(1, "socket");
 	if (bind(s, (struct sockaddr *)&sun, len) == -1)
 		err(1, "bind %s", o->socket);
-	if (o->socket[0] != '@') {
-		if (o->chown != NULL) {
-			uid_t uid;
-			gid_t gid;
-
-			resolve_owner(o->chown, &uid, &gid);
-			if (chown(o->socket, uid, gid) == -1)
-				err(1, "chown %s", o->socket);
-		}
-		if (o->chmod_set && chmod(o->socket, o->chmod_mode) == -1)
-			err(1, "chmod %s", o->socket);
-	}
-	if (listen(s, SOMAXCONN) == -1)
+	if (path && o->chown != NULL && chown(o->socket, uid, gid) == -1)
+		unbind(o->socket, "chown");
+	if (path && o->chmod_set && chmod(o->socket, o->chmod_mode) == -1)
+		unbind(o->socket, "chmod");
+	if (listen(s, SOMAXCONN) == -1) {
+		if (path)
+			unbind(o->socket, "listen");
 		err(1, "listen %s", o->socket);
+	}
 	return s;
 }
 
@@ -177,11 +189,16 @@ child_signals(const sigset_t *orig)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
 	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
+	/*
+	 * A ^C or hangup on the terminal dived was started from must not
+	 * cut sessions off from their programs; SIGTERM still ends them.
+	 */
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
 	sigprocmask(SIG_SETMASK, orig, NULL);
 }
 

@@ -42,7 +42,6 @@ struct session {
 	int			 ps;		/* parser socket */
 	pid_t			 parser;
 	struct peer		 peer;
-	char			 name[256];
 	struct spawn_req	 req;
 	struct decision		 dec;
 	pid_t			 pid;		/* the program */
@@ -97,9 +96,9 @@ identify_peer(struct session *s)
 	s->peer.uid = uc.uid;
 	s->peer.gid = uc.gid;
 	if ((pw = getpwuid(uc.uid)) != NULL &&
-	    strlen(pw->pw_name) < sizeof(s->name)) {
-		strcpy(s->name, pw->pw_name);
-		s->peer.name = s->name;
+	    (s->peer.name = strdup(pw->pw_name)) == NULL) {
+		logmsg(LOG_ERR, "session %lu: out of memory", s->id);
+		_exit(1);
 	}
 }
 
@@ -343,6 +342,39 @@ launch(struct session *s)
 	proto_send_u32x2(s->client, MSG_STARTED, (uint32_t)s->pid, 0);
 }
 
+/* After the start the parser passes on signals, or a protocol error. */
+static void
+parser_message(struct session *s)
+{
+	struct frame f;
+	uint32_t sig;
+
+	if (frame_recv(s->ps, &f, DIVE_MAX_ERRTEXT + 4, NULL, 0) != 1) {
+		close(s->ps);
+		s->ps = -1;
+		return;
+	}
+	if (f.type == PS_SIGNAL && proto_decode_u32(f.buf, f.len, &sig) == 0)
+		logmsg(LOG_NOTICE, "session %lu: signal %u from the client "
+		    "ignored: signals over the socket are not enabled", s->id,
+		    sig);
+	else if (f.type == PS_FAIL && f.len >= sizeof(uint32_t)) {
+		char q[DIVE_MAX_ERRTEXT * 4 + 8], raw[DIVE_MAX_ERRTEXT];
+		size_t n = f.len - sizeof(uint32_t);
+
+		if (n >= sizeof(raw))
+			n = sizeof(raw) - 1;
+		memcpy(raw, f.buf + sizeof(uint32_t), n);
+		raw[n] = '\0';
+		log_quote(raw, q, sizeof(q));
+		logmsg(LOG_WARNING, "session %lu: client error after the "
+		    "start: %s", s->id, q);
+	} else
+		logmsg(LOG_WARNING, "session %lu: malformed message from the "
+		    "parser after the start", s->id);
+	frame_free(&f);
+}
+
 static int
 await_program(struct session *s)
 {
@@ -362,18 +394,8 @@ await_program(struct session *s)
 		}
 		if (p[0].revents)
 			break;
-		if (p[1].revents) {
-			struct frame f;
-
-			/* Signals over the socket are not enabled here. */
-			if (frame_recv(s->ps, &f, DIVE_MAX_ERRTEXT + 4, NULL,
-			    0) == 1) {
-				frame_free(&f);
-				continue;
-			}
-			close(s->ps);
-			s->ps = -1;
-		}
+		if (p[1].revents)
+			parser_message(s);
 	}
 	while (waitpid(s->pid, &st, 0) == -1)
 		if (errno != EINTR)

@@ -1,4 +1,3 @@
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,9 +31,8 @@ set_chmod(struct options *o, const char *a, char *err, size_t len)
 	char *end;
 	unsigned long m;
 
-	errno = 0;
-	m = strtoul(a, &end, 8);
-	if (errno || *a == '\0' || *end != '\0' || m > 07777 || *a == '-')
+	if (*a == '\0' || strspn(a, "01234567") != strlen(a) ||
+	    (m = strtoul(a, &end, 8)) > 07777)
 		return bad(err, len, "-C %s: expected an octal mode", a);
 	o->chmod_set = 1;
 	o->chmod_mode = (mode_t)m;
@@ -74,13 +72,11 @@ set_privsep_dir(struct options *o, const char *a, char *err, size_t len)
 static int
 set_timeout(struct options *o, const char *a, char *err, size_t len)
 {
-	char *end;
-	unsigned long t;
+	const char *why;
+	long long t;
 
-	errno = 0;
-	t = strtoul(a, &end, 10);
-	if (errno || *a == '\0' || *a == '-' || *end != '\0' || t == 0 ||
-	    t > DIVE_MAX_REQUEST_TIMEOUT)
+	t = strtonum(a, 1, DIVE_MAX_REQUEST_TIMEOUT, &why);
+	if (why != NULL || strspn(a, "0123456789") != strlen(a))
 		return bad(err, len, "--request-timeout %s: expected seconds "
 		    "from 1 to %d", a, DIVE_MAX_REQUEST_TIMEOUT);
 	o->request_timeout = (unsigned int)t;
@@ -118,7 +114,7 @@ options_usage(FILE *f)
 	size_t i;
 
 	fprintf(f, "usage: dived socket_path|@abstract_name [options] "
-	    "[-- command line prefix]\n");
+	    "[-- command [argument ...]]\n");
 	fprintf(f, "       dived --help | --version\n");
 	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
 		char names[48];

@@ -50,11 +50,17 @@ ps_take_fds(struct spawn_req *r, const unsigned char *p, size_t len,
 		*why = "too many descriptors";
 		goto fail;
 	}
-	if (r->fds == NULL &&
-	    ((r->fds = calloc(DIVE_MAX_FDS, sizeof(*r->fds))) == NULL ||
-	    (r->targets = calloc(DIVE_MAX_FDS, sizeof(*r->targets))) == NULL)) {
-		*why = "out of memory";
-		goto fail;
+	if (r->fds == NULL) {
+		r->fds = calloc(DIVE_MAX_FDS, sizeof(*r->fds));
+		r->targets = calloc(DIVE_MAX_FDS, sizeof(*r->targets));
+		if (r->fds == NULL || r->targets == NULL) {
+			free(r->fds);
+			free(r->targets);
+			r->fds = NULL;
+			r->targets = NULL;
+			*why = "out of memory";
+			goto fail;
+		}
 	}
 	for (i = 0; i < count; i++) {
 		t = rbuf_u32(&rb);
@@ -108,6 +114,11 @@ ps_take_spawn(struct spawn_req *r, unsigned char *p, size_t len,
 	struct rbuf rb;
 	size_t k = 0;
 
+	if (r->strings != NULL) {
+		free(p);
+		*why = "second spawn request";
+		goto fail;
+	}
 	r->strings = p;		/* owned from here on, freed with r */
 	if (len < sizeof(h)) {
 		*why = "truncated spawn request";

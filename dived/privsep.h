@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bounds.h"
+
 enum {
 	PS_FDS = 0x50530001,
 	PS_SPAWN,
@@ -52,7 +54,7 @@ struct spawn_req {
 	const char	**argv;		/* pointing into strings */
 	const char	**envp;
 	unsigned char	 *strings;
-	unsigned char	  seen[(65536 + 7) / 8]; /* targets taken */
+	unsigned char	  seen[DIVE_MAX_FDNUM / 8 + 1]; /* targets taken */
 };
 
 void	spawn_req_init(struct spawn_req *);

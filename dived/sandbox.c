@@ -32,7 +32,7 @@ static const int allowed[] = {
 	SCMP_SYS(read), SCMP_SYS(recvfrom), SCMP_SYS(recvmsg),
 	SCMP_SYS(sendmsg), SCMP_SYS(close),
 	SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise),
-	SCMP_SYS(alarm),
+	SCMP_SYS(alarm), SCMP_SYS(setitimer),	/* alarm(2) on some ports */
 	SCMP_SYS(rt_sigreturn), SCMP_SYS(restart_syscall),
 	SCMP_SYS(exit), SCMP_SYS(exit_group),
 };
@@ -50,16 +50,20 @@ mkdir_checked(const char *dir, char *err, size_t len)
 		snprintf(err, len, "%s: %s", dir, strerror(errno));
 		return -1;
 	}
+	/* Parents as needed, 0755; the directory itself 0555. */
 	strcpy(parent, dir);
-	if ((slash = strrchr(parent, '/')) != NULL && slash != parent) {
+	for (slash = parent + 1; (slash = strchr(slash, '/')) != NULL;
+	    slash++) {
 		*slash = '\0';
 		if (mkdir(parent, 0755) == -1 && errno != EEXIST) {
 			snprintf(err, len, "mkdir %s: %s", parent,
 			    strerror(errno));
 			return -1;
 		}
+		*slash = '/';
 	}
-	if (mkdir(dir, 0555) == -1 && errno != EEXIST) {
+	if ((mkdir(dir, 0555) == -1 && errno != EEXIST) ||
+	    chmod(dir, 0555) == -1) {
 		snprintf(err, len, "mkdir %s: %s", dir, strerror(errno));
 		return -1;
 	}

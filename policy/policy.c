@@ -5,7 +5,7 @@
 #include "policy.h"
 
 #define NVARS		4
-#define VARLEN		64
+#define NUMVAR		32	/* DIVE_UID=, DIVE_GID=, DIVE_PID= and a number */
 
 static int
 deny(char *why, size_t len, const char *text)
@@ -34,24 +34,25 @@ static int
 build_env(const struct peer *p, const char *const *envp, size_t envc,
     struct decision *d)
 {
-	size_t i, k = 0, nv = 0;
+	size_t i, k = 0, userlen;
 	char *v;
 
+	userlen = p->name != NULL ? sizeof("DIVE_USER=") + strlen(p->name) : 0;
 	if ((d->envp = calloc(envc + NVARS + 1, sizeof(*d->envp))) == NULL ||
-	    (d->vars = calloc(NVARS, VARLEN)) == NULL)
+	    (d->vars = malloc(3 * NUMVAR + userlen)) == NULL)
 		return -1;
 	for (i = 0; i < envc; i++)
 		d->envp[k++] = (char *)(uintptr_t)envp[i];
 	v = d->vars;
-	snprintf(v + VARLEN * nv, VARLEN, "DIVE_UID=%lu", (unsigned long)p->uid);
-	d->envp[k++] = v + VARLEN * nv++;
-	snprintf(v + VARLEN * nv, VARLEN, "DIVE_GID=%lu", (unsigned long)p->gid);
-	d->envp[k++] = v + VARLEN * nv++;
-	snprintf(v + VARLEN * nv, VARLEN, "DIVE_PID=%ld", (long)p->pid);
-	d->envp[k++] = v + VARLEN * nv++;
-	if (p->name != NULL && strlen(p->name) < VARLEN - sizeof("DIVE_USER=")) {
-		snprintf(v + VARLEN * nv, VARLEN, "DIVE_USER=%s", p->name);
-		d->envp[k++] = v + VARLEN * nv++;
+	snprintf(v, NUMVAR, "DIVE_UID=%lu", (unsigned long)p->uid);
+	snprintf(v + NUMVAR, NUMVAR, "DIVE_GID=%lu", (unsigned long)p->gid);
+	snprintf(v + 2 * NUMVAR, NUMVAR, "DIVE_PID=%ld", (long)p->pid);
+	d->envp[k++] = v;
+	d->envp[k++] = v + NUMVAR;
+	d->envp[k++] = v + 2 * NUMVAR;
+	if (p->name != NULL) {
+		snprintf(v + 3 * NUMVAR, userlen, "DIVE_USER=%s", p->name);
+		d->envp[k++] = v + 3 * NUMVAR;
 	}
 	return 0;
 }
@@ -64,7 +65,7 @@ policy_decide(const struct baseline *b, const struct peer *p,
 	memset(d, 0, sizeof(*d));
 	if (b->nprefix + argc == 0)
 		return deny(why, len, "no program given");
-	if (argc > 0 && argv[0][0] == '\0' && b->nprefix == 0)
+	if ((b->nprefix > 0 ? b->prefix[0] : argv[0])[0] == '\0')
 		return deny(why, len, "empty program name");
 	if (b->privileged) {
 		d->setids = 1;

@@ -75,10 +75,14 @@ expect_eq "deadline: it is dropped near the deadline, not later" yes \
 served deadline
 
 # Several stalled clients do not block others.
-for i in 1 2 3 4 5; do "$RAW" "$S" stall >/dev/null & done
+stallers=()
+for i in 1 2 3 4 5; do
+	"$RAW" "$S" stall >/dev/null &
+	stallers+=($!)
+done
 expect_eq "stall: other clients are served while some stall" ok \
     "$("$DIVE" "$S" echo ok)"
-wait
+wait "${stallers[@]}"
 
 out=$("$RAW" "$S" aftergarbage)
 expect_match "after start: garbage after the request does not stop the program" \
