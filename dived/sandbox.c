@@ -35,6 +35,13 @@ static const int allowed[] = {
 	SCMP_SYS(alarm), SCMP_SYS(setitimer),	/* alarm(2) on some ports */
 	SCMP_SYS(rt_sigreturn), SCMP_SYS(restart_syscall),
 	SCMP_SYS(exit), SCMP_SYS(exit_group),
+#ifdef DIVE_SANITIZE
+	/* The sanitizer runtime's own needs, in test builds only. */
+	SCMP_SYS(sigaltstack), SCMP_SYS(write), SCMP_SYS(getpid),
+	SCMP_SYS(gettid), SCMP_SYS(rt_sigaction), SCMP_SYS(rt_sigprocmask),
+	SCMP_SYS(futex), SCMP_SYS(sched_yield), SCMP_SYS(clock_gettime),
+	SCMP_SYS(gettimeofday), SCMP_SYS(getrusage), SCMP_SYS(prctl),
+#endif
 };
 
 static int

@@ -16,11 +16,12 @@
 extern char **environ;
 
 static char *base, *end;
+static char **args;	/* the copy of argv, kept for the process's life */
 
 char **
 title_init(int argc, char **argv)
 {
-	char **env, **args;
+	char **env;
 	size_t n = 0, i;
 
 	if (argc < 1 || argv[0] == NULL)

@@ -72,11 +72,10 @@ wait_for() {
 	return 1
 }
 
+# A socket some process is listening on (a stale socket file is not).
 listening() {
-	case $1 in
-	@*) grep -q " @${1#@}\$" /proc/net/unix ;;
-	*) [ -S "$1" ] ;;
-	esac
+	awk -v n="$1" '$4 == "00010000" && $NF == n { f = 1 } END { exit !f }' \
+	    /proc/net/unix
 }
 
 # start_dived SOCKET [options...]: logs go to $T/dived.log; sets DIVED_PID.

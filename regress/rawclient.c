@@ -79,7 +79,9 @@ print_replies(int s)
 static void
 send_request(int s, const char *prog, int cut)
 {
-	const char *argv[] = { prog, NULL };
+	/* A program that outlives what follows the request. */
+	const char *argv[] = { prog, strcmp(prog, "sleep") == 0 ? "1" : NULL,
+	    NULL };
 	const char *envp[] = { "PATH=/usr/bin:/bin", NULL };
 	struct request r;
 	struct wbuf w = { 0 };
@@ -87,13 +89,14 @@ send_request(int s, const char *prog, int cut)
 
 	memset(&r, 0, sizeof(r));
 	r.umask = 022;
-	r.argc = 1;
+	r.argc = argv[1] != NULL ? 2 : 1;
 	r.argv = argv;
 	r.envc = 1;
 	r.envp = envp;
 	proto_encode_request(&w, &r);
 	if (!cut) {
 		frame_send(s, MSG_REQUEST, w.p, w.len, NULL, 0);
+		wbuf_free(&w);
 		return;
 	}
 	h[0] = MSG_REQUEST;
@@ -101,6 +104,7 @@ send_request(int s, const char *prog, int cut)
 	(void)!write(s, h, sizeof(h));
 	(void)!write(s, w.p, w.len / 2);
 	shutdown(s, SHUT_WR);
+	wbuf_free(&w);
 }
 
 static void

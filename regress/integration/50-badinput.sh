@@ -87,7 +87,7 @@ wait "${stallers[@]}"
 out=$("$RAW" "$S" aftergarbage)
 expect_match "after start: garbage after the request does not stop the program" \
     "started" "$out"
-expect_match "after start: the program's end is still reported" "exit 0 1" "$out"
+expect_match "after start: the program's end is still reported" "exit 0 0" "$out"
 expect_match "after start: the protocol error is logged" \
     "protocol error after the request" "$(cat "$T/dived.log")"
 
@@ -109,3 +109,24 @@ expect_eq "dive: a bad DIVE_WAITMODE is a usage error" 4 $?
 expect_match "dive: a bad DIVE_WAITMODE is named" "DIVE_WAITMODE=9" "$err"
 err=$(DIVE_TERMINAL=@77 "$DIVE" "$S" true 2>&1)
 expect_eq "dive: DIVE_TERMINAL naming a closed descriptor is a usage error" 4 $?
+
+# Client strings cannot forge or split log records.
+"$DIVE" "$S" $'/no/such\ndived[1]: session 99: forged' 2>/dev/null
+expect_no_match "log: a newline in argv cannot start a forged record" \
+    "^dived\[1\]: session 99" "$(cat "$T/dived.log")"
+expect_match "log: the failed program is still recorded, escaped" \
+    'allowed: run "/no/such\\ndived\[1\]: session 99: forged"' \
+    "$(cat "$T/dived.log")"
+
+# Signals reach dive itself until the program runs.
+"$RAW" --serve "$T/silent.sock" 2 >"$T/silent.out" &
+silent=$!
+wait_for grep -q listening "$T/silent.out"
+"$DIVE" "$T/silent.sock" true 2>/dev/null &
+waiting=$!
+sleep 0.3
+kill -TERM "$waiting"
+wait "$waiting"
+expect_eq "signals: dive waiting for a silent server can be interrupted" \
+    143 $?
+wait "$silent"

@@ -66,3 +66,39 @@ expect_eq "socket: the regular file is intact" yes \
     "$([ -f "$T/plain" ] && echo yes)"
 out=$("$DIVED" "$T/$(printf 'x%.0s' $(seq 120)).sock" 2>&1)
 expect_match "socket: an over-long path is refused" "invalid socket name" "$out"
+
+out=$("$DIVED" "$T/owner.sock" -U no-such-user:root 2>&1)
+expect_eq "socket: an unknown -U user fails start-up" 1 $?
+expect_match "socket: the unknown user is named" "no such user no-such-user" "$out"
+expect_eq "socket: a failed start-up leaves no socket file" absent \
+    "$([ -e "$T/owner.sock" ] && echo present || echo absent)"
+
+# With forwarding off, a signal acts on dive itself; the program runs on.
+S3=$T/sigfw.sock
+start_dived "$S3"
+DIVE_SIGFWMODE=0 "$DIVE" "$S3" sh -c 'sleep 1; echo survived >"$0"' "$T/sigfw" &
+d=$!
+sleep 0.3
+kill -TERM "$d"
+wait "$d"
+expect_eq "signals: with DIVE_SIGFWMODE=0 SIGTERM ends dive" 143 $?
+wait_for test -s "$T/sigfw"
+expect_eq "signals: with DIVE_SIGFWMODE=0 the program is not signalled" \
+    survived "$(cat "$T/sigfw")"
+"$DIVE" "$S3" sh -c 'trap "echo got-term >\"$0\"; exit 3" TERM; echo ready; while :; do sleep 0.1; done' \
+    "$T/sigfw1" >"$T/ready" &
+d=$!
+wait_for grep -q ready "$T/ready"
+kill -TERM "$d"
+wait "$d"
+expect_eq "signals: by default SIGTERM is forwarded and the exit mirrored" \
+    "3 got-term" "$? $(cat "$T/sigfw1")"
+
+# A ^C on dived's terminal reaches its process group; sessions survive.
+"$DIVE" "$S3" sh -c 'sleep 0.5; echo done' >"$T/int" &
+d=$!
+sleep 0.2
+for p in $(pgrep -P "$DIVED_PID"); do kill -INT "$p"; done
+wait "$d"
+expect_eq "signals: SIGINT to a monitor does not cut its session" "0 done" \
+    "$? $(cat "$T/int")"
