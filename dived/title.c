@@ -16,7 +16,7 @@
 extern char **environ;
 
 static char *base, *end;
-static char **args;	/* the copy of argv, kept for the process's life */
+char **title_argv;	/* the copy of argv, for the process's life */
 
 char **
 title_init(int argc, char **argv)
@@ -27,10 +27,11 @@ title_init(int argc, char **argv)
 	if (argc < 1 || argv[0] == NULL)
 		return argv;
 	/* Whatever points into the old strings must use copies. */
-	if ((args = calloc((size_t)argc + 1, sizeof(*args))) == NULL)
+	if ((title_argv = calloc((size_t)argc + 1, sizeof(*title_argv))) ==
+	    NULL)
 		return NULL;
 	for (i = 0; i < (size_t)argc; i++)
-		if ((args[i] = strdup(argv[i])) == NULL)
+		if ((title_argv[i] = strdup(argv[i])) == NULL)
 			return NULL;
 	base = argv[0];
 	end = argv[0] + strlen(argv[0]) + 1;
@@ -48,7 +49,7 @@ title_init(int argc, char **argv)
 			return NULL;
 	}
 	environ = env;
-	return args;
+	return title_argv;
 }
 
 void

@@ -7,6 +7,7 @@
  * a copy of argv to use from then on, or NULL when out of memory.
  */
 char	**title_init(int, char **);
+extern char **title_argv;
 void	title_set(const char *, ...) __attribute__((format(printf, 1, 2)));
 
 #endif
