@@ -34,15 +34,6 @@ devnulls(int *fds, size_t n)
 		fds[i] = devnull();
 }
 
-static int
-same_strv(const char *const *a, const char *const *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(a[i], b[i]) != 0)
-			return 0;
-	return b[n] == NULL;
-}
-
 /* One PS_FDS message: v is the payload (count, targets), nfds attached. */
 static int
 batch(struct spawn_req *r, const uint32_t *v, size_t nv, size_t nfds,

@@ -22,15 +22,6 @@
 
 #define NHDR	6	/* umask, flags, waitmode, sigfwmode, argc, envc */
 
-static int
-same_strv(const char *const *a, const char *const *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(a[i], b[i]) != 0)
-			return 0;
-	return b[n] == NULL;
-}
-
 /* A REQUEST payload: the numbers of h, then the string bytes as given. */
 static void
 request_payload(struct wbuf *w, const uint32_t h[NHDR], const void *s,

@@ -1,6 +1,7 @@
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "unit.h"
 
@@ -57,4 +58,13 @@ main(void)
 	t_options();
 	t_policy();
 	return failures() ? 1 : 0;
+}
+
+int
+same_strv(const char *const *a, const char *const *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return 0;
+	return b[n] == NULL;
 }

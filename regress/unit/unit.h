@@ -17,6 +17,9 @@ int	failures(void);
 /* Open descriptors, to show that an error path leaks none. */
 int	count_fds(void);
 
+/* True when b holds the n strings of a and then NULL. */
+int	same_strv(const char *const *, const char *const *, size_t);
+
 void	t_proto(void);
 void	t_privsep(void);
 void	t_options(void);
