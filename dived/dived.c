@@ -40,9 +40,13 @@ main(int argc, char **argv)
 	cfg.privileged = geteuid() == 0;
 	if (getrlimit(RLIMIT_NOFILE, &cfg.nofile) == -1)
 		err(1, "getrlimit");
+	if (config_resolve(&cfg, e, sizeof(e)) == -1)
+		errx(1, "%s", e);
+	log_init(cfg.o.log_stderr);
+	if (cfg.o.mode == MODE_JUST)
+		just_run(&cfg);
 	if (privsep_prepare(cfg.o.privsep_user, cfg.o.privsep_dir, &cfg.ps, e,
 	    sizeof(e)) == -1)
 		errx(1, "%s", e);
-	log_init(cfg.o.log_stderr);
 	master_run(&cfg);
 }

@@ -7,14 +7,22 @@
 #include "options.h"
 #include "sandbox.h"
 
+#include "policy.h"
+
 struct config {
 	struct options	o;
 	struct privsep	ps;
 	int		privileged;	/* root: may change credentials */
 	struct rlimit	nofile;		/* as dived found it, for programs */
+	struct target	target;		/* -u, -g, -e resolved */
 };
 
+/* Resolves user and group names of the options; -1 with a message. */
+int	config_resolve(struct config *, char *, size_t);
+
 void	master_run(const struct config *) __attribute__((noreturn));
+/* -J and -j: the program setup applied to dived itself, then exec. */
+void	just_run(const struct config *) __attribute__((noreturn));
 void	monitor_run(const struct config *, int, unsigned long)
 	    __attribute__((noreturn));
 

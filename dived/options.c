@@ -1,4 +1,5 @@
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +12,13 @@ struct opt {
 	const char	*l;	/* long form */
 	int		 arg;	/* takes the next argv element */
 	int		(*set)(struct options *, const char *, char *, size_t);
+	size_t		 off;	/* without set: the int flag or string */
 	const char	*help;
 };
+
+#define FLAG(f)		NULL, offsetof(struct options, f)
+#define STRING(f)	set_string, offsetof(struct options, f)
+#define CALL(f)		f, 0
 
 static int
 bad(char *err, size_t len, const char *fmt, ...)
@@ -91,20 +97,107 @@ set_log_stderr(struct options *o, const char *a, char *err, size_t len)
 	return 0;
 }
 
+static int
+set_string(struct options *o, const char *a, char *err, size_t len)
+{
+	(void)o, (void)a, (void)err, (void)len;
+	return 0;	/* stored by options_parse through off */
+}
+
+static int
+set_pidfile(struct options *o, const char *a, char *err, size_t len)
+{
+	if (*a == '\0')
+		return bad(err, len, "-p: empty file name");
+	if (o->npidfiles == MAX_PIDFILES)
+		return bad(err, len, "-p %s: at most %d pidfiles", a,
+		    MAX_PIDFILES);
+	o->pidfiles[o->npidfiles++] = a;
+	return 0;
+}
+
+static int
+set_signals(struct options *o, const char *a, char *err, size_t len)
+{
+	(void)a, (void)err, (void)len;
+	o->signals = SIGNALS_PID;
+	return 0;
+}
+
+static int
+set_signals_pgid(struct options *o, const char *a, char *err, size_t len)
+{
+	(void)a, (void)err, (void)len;
+	o->signals = SIGNALS_PGID;
+	return 0;
+}
+
+static int
+set_groups(struct options *o, const char *a, char *err, size_t len)
+{
+	if (*a == '\0' || a[strlen(a) - 1] == ',' || *a == ',' ||
+	    strstr(a, ",,") != NULL)
+		return bad(err, len, "-g %s: expected a comma-separated list "
+		    "of groups", a);
+	o->groups = a;
+	return 0;
+}
+
 static const struct opt table[] = {
-	{ "-C", "--chmod", 1, set_chmod,
+	{ "-d", "--detach", 0, FLAG(detach),
+	    "detach once the socket listens and pidfiles are written" },
+	{ "-p", "--pidfile", 1, CALL(set_pidfile),
+	    "write the pid to this file (repeatable; a cgroup's procs file "
+	    "works)" },
+	{ "-C", "--chmod", 1, CALL(set_chmod),
 	    "chmod the socket to this octal mode (like 0777)" },
-	{ "-U", "--chown", 1, set_chown,
+	{ "-U", "--chown", 1, CALL(set_chown),
 	    "chown the socket to this user:group (names or numbers)" },
-	{ NULL, "--privsep-user", 1, set_privsep_user,
+	{ "-F", "--no-fork", 0, FLAG(no_fork),
+	    "serve one client without forking, then exit" },
+	{ "-D", "--children-daemon", 0, FLAG(children_daemon),
+	    "detach each session from dived's terminal" },
+	{ "-P", "--no-setuid", 0, FLAG(no_setuid),
+	    "start programs as dived's own user and groups" },
+	{ "-u", "--user", 1, STRING(user),
+	    "start programs as this user instead of the client" },
+	{ "-g", "--groups", 1, CALL(set_groups),
+	    "gid and groups: comma-separated, the first is primary" },
+	{ "-e", "--effective-user", 1, STRING(euser),
+	    "effective uid: this user, real uid: the client" },
+	{ "-a", "--authenticate", 1, STRING(authenticate),
+	    "run this shell command first; non-zero rejects the client" },
+	{ "-h", "--chdir", 1, STRING(chdir),
+	    "start programs in this directory" },
+	{ "-A", "--no-argv", 0, FLAG(no_argv),
+	    "ignore the client's command line (use with --)" },
+	{ "-E", "--no-environment", 0, FLAG(no_env),
+	    "ignore the client's environment, pass dived's own" },
+	{ "-H", "--no-chdir", 0, FLAG(no_chdir),
+	    "ignore the client's current directory" },
+	{ "-O", "--no-fds", 0, FLAG(no_fds),
+	    "ignore the client's descriptors, pass dived's 0-2" },
+	{ "-M", "--no-umask", 0, FLAG(no_umask),
+	    "ignore the client's umask" },
+	{ "-S", "--no-setsid", 0, FLAG(no_setsid),
+	    "do not start a new session" },
+	{ "-T", "--no-csctty", 0, FLAG(no_csctty),
+	    "do not make the client's terminal the controlling one" },
+	{ "-w", "--no-wait", 0, FLAG(no_wait),
+	    "exec the program in the monitor; report no exit status" },
+	{ "-n", "--signals", 0, CALL(set_signals),
+	    "deliver the client's signals to the program" },
+	{ NULL, "--signals-pgid", 0, CALL(set_signals_pgid),
+	    "deliver the client's signals to the program's group" },
+	{ NULL, "--privsep-user", 1, CALL(set_privsep_user),
 	    "user the request parser runs as (default " DEFAULT_PRIVSEP_USER
 	    ")" },
-	{ NULL, "--privsep-dir", 1, set_privsep_dir,
+	{ NULL, "--privsep-dir", 1, CALL(set_privsep_dir),
 	    "empty directory the parser is chrooted to (default "
 	    DEFAULT_PRIVSEP_DIR ")" },
-	{ NULL, "--request-timeout", 1, set_timeout,
+	{ NULL, "--request-timeout", 1, CALL(set_timeout),
 	    "seconds a client has to send its request (default 30)" },
-	{ NULL, "--log-stderr", 0, set_log_stderr,
+	{ NULL, "--log-stderr", 0, CALL(set_log_stderr),
 	    "log to standard error as well as to syslog" },
 };
 
@@ -115,6 +208,8 @@ options_usage(FILE *f)
 
 	fprintf(f, "usage: dived socket_path|@abstract_name [options] "
 	    "[-- command [argument ...]]\n");
+	fprintf(f, "       dived -i [options] [-- command [argument ...]]\n");
+	fprintf(f, "       dived -J|-j [options] -- command [argument ...]\n");
 	fprintf(f, "       dived --help | --version\n");
 	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
 		char names[48];
@@ -124,6 +219,11 @@ options_usage(FILE *f)
 		    table[i].l, table[i].arg ? " ARG" : "");
 		fprintf(f, "  %-26s %s\n", names, table[i].help);
 	}
+	fprintf(f, "  %-26s %s\n", "-i, --inetd",
+	    "first argument: serve the connection on stdin");
+	fprintf(f, "  %-26s %s\n", "-J, --just-execute",
+	    "first argument: no socket, start the command directly");
+	fprintf(f, "  %-26s %s\n", "-j, --just-execute2", "-J -S -T -P");
 	fprintf(f, "  %-26s %s\n", "--",
 	    "prepend the rest to every client's command line");
 }
@@ -138,6 +238,45 @@ lookup(const char *a)
 		    strcmp(a, table[i].l) == 0)
 			return &table[i];
 	return NULL;
+}
+
+/* The first argument: the socket, or a mode without one. */
+static int
+first(char *a, struct options *o, char *err, size_t len)
+{
+	if (strcmp(a, "-i") == 0 || strcmp(a, "--inetd") == 0)
+		o->mode = MODE_INETD;
+	else if (strcmp(a, "-J") == 0 || strcmp(a, "--just-execute") == 0)
+		o->mode = MODE_JUST;
+	else if (strcmp(a, "-j") == 0 || strcmp(a, "--just-execute2") == 0) {
+		o->mode = MODE_JUST;
+		o->no_setsid = o->no_csctty = o->no_setuid = 1;
+	} else if (a[0] == '-')
+		return bad(err, len, "%s: the first argument must be the "
+		    "socket, -i, -J or -j", a);
+	else if (a[0] == '\0' || strcmp(a, "@") == 0)
+		return bad(err, len, "empty socket name");
+	else {
+		o->mode = MODE_LISTEN;
+		o->socket = a;
+	}
+	return 0;
+}
+
+static int
+set(const struct opt *p, struct options *o, char *a, char *err, size_t len)
+{
+	if (p->set == NULL) {
+		*(int *)(void *)((char *)o + p->off) = 1;
+		return 0;
+	}
+	if (p->arg && *a == '\0' && p->set == set_string)
+		return bad(err, len, "%s: empty argument", p->l);
+	if (p->set(o, a, err, len) == -1)
+		return -1;
+	if (p->set == set_string)
+		*(const char **)(void *)((char *)o + p->off) = a;
+	return 0;
 }
 
 int
@@ -160,13 +299,8 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 		o->version = 1;
 		return 0;
 	}
-	if (argv[1][0] == '-')
-		return bad(err, len, "%s: the first argument must be the "
-		    "socket", argv[1]);
-	if (argv[1][0] == '\0' || strcmp(argv[1], "@") == 0)
-		return bad(err, len, "empty socket name");
-	o->mode = MODE_LISTEN;
-	o->socket = argv[1];
+	if (first(argv[1], o, err, len) == -1)
+		return -1;
 	for (i = 2; i < argc; i++) {
 		const struct opt *p;
 
@@ -179,9 +313,13 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 			return bad(err, len, "%s: unknown option", argv[i]);
 		if (p->arg && i + 1 >= argc)
 			return bad(err, len, "%s: missing argument", argv[i]);
-		if (p->set(o, p->arg ? argv[i + 1] : NULL, err, len) == -1)
+		if (set(p, o, p->arg ? argv[i + 1] : NULL, err, len) == -1)
 			return -1;
 		i += p->arg;
 	}
+	if (o->mode == MODE_JUST && o->nprefix == 0)
+		return bad(err, len, "-J and -j need -- and a command");
+	if (o->no_setuid && (o->user || o->groups || o->euser))
+		return bad(err, len, "-P cannot be combined with -u, -g or -e");
 	return 0;
 }

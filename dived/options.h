@@ -9,7 +9,16 @@
 
 enum dived_mode {
 	MODE_LISTEN,		/* dived SOCKET */
+	MODE_INETD,		/* dived -i: the connection is on stdin */
+	MODE_JUST,		/* dived -J/-j: no socket, start the prefix */
 };
+
+#define MAX_PIDFILES	16
+
+/* Signals the client may send over the socket (-n, --signals-pgid). */
+#define SIGNALS_OFF	0
+#define SIGNALS_PID	1
+#define SIGNALS_PGID	2
 
 struct options {
 	enum dived_mode	  mode;
@@ -17,6 +26,26 @@ struct options {
 	int		  chmod_set;
 	mode_t		  chmod_mode;	/* -C */
 	const char	 *chown;	/* -U user:group, resolved at start */
+	int		  detach;	/* -d */
+	const char	 *pidfiles[MAX_PIDFILES];	/* -p */
+	size_t		  npidfiles;
+	int		  no_fork;	/* -F */
+	int		  children_daemon; /* -D */
+	int		  no_setuid;	/* -P */
+	const char	 *user;		/* -u */
+	const char	 *groups;	/* -g */
+	const char	 *euser;	/* -e */
+	const char	 *authenticate;	/* -a */
+	const char	 *chdir;	/* -h */
+	int		  no_argv;	/* -A */
+	int		  no_env;	/* -E */
+	int		  no_chdir;	/* -H */
+	int		  no_fds;	/* -O */
+	int		  no_umask;	/* -M */
+	int		  no_setsid;	/* -S */
+	int		  no_csctty;	/* -T */
+	int		  no_wait;	/* -w */
+	int		  signals;	/* SIGNALS_* */
 	const char	 *privsep_user;
 	const char	 *privsep_dir;
 	unsigned int	  request_timeout;

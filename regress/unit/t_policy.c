@@ -6,8 +6,9 @@
 
 static const struct peer alice = { 4242, 1000, 1001, "alice" };
 
+/* The decision's vector (a) holds exactly the n strings of b. */
 static int
-same_strv(char *const *a, const char *const *b, size_t n)
+same_decided(char *const *a, const char *const *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (a[i] == NULL || strcmp(a[i], b[i]) != 0)
@@ -35,15 +36,15 @@ test_argv(void)
 	char why[128];
 
 	CHECK(decide(&pre, &alice, argv, 2, NULL, 0, &d, why,
-	    sizeof(why)) == 0 && same_strv(d.argv, both, 4),
+	    sizeof(why)) == 0 && same_decided(d.argv, both, 4),
 	    "policy: argv is the prefix, then the client's argv");
 	decision_free(&d);
 	CHECK(decide(&plain, &alice, argv, 2, NULL, 0, &d, why,
-	    sizeof(why)) == 0 && same_strv(d.argv, argv, 2),
+	    sizeof(why)) == 0 && same_decided(d.argv, argv, 2),
 	    "policy: without a prefix argv is the client's");
 	decision_free(&d);
 	CHECK(decide(&pre, &alice, NULL, 0, NULL, 0, &d, why,
-	    sizeof(why)) == 0 && same_strv(d.argv, both, 2),
+	    sizeof(why)) == 0 && same_decided(d.argv, both, 2),
 	    "policy: a prefix alone is a program");
 	decision_free(&d);
 	CHECK(decide(&plain, &alice, NULL, 0, NULL, 0, &d, why,
@@ -94,12 +95,12 @@ test_env(void)
 	char why[128];
 
 	CHECK(decide(&b, &alice, argv, 1, envp, 3, &d, why,
-	    sizeof(why)) == 0 && same_strv(d.envp, want, 7),
+	    sizeof(why)) == 0 && same_decided(d.envp, want, 7),
 	    "policy: client env in order, then DIVE_UID, DIVE_GID, DIVE_PID, "
 	    "DIVE_USER");
 	decision_free(&d);
 	CHECK(decide(&b, &nameless, argv, 1, NULL, 0, &d, why,
-	    sizeof(why)) == 0 && same_strv(d.envp, bare, 3),
+	    sizeof(why)) == 0 && same_decided(d.envp, bare, 3),
 	    "policy: DIVE_USER is omitted when the peer has no name");
 	decision_free(&d);
 }
