@@ -19,6 +19,10 @@ struct config {
 
 /* Resolves user and group names of the options; -1 with a message. */
 int	config_resolve(struct config *, char *, size_t);
+/* What the options allow, for policy_decide. */
+void	baseline_from(const struct config *, struct baseline *);
+/* The groups a decision gives the program; -1 when they cannot be read. */
+int	groups_of(const struct decision *, gid_t **, int *);
 
 void	master_run(const struct config *) __attribute__((noreturn));
 /* -J and -j: the program setup applied to dived itself, then exec. */

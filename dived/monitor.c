@@ -263,10 +263,7 @@ decide(struct session *s)
 	struct baseline b;
 	char why[256], argv[2048], cwd[1100];
 
-	memset(&b, 0, sizeof(b));
-	b.privileged = s->cfg->privileged;
-	b.prefix = s->cfg->o.prefix;
-	b.nprefix = s->cfg->o.nprefix;
+	baseline_from(s->cfg, &b);
 	if (policy_decide(&b, &s->peer, s->req.argv, s->req.argc,
 	    s->req.envp, s->req.envc, &s->dec, why, sizeof(why)) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "%s", why);
@@ -276,25 +273,8 @@ decide(struct session *s)
 	    "allowed: run %s as uid %lu gid %lu cwd %s", s->id,
 	    (long)s->peer.pid, (unsigned long)s->peer.uid,
 	    (unsigned long)s->peer.gid, s->peer.name ? s->peer.name : "-",
-	    argv, (unsigned long)(s->dec.setids ? s->dec.uid : geteuid()),
+	    argv, (unsigned long)(s->dec.setids ? s->dec.euid : geteuid()),
 	    (unsigned long)(s->dec.setids ? s->dec.gid : getegid()), cwd);
-}
-
-static void
-load_groups(struct session *s, gid_t **groups, int *n)
-{
-	static gid_t one;
-
-	*n = 1;
-	one = s->dec.gid;
-	*groups = &one;
-	if (!s->dec.setids || s->dec.user == NULL)
-		return;
-	*n = MAX_GROUPS;
-	if ((*groups = calloc(MAX_GROUPS, sizeof(gid_t))) == NULL ||
-	    getgrouplist(s->dec.user, s->dec.gid, *groups, n) == -1)
-		refuse(s, DIVE_EXIT_FAILURE, "groups of %s: too many or out "
-		    "of memory", s->dec.user);
 }
 
 static void
@@ -309,9 +289,11 @@ launch(struct session *s)
 	memset(&l, 0, sizeof(l));
 	l.d = &s->dec;
 	l.r = &s->req;
-	l.privileged = s->cfg->privileged;
+	l.cfg = s->cfg;
 	l.nofile = s->cfg->nofile;
-	load_groups(s, (gid_t **)&l.groups, &l.ngroups);
+	if (groups_of(&s->dec, (gid_t **)&l.groups, &l.ngroups) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "groups of %s: too many or out "
+		    "of memory", s->dec.user);
 	if (pipe2(pipefd, O_CLOEXEC) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "pipe: %s", strerror(errno));
 	l.errfd = pipefd[1];

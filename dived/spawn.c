@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "bounds.h"
+#include "dived.h"
 #include "spawn.h"
 
 extern char **environ;
@@ -36,7 +37,10 @@ step_failed(const struct launch *l, uint32_t status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e.text, sizeof(e.text), fmt, ap);
 	va_end(ap);
-	(void)!write(l->errfd, &e, sizeof(e));
+	if (l->inplace)
+		dprintf(STDERR_FILENO, "dived: %s\n", e.text);
+	else
+		(void)!write(l->errfd, &e, sizeof(e));
 	_exit((int)status);
 }
 
@@ -68,20 +72,30 @@ set_credentials(const struct launch *l)
 	if (setresgid(d->gid, d->gid, d->gid) == -1)
 		step_failed(l, DIVE_EXIT_FAILURE, "setgid %lu: %s",
 		    (unsigned long)d->gid, strerror(errno));
-	if (setresuid(d->uid, d->uid, d->uid) == -1)
+	if (setresuid(d->uid, d->euid, d->euid) == -1)
 		step_failed(l, DIVE_EXIT_FAILURE, "setuid %lu: %s",
 		    (unsigned long)d->uid, strerror(errno));
 	/* Fail closed: the ids must be exactly what was decided. */
-	if (getuid() != d->uid || geteuid() != d->uid ||
+	if (getuid() != d->uid || geteuid() != d->euid ||
 	    getgid() != d->gid || getegid() != d->gid)
 		step_failed(l, DIVE_EXIT_FAILURE, "credentials did not take");
 }
 
-/* After the credentials, so the target user's permissions decide. */
+/*
+ * After the credentials, so the target user's permissions decide: -h,
+ * else the client's directory unless -H.
+ */
 static void
 enter_cwd(const struct launch *l)
 {
-	if (l->r->cwdfd != -1 && fchdir(l->r->cwdfd) == -1)
+	const char *dir = l->cfg->o.chdir;
+
+	if (dir != NULL) {
+		if (chdir(dir) == -1)
+			step_failed(l, DIVE_EXIT_FAILURE, "chdir %s: %s", dir,
+			    strerror(errno));
+	} else if (l->d->client_cwd && l->r->cwdfd != -1 &&
+	    fchdir(l->r->cwdfd) == -1)
 		step_failed(l, DIVE_EXIT_FAILURE, "cannot enter the current "
 		    "directory: %s", strerror(errno));
 }
@@ -130,13 +144,25 @@ place_fds(struct launch *l)
 	free(high);
 }
 
+/* -S keeps dived's session, -T leaves the controlling terminal alone. */
 static void
 set_session(const struct launch *l)
 {
+	if (l->cfg->o.no_setsid)
+		return;
 	setsid();
 	/* Only root may take a terminal that is another session's. */
-	if (l->privileged && l->r->ttyfd != -1 && isatty(l->r->ttyfd))
+	if (l->cfg->privileged && !l->cfg->o.no_csctty && l->r->ttyfd != -1 &&
+	    isatty(l->r->ttyfd))
 		(void)ioctl(l->r->ttyfd, TIOCSCTTY, 1);
+}
+
+/* -O: dived's own 0-2 and nothing else; -J: everything stays. */
+static void
+keep_own_fds(const struct launch *l)
+{
+	if (!l->inplace)
+		close_range(3, ~0u, CLOSE_RANGE_CLOEXEC);
 }
 
 static void __attribute__((noreturn))
@@ -157,9 +183,13 @@ spawn_program(struct launch *l)
 	reset_signals();
 	set_credentials(l);
 	enter_cwd(l);
-	umask((mode_t)l->r->umask);
+	if (l->d->client_umask)
+		umask((mode_t)l->r->umask);
 	set_session(l);
-	place_fds(l);
+	if (l->d->client_fds)
+		place_fds(l);
+	else
+		keep_own_fds(l);
 	if (setrlimit(RLIMIT_NOFILE, &l->nofile) == -1)
 		step_failed(l, DIVE_EXIT_FAILURE, "descriptor limit: %s",
 		    strerror(errno));

@@ -8,14 +8,17 @@
 #include "policy.h"
 #include "privsep.h"
 
+struct config;
+
 struct launch {
+	const struct config	*cfg;
 	const struct decision	*d;
 	const struct spawn_req	*r;
 	const gid_t		*groups;
 	int			 ngroups;
-	int			 privileged;
 	struct rlimit		 nofile;	/* the program's descriptor limit */
 	int			 errfd;		/* close-on-exec report pipe */
+	int			 inplace;	/* -J: report on stderr instead */
 };
 
 /*

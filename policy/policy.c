@@ -18,7 +18,11 @@ static int
 build_argv(const struct baseline *b, const char *const *argv, size_t argc,
     struct decision *d)
 {
-	size_t n = b->nprefix + argc, i, k = 0;
+	size_t n, i, k = 0;
+
+	if (b->no_argv)
+		argc = 0;
+	n = b->nprefix + argc;
 
 	if ((d->argv = calloc(n + 1, sizeof(*d->argv))) == NULL)
 		return -1;
@@ -29,20 +33,30 @@ build_argv(const struct baseline *b, const char *const *argv, size_t argc,
 	return 0;
 }
 
-/* The client's environment, then DIVE_UID, DIVE_GID, DIVE_PID, DIVE_USER. */
+/*
+ * The client's environment (or with -E dived's own, without DIVE_*), then
+ * DIVE_UID, DIVE_GID, DIVE_PID, DIVE_USER.
+ */
 static int
-build_env(const struct peer *p, const char *const *envp, size_t envc,
-    struct decision *d)
+build_env(const struct baseline *b, const struct peer *p,
+    const char *const *envp, size_t envc, struct decision *d)
 {
 	size_t i, k = 0, userlen;
 	char *v;
+
+	if (b->own_env != NULL) {
+		envp = (const char *const *)b->own_env;
+		for (envc = 0; envp[envc] != NULL; envc++)
+			;
+	}
 
 	userlen = p->name != NULL ? sizeof("DIVE_USER=") + strlen(p->name) : 0;
 	if ((d->envp = calloc(envc + NVARS + 1, sizeof(*d->envp))) == NULL ||
 	    (d->vars = malloc(3 * NUMVAR + userlen)) == NULL)
 		return -1;
 	for (i = 0; i < envc; i++)
-		d->envp[k++] = (char *)(uintptr_t)envp[i];
+		if (strncmp(envp[i], "DIVE_", 5) != 0)
+			d->envp[k++] = (char *)(uintptr_t)envp[i];
 	v = d->vars;
 	snprintf(v, NUMVAR, "DIVE_UID=%lu", (unsigned long)p->uid);
 	snprintf(v + NUMVAR, NUMVAR, "DIVE_GID=%lu", (unsigned long)p->gid);
@@ -57,24 +71,55 @@ build_env(const struct peer *p, const char *const *envp, size_t envc,
 	return 0;
 }
 
+/*
+ * The client's identity, unless -u or -g replace it; -e replaces only the
+ * effective uid.  -P, or an unprivileged dived, changes nothing.
+ */
+static void
+decide_ids(const struct baseline *b, const struct peer *p,
+    struct decision *d)
+{
+	const struct target *t = b->target;
+
+	if (!b->privileged || b->no_setuid)
+		return;
+	d->setids = 1;
+	d->uid = d->euid = p->uid;
+	d->gid = p->gid;
+	d->user = p->name;
+	if (t == NULL)
+		return;
+	if (t->user_set) {
+		d->uid = d->euid = t->uid;
+		d->gid = t->gid;
+		d->user = t->user;
+	}
+	if (t->groups_set) {
+		d->gid = t->groups[0];
+		d->groups = t->groups;
+		d->ngroups = t->ngroups;
+		d->user = NULL;
+	}
+	if (t->euser_set)
+		d->euid = t->euid;
+}
+
 int
 policy_decide(const struct baseline *b, const struct peer *p,
     const char *const *argv, size_t argc, const char *const *envp,
     size_t envc, struct decision *d, char *why, size_t len)
 {
 	memset(d, 0, sizeof(*d));
-	if (b->nprefix + argc == 0)
+	if (b->nprefix + (b->no_argv ? 0 : argc) == 0)
 		return deny(why, len, "no program given");
 	if ((b->nprefix > 0 ? b->prefix[0] : argv[0])[0] == '\0')
 		return deny(why, len, "empty program name");
-	if (b->privileged) {
-		d->setids = 1;
-		d->uid = p->uid;
-		d->gid = p->gid;
-		d->user = p->name;
-	}
+	decide_ids(b, p, d);
+	d->client_cwd = !b->no_chdir;
+	d->client_fds = !b->no_fds;
+	d->client_umask = !b->no_umask;
 	if (build_argv(b, argv, argc, d) == -1 ||
-	    build_env(p, envp, envc, d) == -1) {
+	    build_env(b, p, envp, envc, d) == -1) {
 		decision_free(d);
 		return deny(why, len, "out of memory");
 	}

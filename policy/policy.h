@@ -17,18 +17,46 @@ struct peer {
 	const char	*name;		/* NULL when the uid has no name */
 };
 
+#define MAX_TARGET_GROUPS	256
+
+/* -u, -g and -e, resolved to numbers. */
+struct target {
+	int		 user_set;	/* -u */
+	uid_t		 uid;
+	gid_t		 gid;		/* the user's primary group */
+	const char	*user;		/* NULL for a uid without a name */
+	int		 groups_set;	/* -g: groups[0] is the gid */
+	gid_t		 groups[MAX_TARGET_GROUPS];
+	int		 ngroups;
+	int		 euser_set;	/* -e */
+	uid_t		 euid;
+};
+
 /* What dived's options allow; later a rule file narrows it. */
 struct baseline {
 	int		  privileged;	/* dived can change credentials */
+	int		  no_setuid;	/* -P */
+	const struct target *target;
 	char *const	 *prefix;	/* forced command line */
 	size_t		  nprefix;
+	int		  no_argv;	/* -A */
+	char *const	 *own_env;	/* -E: dived's environment, or NULL */
+	int		  no_chdir;	/* -H, or -h given */
+	int		  no_fds;	/* -O */
+	int		  no_umask;	/* -M */
 };
 
 struct decision {
-	int		 setids;	/* change to uid, gid, groups */
+	int		 setids;	/* change to uid, euid, gid, groups */
 	uid_t		 uid;
+	uid_t		 euid;
 	gid_t		 gid;
-	const char	*user;		/* initgroups name, or NULL: gid only */
+	const char	*user;		/* initgroups name, or NULL */
+	const gid_t	*groups;	/* explicit groups, or NULL */
+	int		 ngroups;
+	int		 client_cwd;	/* enter the client's directory */
+	int		 client_fds;	/* give the client's descriptors */
+	int		 client_umask;
 	char		**argv;		/* prefix + client argv */
 	char		**envp;		/* client env + DIVE_* */
 	char		 *vars;		/* storage for the DIVE_* entries */

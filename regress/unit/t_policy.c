@@ -31,7 +31,8 @@ test_argv(void)
 	char *prefix[] = { "/usr/bin/env", "-i" };
 	const char *argv[] = { "ls", "-l" };
 	const char *both[] = { "/usr/bin/env", "-i", "ls", "-l" };
-	struct baseline plain = { 0, NULL, 0 }, pre = { 0, prefix, 2 };
+	struct baseline plain = { .privileged = 0 },
+	    pre = { .prefix = prefix, .nprefix = 2 };
 	struct decision d;
 	char why[128];
 
@@ -64,7 +65,7 @@ test_argv(void)
 static void
 test_identity(void)
 {
-	struct baseline priv = { 1, NULL, 0 }, unpriv = { 0, NULL, 0 };
+	struct baseline priv = { .privileged = 1 }, unpriv = { .privileged = 0 };
 	const char *argv[] = { "id" };
 	struct decision d;
 	char why[128];
@@ -83,7 +84,7 @@ test_identity(void)
 static void
 test_env(void)
 {
-	struct baseline b = { 0, NULL, 0 };
+	struct baseline b = { .privileged = 0 };
 	struct peer nameless = { 77, 4294967294u, 65534, NULL };
 	const char *argv[] = { "env" };
 	const char *envp[] = { "Z=1", "A=2", "PATH=/bin" };

@@ -1,0 +1,163 @@
+/*
+ * Names on the command line become numbers once, at start: a session never
+ * looks up -u, -g or -e again.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdint.h>
+
+#include "dived.h"
+
+extern char **environ;
+
+static int
+number(const char *s, unsigned long *v)
+{
+	char *end;
+
+	if (*s == '\0' || strspn(s, "0123456789") != strlen(s))
+		return -1;
+	errno = 0;
+	*v = strtoul(s, &end, 10);
+	return errno == 0 && *v < (uid_t)-1 ? 0 : -1;
+}
+
+/* A user by name or number; a number need not have a passwd entry. */
+static int
+resolve_user(const char *opt, const char *name, uid_t *uid, gid_t *gid,
+    const char **user, int *named, char *err, size_t len)
+{
+	struct passwd *pw;
+	unsigned long v;
+
+	if (number(name, &v) == 0) {
+		*uid = (uid_t)v;
+		pw = getpwuid(*uid);
+	} else if ((pw = getpwnam(name)) == NULL) {
+		snprintf(err, len, "%s %s: no such user", opt, name);
+		return -1;
+	}
+	*named = pw != NULL;
+	if (pw != NULL) {
+		*uid = pw->pw_uid;
+		*gid = pw->pw_gid;
+		if (user != NULL && (*user = strdup(pw->pw_name)) == NULL) {
+			snprintf(err, len, "out of memory");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+resolve_groups(const char *list, struct target *t, char *err, size_t len)
+{
+	char *copy, *g, *next;
+	int r = 0;
+
+	if ((copy = strdup(list)) == NULL) {
+		snprintf(err, len, "out of memory");
+		return -1;
+	}
+	for (g = copy; g != NULL && r == 0; g = next) {
+		struct group *gr;
+		unsigned long v;
+
+		if ((next = strchr(g, ',')) != NULL)
+			*next++ = '\0';
+		if (t->ngroups == MAX_TARGET_GROUPS) {
+			snprintf(err, len, "-g: more than %d groups",
+			    MAX_TARGET_GROUPS);
+			r = -1;
+		} else if (number(g, &v) == 0)
+			t->groups[t->ngroups++] = (gid_t)v;
+		else if ((gr = getgrnam(g)) != NULL)
+			t->groups[t->ngroups++] = gr->gr_gid;
+		else {
+			snprintf(err, len, "-g %s: no such group %s", list, g);
+			r = -1;
+		}
+	}
+	free(copy);
+	t->groups_set = r == 0;
+	return r;
+}
+
+int
+config_resolve(struct config *cfg, char *err, size_t len)
+{
+	struct target *t = &cfg->target;
+	const struct options *o = &cfg->o;
+	int named;
+	gid_t ignored;
+
+	memset(t, 0, sizeof(*t));
+	if (o->user != NULL) {
+		if (resolve_user("-u", o->user, &t->uid, &t->gid, &t->user,
+		    &named, err, len) == -1)
+			return -1;
+		if (!named && o->groups == NULL) {
+			snprintf(err, len, "-u %s: no such user; give its "
+			    "groups with -g", o->user);
+			return -1;
+		}
+		t->user_set = 1;
+	}
+	if (o->groups != NULL && resolve_groups(o->groups, t, err, len) == -1)
+		return -1;
+	if (o->euser != NULL) {
+		if (resolve_user("-e", o->euser, &t->euid, &ignored, NULL,
+		    &named, err, len) == -1)
+			return -1;
+		t->euser_set = 1;
+	}
+	if ((o->user || o->groups || o->euser) && !cfg->privileged) {
+		snprintf(err, len, "-u, -g and -e need dived to run as root");
+		return -1;
+	}
+	return 0;
+}
+
+void
+baseline_from(const struct config *cfg, struct baseline *b)
+{
+	const struct options *o = &cfg->o;
+
+	memset(b, 0, sizeof(*b));
+	b->privileged = cfg->privileged;
+	b->no_setuid = o->no_setuid;
+	b->target = &cfg->target;
+	b->prefix = o->prefix;
+	b->nprefix = o->nprefix;
+	b->no_argv = o->no_argv;
+	b->own_env = o->no_env ? environ : NULL;
+	b->no_chdir = o->no_chdir || o->chdir != NULL;
+	b->no_fds = o->no_fds;
+	b->no_umask = o->no_umask;
+}
+
+int
+groups_of(const struct decision *d, gid_t **groups, int *n)
+{
+	static gid_t one;
+
+	if (d->groups != NULL) {
+		*groups = (gid_t *)(uintptr_t)d->groups;
+		*n = d->ngroups;
+		return 0;
+	}
+	one = d->gid;
+	*groups = &one;
+	*n = 1;
+	if (!d->setids || d->user == NULL)
+		return 0;
+	*n = 65536;
+	if ((*groups = calloc((size_t)*n, sizeof(gid_t))) == NULL ||
+	    getgrouplist(d->user, d->gid, *groups, n) == -1)
+		return -1;
+	return 0;
+}

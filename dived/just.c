@@ -1,0 +1,63 @@
+/*
+ * -J and -j: no socket and no client.  The command after -- is started by
+ * dived itself, with the same setup steps as a remote program, applied to
+ * this process, which then execs it.  The invoker is the "client": its
+ * real uid and gid, its environment, directory, umask and descriptors.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dived.h"
+#include "spawn.h"
+
+extern char **environ;
+
+void
+just_run(const struct config *cfg)
+{
+	struct launch l;
+	struct spawn_req r;
+	struct decision d;
+	struct baseline b;
+	struct peer p;
+	struct passwd *pw;
+	char why[256];
+	gid_t *groups;
+	int ngroups;
+
+	memset(&p, 0, sizeof(p));
+	p.pid = getpid();
+	p.uid = getuid();
+	p.gid = getgid();
+	if ((pw = getpwuid(p.uid)) != NULL)
+		p.name = strdup(pw->pw_name);
+	spawn_req_init(&r);
+	r.umask = (uint32_t)umask(0);
+	umask((mode_t)r.umask);
+	baseline_from(cfg, &b);
+	/* The environment is this process's own; it is the invoker's. */
+	b.own_env = environ;
+	b.no_fds = 1;		/* the descriptors are already in place */
+	if (policy_decide(&b, &p, NULL, 0, NULL, 0, &d, why,
+	    sizeof(why)) == -1) {
+		fprintf(stderr, "dived: %s\n", why);
+		exit(DIVE_EXIT_FAILURE);
+	}
+	d.client_cwd = 0;	/* already there */
+	groups_of(&d, &groups, &ngroups);
+	memset(&l, 0, sizeof(l));
+	l.d = &d;
+	l.r = &r;
+	l.cfg = cfg;
+	l.groups = groups;
+	l.ngroups = ngroups;
+	l.nofile = cfg->nofile;
+	l.errfd = -1;		/* failures go to stderr */
+	l.inplace = 1;
+	spawn_program(&l);
+}
