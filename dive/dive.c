@@ -344,13 +344,18 @@ mirror(uint32_t how, uint32_t value)
 	exit(128 + sig);
 }
 
-/* Reads one reply; exits on an error reply or a lost connection. */
-static void
-reply(int sock, struct frame *f)
+/*
+ * Reads one reply; exits on an error reply or a lost connection.  Returns
+ * 0 at the end of the stream when that is allowed.
+ */
+static int
+reply(int sock, struct frame *f, int eof_ok)
 {
 	int r = frame_recv(sock, f, sizeof(uint32_t) + DIVE_MAX_ERRTEXT,
 	    NULL, 0);
 
+	if (r == 0 && eof_ok)
+		return 0;
 	if (r == 0)
 		failx("dived closed the connection");
 	if (r == -1)
@@ -364,6 +369,7 @@ reply(int sock, struct frame *f)
 		exit(status > 0 && status < 256 ? (int)status :
 		    DIVE_EXIT_FAILURE);
 	}
+	return 1;
 }
 
 int
@@ -372,7 +378,7 @@ main(int argc, char **argv)
 	struct frame f;
 	uint32_t v, pid, started, how, value, waitmode, sigfwmode, flags;
 	size_t nfds, naux;
-	int sock, *fds, aux[DIVE_MAX_AUXFDS];
+	int sock, *fds, aux[DIVE_MAX_AUXFDS], holders, have_exit = 0;
 	const char *name;
 
 	if (argc < 2)
@@ -388,7 +394,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	name = argv[1];
-	waitmode = (uint32_t)env_mode("DIVE_WAITMODE", WAIT_NONE, WAIT_STATUS);
+	waitmode = (uint32_t)env_mode("DIVE_WAITMODE", WAIT_MAX, WAIT_STATUS);
 	sigfwmode = (uint32_t)env_mode("DIVE_SIGFWMODE", SIGFW_MAX, SIGFW_PID);
 	/* Everything that can fail locally fails before dived is asked. */
 	fds = open_fds(&nfds);
@@ -401,7 +407,7 @@ main(int argc, char **argv)
 	send_request(sock, argv + 2, argc - 2, waitmode, sigfwmode, aux, naux,
 	    flags);
 
-	reply(sock, &f);
+	reply(sock, &f, 0);
 	if (f.type != MSG_HELLO || proto_decode_u32(f.buf, f.len, &v) == -1)
 		failx("%s: not a dived socket", name);
 	if (v != DIVE_PROTO_VERSION)
@@ -409,14 +415,19 @@ main(int argc, char **argv)
 		    DIVE_PROTO_VERSION);
 	frame_free(&f);
 
-	reply(sock, &f);
+	reply(sock, &f, 0);
 	if (f.type != MSG_STARTED ||
 	    proto_decode_u32x2(f.buf, f.len, &pid, &started) == -1 ||
 	    pid == 0 || pid > INT32_MAX)
 		failx("unexpected reply from dived");
 	frame_free(&f);
-	if (waitmode == WAIT_NONE || (started & STARTED_NOSTATUS))
+	if (waitmode == WAIT_NONE)
 		return 0;
+	/*
+	 * Waiting for holders: the connection ends when the last process
+	 * holding the program's copy of it has gone.
+	 */
+	holders = waitmode == WAIT_HOLDERS || (started & STARTED_NOSTATUS);
 	/*
 	 * Until the program runs, a signal acts on dive as usual; from now on
 	 * it is the program's, unless forwarding is off.
@@ -438,11 +449,18 @@ main(int argc, char **argv)
 			forward_signals(sock, (pid_t)pid, sigfwmode, started);
 		if (p[0].revents == 0)
 			continue;
-		reply(sock, &f);
-		if (f.type == MSG_EXIT &&
-		    proto_decode_u32x2(f.buf, f.len, &how, &value) == 0 &&
-		    (how == EXIT_EXITED || how == EXIT_SIGNALED))
+		if (reply(sock, &f, holders) == 0) {
+			if (have_exit)
+				mirror(how, value);
+			return 0;
+		}
+		if (f.type != MSG_EXIT ||
+		    proto_decode_u32x2(f.buf, f.len, &how, &value) == -1 ||
+		    (how != EXIT_EXITED && how != EXIT_SIGNALED))
+			failx("unexpected reply from dived");
+		if (!holders)
 			mirror(how, value);
-		failx("unexpected reply from dived");
+		have_exit = 1;
+		frame_free(&f);
 	}
 }

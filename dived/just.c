@@ -57,7 +57,7 @@ just_run(const struct config *cfg)
 	l.groups = groups;
 	l.ngroups = ngroups;
 	l.nofile = cfg->nofile;
-	l.errfd = -1;		/* failures go to stderr */
+	l.errfd = l.replyfd = l.holdfd = -1;	/* failures go to stderr */
 	l.inplace = 1;
 	spawn_program(&l);
 }

@@ -15,6 +15,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,7 @@
 #include "spawn.h"
 #include "wire.h"
 
-#define MAX_GROUPS	65536
+extern char **environ;
 
 struct session {
 	const struct config	*cfg;
@@ -278,6 +279,112 @@ decide(struct session *s)
 }
 
 static void
+prepare_launch(struct session *s, struct launch *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->d = &s->dec;
+	l->r = &s->req;
+	l->cfg = s->cfg;
+	l->nofile = s->cfg->nofile;
+	l->replyfd = -1;
+	/* The client waits for this descriptor's last holder to go. */
+	l->holdfd = s->req.waitmode == WAIT_HOLDERS || s->cfg->o.no_wait ?
+	    s->client : -1;
+	if (groups_of(&s->dec, (gid_t **)&l->groups, &l->ngroups) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "groups of %s: too many or out "
+		    "of memory", s->dec.user);
+}
+
+/*
+ * -w: the monitor becomes the program.  The client learns the pid first
+ * and that no exit status will follow; a failed step still reaches it.
+ */
+static void __attribute__((noreturn))
+exec_in_place(struct session *s, struct launch *l)
+{
+	stop_parser(s);
+	logmsg(LOG_INFO, "session %lu: starting in place, pid %ld", s->id,
+	    (long)getpid());
+	proto_send_u32x2(s->client, MSG_STARTED, (uint32_t)getpid(),
+	    STARTED_NOSTATUS);
+	l->replyfd = s->client;
+	l->errfd = -1;
+	spawn_program(l);
+}
+
+/* The authentication command's process: the client's 0-2, DIVE_* set. */
+static void __attribute__((noreturn))
+run_authenticator(struct session *s, const char *cmd)
+{
+	static char vars[4][320];
+	char **env, *argv[] = { "sh", "-c", (char *)(uintptr_t)cmd, NULL };
+	size_t n = 0, k = 0, i;
+	int fd, std[3] = { -1, -1, -1 };
+
+	signal(SIGPIPE, SIG_DFL);
+	for (i = 0; i < s->req.nfds; i++)
+		if (s->req.targets[i] <= 2)
+			std[s->req.targets[i]] = fcntl(s->req.fds[i],
+			    F_DUPFD_CLOEXEC, 3);
+	for (fd = 0; fd <= 2; fd++)
+		if (std[fd] == -1)
+			std[fd] = open("/dev/null", O_RDWR | O_CLOEXEC);
+	for (fd = 0; fd <= 2; fd++)
+		if (std[fd] == -1 || dup2(std[fd], fd) == -1)
+			_exit(DIVE_EXIT_FAILURE);
+	close_range(3, ~0u, CLOSE_RANGE_CLOEXEC);
+	while (environ[n] != NULL)
+		n++;
+	if ((env = calloc(n + 5, sizeof(*env))) == NULL)
+		_exit(DIVE_EXIT_FAILURE);
+	for (i = 0; i < n; i++)
+		if (!env_is_dive(environ[i]))
+			env[k++] = environ[i];
+	snprintf(vars[0], sizeof(vars[0]), "DIVE_UID=%lu",
+	    (unsigned long)s->peer.uid);
+	snprintf(vars[1], sizeof(vars[1]), "DIVE_GID=%lu",
+	    (unsigned long)s->peer.gid);
+	snprintf(vars[2], sizeof(vars[2]), "DIVE_PID=%ld", (long)s->peer.pid);
+	for (i = 0; i < 3; i++)
+		env[k++] = vars[i];
+	if (s->peer.name != NULL && snprintf(vars[3], sizeof(vars[3]),
+	    "DIVE_USER=%s", s->peer.name) < (int)sizeof(vars[3]))
+		env[k++] = vars[3];
+	execve("/bin/sh", argv, env);
+	_exit(DIVE_EXIT_NOTFOUND);
+}
+
+/*
+ * -a: a shell command, as dived's user, with the client's 0-2 and the
+ * DIVE_* variables; anything but exit status 0 turns the client away.
+ */
+static void
+authenticate(struct session *s)
+{
+	const char *cmd = s->cfg->o.authenticate;
+	pid_t pid;
+	int st;
+
+	if (cmd == NULL)
+		return;
+	if ((pid = fork()) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "fork: %s", strerror(errno));
+	if (pid == 0)
+		run_authenticator(s, cmd);
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			refuse(s, DIVE_EXIT_FAILURE, "waitpid: %s",
+			    strerror(errno));
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return;
+	if (WIFSIGNALED(st))
+		refuse(s, DIVE_EXIT_FAILURE, "authentication failed (killed by "
+		    "signal %d)", WTERMSIG(st));
+	refuse(s, DIVE_EXIT_FAILURE, "authentication failed (status %d)",
+	    WEXITSTATUS(st));
+}
+
+static void
 launch(struct session *s)
 {
 	struct launch l;
@@ -286,14 +393,9 @@ launch(struct session *s)
 	ssize_t n;
 
 	s->verdict = "failed";
-	memset(&l, 0, sizeof(l));
-	l.d = &s->dec;
-	l.r = &s->req;
-	l.cfg = s->cfg;
-	l.nofile = s->cfg->nofile;
-	if (groups_of(&s->dec, (gid_t **)&l.groups, &l.ngroups) == -1)
-		refuse(s, DIVE_EXIT_FAILURE, "groups of %s: too many or out "
-		    "of memory", s->dec.user);
+	prepare_launch(s, &l);
+	if (s->cfg->o.no_wait)
+		exec_in_place(s, &l);
 	if (pipe2(pipefd, O_CLOEXEC) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "pipe: %s", strerror(errno));
 	l.errfd = pipefd[1];
@@ -321,7 +423,42 @@ launch(struct session *s)
 	s->req.nfds = 0;
 	s->pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
 	logmsg(LOG_INFO, "session %lu: started pid %ld", s->id, (long)s->pid);
-	proto_send_u32x2(s->client, MSG_STARTED, (uint32_t)s->pid, 0);
+	proto_send_u32x2(s->client, MSG_STARTED, (uint32_t)s->pid,
+	    s->cfg->o.signals != SIGNALS_OFF ? STARTED_SIGSOCKET : 0);
+}
+
+/*
+ * -n and --signals-pgid: a signal from the client for the program.  The
+ * pidfd names exactly our child, never a process that reused its pid; the
+ * group is safe too, as its leader is not reaped while we still read.
+ */
+static void
+deliver(struct session *s, uint32_t sig)
+{
+	int r;
+
+	if (sig == 0 || sig > DIVE_MAX_SIGNAL) {
+		logmsg(LOG_WARNING, "session %lu: invalid signal %u from the "
+		    "parser", s->id, sig);
+		return;
+	}
+	switch (s->cfg->o.signals) {
+	case SIGNALS_PID:
+		r = (int)syscall(SYS_pidfd_send_signal, s->pidfd, (int)sig,
+		    NULL, 0);
+		break;
+	case SIGNALS_PGID:
+		r = kill(-s->pid, (int)sig);
+		break;
+	default:
+		logmsg(LOG_NOTICE, "session %lu: signal %u from the client "
+		    "ignored: signals over the socket are not enabled", s->id,
+		    sig);
+		return;
+	}
+	if (r == -1)
+		logmsg(LOG_NOTICE, "session %lu: signal %u to pid %ld: %s",
+		    s->id, sig, (long)s->pid, strerror(errno));
 }
 
 /* After the start the parser passes on signals, or a protocol error. */
@@ -337,9 +474,7 @@ parser_message(struct session *s)
 		return;
 	}
 	if (f.type == PS_SIGNAL && proto_decode_u32(f.buf, f.len, &sig) == 0)
-		logmsg(LOG_NOTICE, "session %lu: signal %u from the client "
-		    "ignored: signals over the socket are not enabled", s->id,
-		    sig);
+		deliver(s, sig);
 	else if (f.type == PS_FAIL && f.len >= sizeof(uint32_t)) {
 		char q[DIVE_MAX_ERRTEXT * 4 + 8], raw[DIVE_MAX_ERRTEXT];
 		size_t n = f.len - sizeof(uint32_t);
@@ -431,6 +566,7 @@ monitor_run(const struct config *cfg, int client, unsigned long id)
 	raise_fd_limit();
 	start_parser(&s);
 	read_request(&s);
+	authenticate(&s);
 	decide(&s);
 	launch(&s);
 	finish(&s, await_program(&s));

@@ -22,6 +22,7 @@
 
 #include "bounds.h"
 #include "dived.h"
+#include "proto.h"
 #include "spawn.h"
 
 extern char **environ;
@@ -39,6 +40,8 @@ step_failed(const struct launch *l, uint32_t status, const char *fmt, ...)
 	va_end(ap);
 	if (l->inplace)
 		dprintf(STDERR_FILENO, "dived: %s\n", e.text);
+	else if (l->replyfd != -1)
+		proto_send_error(l->replyfd, status, e.text);
 	else
 		(void)!write(l->errfd, &e, sizeof(e));
 	_exit((int)status);
@@ -105,6 +108,28 @@ enter_cwd(const struct launch *l)
  * its target number; everything else is marked close-on-exec.
  */
 static void
+move_above(int *fd, uint32_t top)
+{
+	if (*fd != -1 && (*fd = fcntl(*fd, F_DUPFD_CLOEXEC, (int)top + 1)) == -1)
+		_exit(DIVE_EXIT_FAILURE);
+}
+
+/*
+ * The holder: a descriptor whose last close tells the client that the
+ * program and everything it left behind are gone (DIVE_WAITMODE 2, -w).
+ * It takes the lowest number the client's descriptors leave free.
+ */
+static void
+hold(const struct launch *l, int at)
+{
+	if (l->holdfd == -1)
+		return;
+	if (dup2(l->holdfd, at) == -1 || fcntl(at, F_SETFD, 0) == -1)
+		step_failed(l, DIVE_EXIT_FAILURE, "holder descriptor: %s",
+		    strerror(errno));
+}
+
+static void
 place_fds(struct launch *l)
 {
 	const struct spawn_req *r = l->r;
@@ -122,9 +147,10 @@ place_fds(struct launch *l)
 		    (int)top + 1)) == -1)
 			step_failed(l, DIVE_EXIT_FAILURE, "descriptor %u: %s",
 			    r->targets[i], strerror(errno));
-	/* The report pipe must not sit on a target either. */
-	if ((l->errfd = fcntl(l->errfd, F_DUPFD_CLOEXEC, (int)top + 1)) == -1)
-		_exit(DIVE_EXIT_FAILURE);
+	/* Our own descriptors must not sit on a target either. */
+	move_above(&l->errfd, top);
+	move_above(&l->replyfd, top);
+	move_above(&l->holdfd, top);
 	for (i = 0; i < r->nfds; i++)
 		if (dup2(high[i], (int)r->targets[i]) == -1)
 			step_failed(l, DIVE_EXIT_FAILURE, "descriptor %u: %s",
@@ -142,6 +168,10 @@ place_fds(struct launch *l)
 	}
 	close_range(prev, ~0u, CLOSE_RANGE_CLOEXEC);
 	free(high);
+	for (prev = 3; prev <= top && (r->seen[prev / 8] & (1u << (prev % 8)));
+	    prev++)
+		;
+	hold(l, (int)prev);
 }
 
 /* -S keeps dived's session, -T leaves the controlling terminal alone. */
@@ -159,10 +189,13 @@ set_session(const struct launch *l)
 
 /* -O: dived's own 0-2 and nothing else; -J: everything stays. */
 static void
-keep_own_fds(const struct launch *l)
+keep_own_fds(struct launch *l)
 {
-	if (!l->inplace)
-		close_range(3, ~0u, CLOSE_RANGE_CLOEXEC);
+	if (l->inplace)
+		return;
+	move_above(&l->holdfd, 2);
+	close_range(3, ~0u, CLOSE_RANGE_CLOEXEC);
+	hold(l, 3);
 }
 
 static void __attribute__((noreturn))

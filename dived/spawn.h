@@ -19,6 +19,8 @@ struct launch {
 	struct rlimit		 nofile;	/* the program's descriptor limit */
 	int			 errfd;		/* close-on-exec report pipe */
 	int			 inplace;	/* -J: report on stderr instead */
+	int			 replyfd;	/* -w: report to the client, or -1 */
+	int			 holdfd;	/* kept open in the program, or -1 */
 };
 
 /*

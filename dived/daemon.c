@@ -1,0 +1,197 @@
+/*
+ * What makes dived a daemon: detaching once it can serve, pidfiles, and
+ * monitors apart from dived's terminal.
+ */
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/wait.h>
+
+#include <linux/magic.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon.h"
+
+/* Regular pidfiles written, absolute: the master stops in /. */
+static char	*written[MAX_PIDFILES];
+static size_t	 nwritten;
+
+static int
+bad(char *e, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+char *
+absolute_path(const char *path)
+{
+	char *cwd, *abs;
+
+	if (path[0] == '/')
+		return strdup(path);
+	if ((cwd = getcwd(NULL, 0)) == NULL)
+		return NULL;
+	if (asprintf(&abs, "%s/%s", cwd, path) == -1)
+		abs = NULL;
+	free(cwd);
+	return abs;
+}
+
+int
+stdio_devnull(int keep_stderr)
+{
+	int fd, last = keep_stderr ? 1 : 2;
+
+	if ((fd = open("/dev/null", O_RDWR)) == -1)
+		return -1;
+	for (int i = 0; i <= last; i++)
+		if (fd != i && dup2(fd, i) == -1)
+			return -1;
+	if (fd > last)
+		close(fd);
+	return 0;
+}
+
+int
+daemon_detach(void)
+{
+	int p[2], st;
+	ssize_t n;
+	pid_t pid;
+	char c;
+
+	if (pipe2(p, O_CLOEXEC) == -1)
+		err(1, "pipe");
+	if ((pid = fork()) == -1)
+		err(1, "fork");
+	if (pid == 0) {
+		close(p[0]);
+		if (setsid() == -1)
+			err(1, "setsid");
+		return p[1];
+	}
+	close(p[1]);
+	while ((n = read(p[0], &c, 1)) == -1 && errno == EINTR)
+		;
+	if (n == 1)
+		exit(0);
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			err(1, "waitpid");
+	if (WIFSIGNALED(st))
+		errx(1, "the detached master was killed by signal %d",
+		    WTERMSIG(st));
+	exit(WEXITSTATUS(st) != 0 ? WEXITSTATUS(st) : 1);
+}
+
+void
+daemon_ready(int fd, int keep_stderr)
+{
+	if (chdir("/") == -1)
+		err(1, "chdir /");
+	if (stdio_devnull(keep_stderr) == -1)
+		err(1, "/dev/null");
+	/* From here on a failure could not be reported: nothing can fail. */
+	if (write(fd, "", 1) != 1)
+		_exit(1);
+	close(fd);
+}
+
+/* Returns 1 for a cgroup file, 0 for a regular pidfile, -1 on error. */
+static int
+pidfile_write(const char *path, pid_t pid, char *e, size_t len)
+{
+	struct statfs sf;
+	struct stat st;
+	char buf[32];
+	int fd, n, cgroup;
+
+	/* O_NONBLOCK: a FIFO in the way must fail, not hang the start. */
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK, 0644);
+	if (fd == -1 && errno == ELOOP)
+		return bad(e, len, "pidfile %s: is a symbolic link", path);
+	if (fd == -1)
+		return bad(e, len, "pidfile %s: %s", path, strerror(errno));
+	if (fstatfs(fd, &sf) == -1 || fstat(fd, &st) == -1) {
+		bad(e, len, "pidfile %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	cgroup = sf.f_type == CGROUP2_SUPER_MAGIC ||
+	    sf.f_type == CGROUP_SUPER_MAGIC;
+	if (!cgroup && !S_ISREG(st.st_mode)) {
+		close(fd);
+		return bad(e, len, "pidfile %s: not a regular file", path);
+	}
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)pid);
+	/* The mode is 0644 whatever the umask: anyone may read a pid. */
+	if ((!cgroup && (ftruncate(fd, 0) == -1 || fchmod(fd, 0644) == -1)) ||
+	    write(fd, buf, (size_t)n) != n) {
+		bad(e, len, "pidfile %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (close(fd) == -1)
+		return bad(e, len, "pidfile %s: %s", path, strerror(errno));
+	return cgroup;
+}
+
+int
+pidfiles_write(const struct options *o, char *e, size_t len)
+{
+	for (size_t i = 0; i < o->npidfiles; i++) {
+		char *abs;
+		int r;
+
+		if ((abs = absolute_path(o->pidfiles[i])) == NULL) {
+			bad(e, len, "pidfile %s: %s", o->pidfiles[i],
+			    strerror(errno));
+			pidfiles_remove();
+			return -1;
+		}
+		if ((r = pidfile_write(abs, getpid(), e, len)) == -1) {
+			free(abs);
+			pidfiles_remove();
+			return -1;
+		}
+		if (r == 1)
+			free(abs);
+		else
+			written[nwritten++] = abs;
+	}
+	return 0;
+}
+
+void
+pidfiles_remove(void)
+{
+	while (nwritten > 0) {
+		nwritten--;
+		unlink(written[nwritten]);
+		free(written[nwritten]);
+	}
+}
+
+int
+daemon_session(int keep_stderr, char *e, size_t len)
+{
+	if (setsid() == -1)
+		return bad(e, len, "-D: setsid: %s", strerror(errno));
+	if (stdio_devnull(keep_stderr) == -1)
+		return bad(e, len, "-D: /dev/null: %s", strerror(errno));
+	return 0;
+}

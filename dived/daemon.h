@@ -1,0 +1,40 @@
+/* Running as a daemon: detaching (-d), pidfiles (-p), sessions apart (-D). */
+#ifndef DIVED_DAEMON_H
+#define DIVED_DAEMON_H
+
+#include <stddef.h>
+
+#include "options.h"
+
+/*
+ * -d: forks.  The parent waits and exits 0 once the child has called
+ * daemon_ready, or with the child's status if the child exits first (its
+ * error is already on standard error).  The child returns in a session
+ * of its own with the descriptor to pass to daemon_ready.
+ */
+int	daemon_detach(void);
+/*
+ * The detached child serves: its directory is /, 0, 1 and 2 are
+ * /dev/null (2 stays with keep_stderr), and the parent is released.
+ */
+void	daemon_ready(int, int);
+
+/*
+ * Writes this process's pid to every -p file.  A file on a cgroup file
+ * system only gets the pid (which moves the process into that cgroup);
+ * other files are regular pidfiles, removed by pidfiles_remove.
+ * Returns -1 with a message naming the file.
+ */
+int	pidfiles_write(const struct options *, char *, size_t);
+void	pidfiles_remove(void);
+
+/* -D: a new session, /dev/null on 0, 1 and 2 (not 2 with keep_stderr). */
+int	daemon_session(int, char *, size_t);
+
+/* /dev/null on 0, 1 and 2 (not 2 with keep_stderr); -1 with errno. */
+int	stdio_devnull(int);
+
+/* path made absolute against the current directory, malloc'd, or NULL. */
+char	*absolute_path(const char *);
+
+#endif
