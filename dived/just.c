@@ -39,6 +39,10 @@ just_run(const struct config *cfg)
 	spawn_req_init(&r);
 	r.umask = (uint32_t)umask(0);
 	umask((mode_t)r.umask);
+	/* The terminal to take as controlling one, as dive would choose. */
+	for (int fd = 0; fd <= 2 && r.ttyfd == -1; fd++)
+		if (isatty(fd))
+			r.ttyfd = fd;
 	baseline_from(cfg, &b);
 	/* The environment is this process's own; it is the invoker's. */
 	b.own_env = environ;
