@@ -2,6 +2,8 @@
  * Names on the command line become numbers once, at start: a session never
  * looks up -u, -g or -e again.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
@@ -92,6 +94,7 @@ config_resolve(struct config *cfg, char *err, size_t len)
 {
 	struct target *t = &cfg->target;
 	const struct options *o = &cfg->o;
+	struct stat st;
 	int named;
 	gid_t ignored;
 
@@ -114,6 +117,14 @@ config_resolve(struct config *cfg, char *err, size_t len)
 		    &named, err, len) == -1)
 			return -1;
 		t->euser_set = 1;
+	}
+	if (o->chdir != NULL && stat(o->chdir, &st) == -1) {
+		snprintf(err, len, "-h %s: %s", o->chdir, strerror(errno));
+		return -1;
+	}
+	if (o->chdir != NULL && !S_ISDIR(st.st_mode)) {
+		snprintf(err, len, "-h %s: not a directory", o->chdir);
+		return -1;
 	}
 	if ((o->user || o->groups || o->euser) && !cfg->privileged) {
 		snprintf(err, len, "-u, -g and -e need dived to run as root");

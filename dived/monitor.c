@@ -249,7 +249,10 @@ describe_dir(int fd, char *buf, size_t len)
 	char link[64], path[4096];
 	ssize_t n;
 
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	if (fd == AT_FDCWD)
+		snprintf(link, sizeof(link), "/proc/self/cwd");
+	else
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	if (fd == -1 || (n = readlink(link, path, sizeof(path) - 1)) == -1) {
 		snprintf(buf, len, "-");
 		return;
@@ -262,19 +265,28 @@ static void
 decide(struct session *s)
 {
 	struct baseline b;
-	char why[256], argv[2048], cwd[1100];
+	char why[256], argv[2048], cwd[1100], euids[32];
+	uid_t uid, euid;
 
 	baseline_from(s->cfg, &b);
 	if (policy_decide(&b, &s->peer, s->req.argv, s->req.argc,
 	    s->req.envp, s->req.envc, &s->dec, why, sizeof(why)) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "%s", why);
 	log_quotev((const char *const *)s->dec.argv, argv, sizeof(argv));
-	describe_dir(s->req.cwdfd, cwd, sizeof(cwd));
+	/* The directory the program will start in: -h, dived's, or the client's. */
+	if (s->cfg->o.chdir != NULL)
+		log_quote(s->cfg->o.chdir, cwd, sizeof(cwd));
+	else
+		describe_dir(s->dec.client_cwd ? s->req.cwdfd : AT_FDCWD, cwd,
+		    sizeof(cwd));
+	uid = s->dec.setids ? s->dec.uid : getuid();
+	euid = s->dec.setids ? s->dec.euid : geteuid();
+	snprintf(euids, sizeof(euids), " euid %lu", (unsigned long)euid);
 	logmsg(LOG_INFO, "session %lu: peer pid %ld uid %lu gid %lu user %s: "
-	    "allowed: run %s as uid %lu gid %lu cwd %s", s->id,
+	    "allowed: run %s as uid %lu%s gid %lu cwd %s", s->id,
 	    (long)s->peer.pid, (unsigned long)s->peer.uid,
 	    (unsigned long)s->peer.gid, s->peer.name ? s->peer.name : "-",
-	    argv, (unsigned long)(s->dec.setids ? s->dec.euid : geteuid()),
+	    argv, (unsigned long)uid, uid != euid ? euids : "",
 	    (unsigned long)(s->dec.setids ? s->dec.gid : getegid()), cwd);
 }
 

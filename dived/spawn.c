@@ -1,8 +1,11 @@
 /*
  * The program's setup, in the documented order:
  *
- *   signals -> credentials -> current directory -> umask ->
- *   session and controlling terminal -> descriptors -> execve
+ *   signals -> session and controlling terminal -> credentials ->
+ *   current directory -> umask -> descriptors -> execve
+ *
+ * The terminal comes before the credentials: taking a terminal that is
+ * another session's needs the privilege the credentials give up.
  *
  * Each step either succeeds or reports through errfd and ends the child:
  * nothing is executed after a failed step.
@@ -214,11 +217,11 @@ void
 spawn_program(struct launch *l)
 {
 	reset_signals();
+	set_session(l);
 	set_credentials(l);
 	enter_cwd(l);
 	if (l->d->client_umask)
 		umask((mode_t)l->r->umask);
-	set_session(l);
 	if (l->d->client_fds)
 		place_fds(l);
 	else

@@ -227,19 +227,12 @@ expect_eq "-A with --: for a nobody client too" "<fixed>" \
     "$(dv_nobody "$S" rm -rf /)"
 expect_eq "-A with --: and with no client arguments" "<fixed>" "$(dv "$S")"
 
-S=$T/Anone.sock
-start_dived "$S" -C 0777 -A
-rm -f "$T/A-marker"
-err=$(dv "$S" touch "$T/A-marker" 2>&1)
-rc=$?
-expect_eq "-A without a prefix: refused with 125" 125 "$rc"
-expect_eq "-A without a prefix: no program given" "dive: no program given" \
-    "$err"
-expect_eq "-A without a prefix: nothing was started" absent \
-    "$([ -e "$T/A-marker" ] && echo present || echo absent)"
-err=$(dv_nobody "$S" 2>&1)
-expect_eq "-A without a prefix and no arguments: no program given" \
-    "125 dive: no program given" "$? $err"
+out=$("$DIVED" "$T/Anone.sock" -C 0777 -A 2>&1)
+expect_eq "-A without a prefix: a usage error at start" 4 $?
+expect_match "-A without a prefix: says a command is needed" \
+    "dived: -A needs -- and a command" "$out"
+expect_eq "-A without a prefix: no socket is left" absent \
+    "$([ -e "$T/Anone.sock" ] && echo present || echo absent)"
 
 # ---------------------------------------------------------------- -E
 
@@ -306,10 +299,12 @@ expect_eq "-h with -u: the target user's permissions decide, not root's" \
     "125 dive: chdir $T/private: Permission denied" "$? $err"
 expect_eq "-h with -u: nothing was started" absent \
     "$([ -e "$T/h-marker" ] && echo present || echo absent)"
-start_dived "$T/hm.sock" -C 0777 -h "$T/missing"
-err=$(dv "$T/hm.sock" true 2>&1)
-expect_eq "-h to a missing directory: the client is told" \
-    "125 dive: chdir $T/missing: No such file or directory" "$? $err"
+err=$("$DIVED" "$T/hm.sock" -C 0777 -h "$T/missing" 2>&1)
+expect_eq "-h to a missing directory: dived refuses to start" \
+    "1 dived: -h $T/missing: No such file or directory" "$? $err"
+err=$("$DIVED" "$T/hm.sock" -C 0777 -h /etc/passwd 2>&1)
+expect_eq "-h to a file: dived refuses to start" \
+    "1 dived: -h /etc/passwd: not a directory" "$? $err"
 err=$(dived_fails "$T/bad.sock" -h "" 2>&1)
 expect_eq "-h empty: usage error" 4 $?
 cd "$T" || return 0
