@@ -102,3 +102,17 @@ expect_eq "DIVE_WAITMODE=2: dive waits for what the program left behind" \
 expect_eq "DIVE_WAITMODE=2: the program's own status is still mirrored" 6 "$rc"
 out=$("$DIVE" "$S" sh -c '(sleep 0.5; echo late) >/dev/null & echo quick')
 expect_eq "DIVE_WAITMODE=0: dive returns when the program ends" quick "$out"
+
+# A signal sent to dive while the authentication command runs never
+# reaches that command: dive forwards nothing before the program starts.
+Q=$T/authsig.sock
+start_dived "$Q" -n -a "trap 'echo signalled >$T/authsig.out' TERM INT USR1; sleep 1; echo finished >>$T/authsig.out"
+"$DIVE" "$Q" true 2>/dev/null &
+d=$!
+sleep 0.3
+kill -USR1 "$d"
+wait "$d"
+expect_eq "-a: a signal to dive during authentication ends dive" 138 $?
+wait_for grep -q finished "$T/authsig.out"
+expect_eq "-a: the authentication command never receives it" finished \
+    "$(cat "$T/authsig.out" 2>/dev/null)"
