@@ -1,7 +1,8 @@
 /*
- * What makes dived a daemon: detaching once it can serve, pidfiles, and
- * monitors apart from dived's terminal.
+ * How dived runs as a process: detached once it can serve, started by
+ * inetd, with pidfiles, with monitors apart from dived's terminal.
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
@@ -11,14 +12,17 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "dived.h"
+#include "bounds.h"
 #include "daemon.h"
+#include "log.h"
+#include "proto.h"
 
 /* Regular pidfiles written, absolute: the master stops in /. */
 static char	*written[MAX_PIDFILES];
@@ -104,15 +108,15 @@ daemon_ready(int fd, int keep_stderr)
 		err(1, "chdir /");
 	if (stdio_devnull(keep_stderr) == -1)
 		err(1, "/dev/null");
-	/* From here on a failure could not be reported: nothing can fail. */
-	if (write(fd, "", 1) != 1)
-		_exit(1);
+	/* A parent already gone (interrupted) changes nothing: we serve. */
+	while (write(fd, "", 1) == -1 && errno == EINTR)
+		;
 	close(fd);
 }
 
 /* Returns 1 for a cgroup file, 0 for a regular pidfile, -1 on error. */
 static int
-pidfile_write(const char *path, pid_t pid, char *e, size_t len)
+write_pidfile(const char *path, pid_t pid, char *e, size_t len)
 {
 	struct statfs sf;
 	struct stat st;
@@ -154,16 +158,16 @@ int
 pidfiles_write(const struct options *o, char *e, size_t len)
 {
 	for (size_t i = 0; i < o->npidfiles; i++) {
+		const char *path = o->pidfiles[i];
 		char *abs;
 		int r;
 
-		if ((abs = absolute_path(o->pidfiles[i])) == NULL) {
-			bad(e, len, "pidfile %s: %s", o->pidfiles[i],
-			    strerror(errno));
+		if ((abs = absolute_path(path)) == NULL) {
+			bad(e, len, "pidfile %s: %s", path, strerror(errno));
 			pidfiles_remove();
 			return -1;
 		}
-		if ((r = pidfile_write(abs, getpid(), e, len)) == -1) {
+		if ((r = write_pidfile(path, getpid(), e, len)) == -1) {
 			free(abs);
 			pidfiles_remove();
 			return -1;
@@ -194,4 +198,58 @@ daemon_session(int keep_stderr, char *e, size_t len)
 	if (stdio_devnull(keep_stderr) == -1)
 		return bad(e, len, "-D: /dev/null: %s", strerror(errno));
 	return 0;
+}
+
+/* What inetd passes for a "stream unix" service. */
+static int
+connected_unix(int fd)
+{
+	struct sockaddr_storage peer;
+	socklen_t len, plen = sizeof(peer);
+	int domain, type;
+
+	len = sizeof(domain);
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) == -1 ||
+	    domain != AF_UNIX)
+		return 0;
+	len = sizeof(type);
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||
+	    type != SOCK_STREAM)
+		return 0;
+	return getpeername(fd, (struct sockaddr *)&peer, &plen) == 0;
+}
+
+int
+inetd_client(void)
+{
+	int fd;
+
+	if (!connected_unix(STDIN_FILENO))
+		errx(1, "-i: standard input is not a connected unix socket");
+	if ((fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)) == -1)
+		err(1, "-i: fcntl");
+	/* inetd often gives the socket as 1 and 2 as well: none may keep it. */
+	if (stdio_devnull(0) == -1)
+		err(1, "-i: /dev/null");
+	return fd;
+}
+
+void
+start_failed(int client, const char *e)
+{
+	if (client != -1) {
+		logmsg(LOG_ERR, "%s", e);
+		proto_send_error(client, DIVE_EXIT_FAILURE, e);
+	}
+	errx(1, "%s", e);
+}
+
+void
+inetd_run(const struct config *cfg, int client)
+{
+	char e[512];
+
+	if (pidfiles_write(&cfg->o, e, sizeof(e)) == -1)
+		start_failed(client, e);
+	monitor_run(cfg, client, 1);
 }

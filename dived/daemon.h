@@ -1,10 +1,12 @@
-/* Running as a daemon: detaching (-d), pidfiles (-p), sessions apart (-D). */
+/* How dived runs as a process: -d, -i, -p and -D. */
 #ifndef DIVED_DAEMON_H
 #define DIVED_DAEMON_H
 
 #include <stddef.h>
 
 #include "options.h"
+
+struct config;
 
 /*
  * -d: forks.  The parent waits and exits 0 once the child has called
@@ -30,6 +32,20 @@ void	pidfiles_remove(void);
 
 /* -D: a new session, /dev/null on 0, 1 and 2 (not 2 with keep_stderr). */
 int	daemon_session(int, char *, size_t);
+
+/*
+ * -i: checks that standard input is a connected unix stream socket and
+ * moves it to a close-on-exec descriptor above 2, which it returns; 0, 1
+ * and 2 become /dev/null.  Exits with a message otherwise.
+ */
+int	inetd_client(void);
+/* Serves the connection inetd_client returned, as its monitor. */
+void	inetd_run(const struct config *, int) __attribute__((noreturn));
+/*
+ * A start-up error: to standard error and, when a client is already
+ * connected (-i, not -1), to the log and to the client.  Exits 1.
+ */
+void	start_failed(int, const char *) __attribute__((noreturn));
 
 /* /dev/null on 0, 1 and 2 (not 2 with keep_stderr); -1 with errno. */
 int	stdio_devnull(int);

@@ -10,6 +10,7 @@
 
 #include "dived.h"
 #include "bounds.h"
+#include "daemon.h"
 #include "log.h"
 #include "title.h"
 
@@ -20,6 +21,7 @@ main(int argc, char **argv)
 {
 	static struct config cfg;
 	char e[512];
+	int client = -1;
 
 	if ((argv = title_init(argc, argv)) == NULL)
 		err(1, "out of memory");
@@ -37,16 +39,29 @@ main(int argc, char **argv)
 		    DIVE_PROTO_VERSION);
 		return 0;
 	}
+	if (cfg.o.detach && cfg.o.mode != MODE_LISTEN) {
+		fprintf(stderr, "dived: -d: only with a socket to listen on\n");
+		options_usage(stderr);
+		return DIVE_EXIT_USAGE;
+	}
+	/* Before anything opens a descriptor that could land on 0, 1 or 2. */
+	if (cfg.o.mode == MODE_INETD)
+		client = inetd_client();
+	log_init(cfg.o.log_stderr && client == -1);
 	cfg.privileged = geteuid() == 0;
 	if (getrlimit(RLIMIT_NOFILE, &cfg.nofile) == -1)
 		err(1, "getrlimit");
 	if (config_resolve(&cfg, e, sizeof(e)) == -1)
-		errx(1, "%s", e);
-	log_init(cfg.o.log_stderr);
-	if (cfg.o.mode == MODE_JUST)
+		start_failed(client, e);
+	if (cfg.o.mode == MODE_JUST) {
+		if (pidfiles_write(&cfg.o, e, sizeof(e)) == -1)
+			errx(1, "%s", e);
 		just_run(&cfg);
+	}
 	if (privsep_prepare(cfg.o.privsep_user, cfg.o.privsep_dir, &cfg.ps, e,
 	    sizeof(e)) == -1)
-		errx(1, "%s", e);
+		start_failed(client, e);
+	if (client != -1)
+		inetd_run(&cfg, client);
 	master_run(&cfg);
 }

@@ -1,6 +1,7 @@
 /*
- * The master: binds the socket, accepts, forks one monitor per
- * connection, reaps.  It never reads from a client.
+ * The master: binds the socket, writes the pidfiles, accepts, forks one
+ * monitor per connection (or, with -F, becomes the monitor of the first),
+ * reaps.  It never reads from a client.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -19,11 +20,16 @@
 #include <unistd.h>
 
 #include "dived.h"
+#include "bounds.h"
+#include "daemon.h"
 #include "log.h"
+#include "proto.h"
 #include "title.h"
 #include "sock.h"
 
 static volatile sig_atomic_t stopping;
+/* The socket file to remove, absolute (-d moves to /); NULL if abstract. */
+static char *sockfile;
 
 static void
 on_stop(int sig)
@@ -127,6 +133,8 @@ listen_on(const struct options *o)
 		    o->socket);
 	if (o->chown != NULL)
 		resolve_owner(o->chown, &uid, &gid);
+	if (path && (sockfile = absolute_path(o->socket)) == NULL)
+		err(1, "%s", o->socket);
 	if (path)
 		clear_stale(o->socket, &sun, len);
 	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
@@ -202,28 +210,64 @@ child_signals(const sigset_t *orig)
 	sigprocmask(SIG_SETMASK, orig, NULL);
 }
 
-void
-master_run(const struct config *cfg)
+/* -F: this process becomes the monitor of the one connection. */
+static void __attribute__((noreturn))
+serve_here(const struct config *cfg, int ls, int c, const sigset_t *orig)
 {
-	sigset_t waitmask, orig;
-	unsigned long id = 0;
-	int ls;
+	close(ls);
+	if (sockfile != NULL)
+		unlink(sockfile);
+	logmsg(LOG_INFO, "-F: serving one connection, no longer listening "
+	    "on %s", cfg->o.socket);
+	child_signals(orig);
+	monitor_run(cfg, c, 1);
+}
 
-	ls = listen_on(&cfg->o);
-	handlers(&waitmask);
-	sigprocmask(SIG_SETMASK, NULL, &orig);
-	sigdelset(&orig, SIGTERM);
-	sigdelset(&orig, SIGINT);
-	sigdelset(&orig, SIGHUP);
-	sigdelset(&orig, SIGCHLD);
-	title_set("master %s", cfg->o.socket);
-	logmsg(LOG_INFO, "listening on %s", cfg->o.socket);
+/* -D: the monitor, and so the program, leave dived's session. */
+static void
+own_session(const struct config *cfg, int c, unsigned long id)
+{
+	char e[256];
+
+	if (daemon_session(cfg->o.log_stderr, e, sizeof(e)) == 0)
+		return;
+	logmsg(LOG_ERR, "session %lu: %s", id, e);
+	proto_send_error(c, DIVE_EXIT_FAILURE, e);
+	_exit(1);
+}
+
+static void
+start_monitor(const struct config *cfg, int ls, int c, unsigned long id,
+    const sigset_t *orig)
+{
+	pid_t pid;
+
+	if ((pid = fork()) == -1) {
+		logmsg(LOG_ERR, "session %lu: fork: %s", id, strerror(errno));
+		close(c);
+		return;
+	}
+	if (pid == 0) {
+		close(ls);
+		child_signals(orig);
+		if (cfg->o.children_daemon)
+			own_session(cfg, c, id);
+		monitor_run(cfg, c, id);
+	}
+	close(c);
+}
+
+static void
+serve(const struct config *cfg, int ls, const sigset_t *waitmask,
+    const sigset_t *orig)
+{
+	unsigned long id = 0;
+
 	while (!stopping) {
 		struct pollfd p = { ls, POLLIN, 0 };
 		int c;
-		pid_t pid;
 
-		if (ppoll(&p, 1, NULL, &waitmask) == -1 && errno != EINTR)
+		if (ppoll(&p, 1, NULL, waitmask) == -1 && errno != EINTR)
 			err(1, "poll");
 		reap();
 		if (stopping || !(p.revents & POLLIN))
@@ -234,22 +278,42 @@ master_run(const struct config *cfg)
 				logmsg(LOG_ERR, "accept: %s", strerror(errno));
 			continue;
 		}
-		id++;
-		if ((pid = fork()) == -1) {
-			logmsg(LOG_ERR, "session %lu: fork: %s", id,
-			    strerror(errno));
-			close(c);
-			continue;
-		}
-		if (pid == 0) {
-			close(ls);
-			child_signals(&orig);
-			monitor_run(cfg, c, id);
-		}
-		close(c);
+		if (cfg->o.no_fork)
+			serve_here(cfg, ls, c, orig);
+		start_monitor(cfg, ls, c, ++id, orig);
 	}
+}
+
+void
+master_run(const struct config *cfg)
+{
+	sigset_t waitmask, orig;
+	char e[512];
+	int ls, ready = -1;
+
+	if (cfg->o.detach)
+		ready = daemon_detach();
+	/* Blocked until the first poll: a stop signal finds all in place. */
+	handlers(&waitmask);
+	sigprocmask(SIG_SETMASK, NULL, &orig);
+	sigdelset(&orig, SIGTERM);
+	sigdelset(&orig, SIGINT);
+	sigdelset(&orig, SIGHUP);
+	sigdelset(&orig, SIGCHLD);
+	ls = listen_on(&cfg->o);
+	if (pidfiles_write(&cfg->o, e, sizeof(e)) == -1) {
+		if (sockfile != NULL)
+			unlink(sockfile);
+		errx(1, "%s", e);
+	}
+	title_set("master %s", cfg->o.socket);
+	logmsg(LOG_INFO, "listening on %s", cfg->o.socket);
+	if (ready != -1)
+		daemon_ready(ready, cfg->o.log_stderr);
+	serve(cfg, ls, &waitmask, &orig);
 	logmsg(LOG_INFO, "stopping on signal %d", (int)stopping);
-	if (cfg->o.socket[0] != '@')
-		unlink(cfg->o.socket);
+	if (sockfile != NULL)
+		unlink(sockfile);
+	pidfiles_remove();
 	exit(0);
 }
