@@ -1,11 +1,12 @@
 #!/bin/sh
 # Installs what building and testing dive/dived needs on Debian, when it is
 # missing: the compiler, make, pkg-config, the libcap, libseccomp and libbsd
-# development packages, and the tools the tests use.
+# development packages, and the tools the tests use (openbsd-inetd for
+# dived -i; the tests run their own inetd, never the system's).
 set -e
 need=
 for pkg in gcc make pkg-config libc6-dev libcap-dev libseccomp-dev libbsd-dev \
-    procps util-linux passwd perl strace; do
+    procps util-linux passwd perl strace openbsd-inetd; do
 	dpkg-query -W -f='${Status}\n' "$pkg" 2>/dev/null |
 	    grep -q '^install ok installed$' || need="$need $pkg"
 done
@@ -19,3 +20,10 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $need >/dev/null
+case " $need " in
+*" openbsd-inetd "*)
+	# The package starts the system's inetd and enables it at boot.
+	service openbsd-inetd stop >/dev/null 2>&1 || true
+	update-rc.d openbsd-inetd disable >/dev/null 2>&1 || true
+	;;
+esac
