@@ -39,11 +39,6 @@ main(int argc, char **argv)
 		    DIVE_PROTO_VERSION);
 		return 0;
 	}
-	if (cfg.o.detach && cfg.o.mode != MODE_LISTEN) {
-		fprintf(stderr, "dived: -d: only with a socket to listen on\n");
-		options_usage(stderr);
-		return DIVE_EXIT_USAGE;
-	}
 	/* Before anything opens a descriptor that could land on 0, 1 or 2. */
 	if (cfg.o.mode == MODE_INETD)
 		client = inetd_client();

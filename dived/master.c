@@ -267,8 +267,11 @@ serve(const struct config *cfg, int ls, const sigset_t *waitmask,
 		struct pollfd p = { ls, POLLIN, 0 };
 		int c;
 
-		if (ppoll(&p, 1, NULL, waitmask) == -1 && errno != EINTR)
-			err(1, "poll");
+		if (ppoll(&p, 1, NULL, waitmask) == -1 && errno != EINTR) {
+			/* A detached master has no stderr: the log says why. */
+			logmsg(LOG_ERR, "poll: %s", strerror(errno));
+			exit(1);
+		}
 		reap();
 		if (stopping || !(p.revents & POLLIN))
 			continue;

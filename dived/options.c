@@ -319,6 +319,8 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 	}
 	if (o->mode == MODE_JUST && o->nprefix == 0)
 		return bad(err, len, "-J and -j need -- and a command");
+	if (o->detach && o->mode != MODE_LISTEN)
+		return bad(err, len, "-d: only with a socket to listen on");
 	if (o->no_argv && o->nprefix == 0)
 		return bad(err, len, "-A needs -- and a command");
 	if (o->no_setuid && (o->user || o->groups || o->euser))

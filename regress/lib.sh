@@ -66,7 +66,7 @@ as_nobody() {
 wait_for() {
 	local i
 	for i in $(seq 50); do
-		"$@" 2>/dev/null && return 0
+		"$@" >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
 	return 1

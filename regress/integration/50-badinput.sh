@@ -126,7 +126,7 @@ wait_for grep -q listening "$T/silent.out"
 waiting=$!
 sleep 0.3
 kill -TERM "$waiting"
-wait "$waiting"
+wait "$waiting" 2>/dev/null
 expect_eq "signals: dive waiting for a silent server can be interrupted" \
     143 $?
 wait "$silent"

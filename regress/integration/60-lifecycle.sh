@@ -44,7 +44,7 @@ expect_eq "socket: the first dived still serves" still \
 long=$!
 sleep 0.3
 stop_dived "$first"
-wait "$long"
+wait "$long" 2>/dev/null
 expect_eq "stop: a running session completes after SIGTERM" "0 finished" \
     "$? $(cat "$T/long")"
 
@@ -80,7 +80,7 @@ DIVE_SIGFWMODE=0 "$DIVE" "$S3" sh -c 'sleep 1; echo survived >"$0"' "$T/sigfw" &
 d=$!
 sleep 0.3
 kill -TERM "$d"
-wait "$d"
+wait "$d" 2>/dev/null
 expect_eq "signals: with DIVE_SIGFWMODE=0 SIGTERM ends dive" 143 $?
 wait_for test -s "$T/sigfw"
 expect_eq "signals: with DIVE_SIGFWMODE=0 the program is not signalled" \
@@ -90,7 +90,7 @@ expect_eq "signals: with DIVE_SIGFWMODE=0 the program is not signalled" \
 d=$!
 wait_for grep -q ready "$T/ready"
 kill -TERM "$d"
-wait "$d"
+wait "$d" 2>/dev/null
 expect_eq "signals: by default SIGTERM is forwarded and the exit mirrored" \
     "3 got-term" "$? $(cat "$T/sigfw1")"
 
@@ -99,6 +99,6 @@ expect_eq "signals: by default SIGTERM is forwarded and the exit mirrored" \
 d=$!
 sleep 0.2
 for p in $(pgrep -P "$DIVED_PID"); do kill -INT "$p"; done
-wait "$d"
+wait "$d" 2>/dev/null
 expect_eq "signals: SIGINT to a monitor does not cut its session" "0 done" \
     "$? $(cat "$T/int")"

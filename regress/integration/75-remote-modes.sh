@@ -39,7 +39,7 @@ trapper='trap "echo got-usr1 >\"$0\"; exit 7" USR1; echo ready; while :; do slee
 d=$!
 wait_for grep -q ready "$T/n.ready"
 kill -USR1 "$d"
-wait "$d"
+wait "$d" 2>/dev/null
 rc=$?
 expect_eq "-n: the client's signal reaches a program it could not signal" \
     "7 got-usr1" "$rc $(cat "$T/n.out" 2>/dev/null)"
@@ -64,7 +64,7 @@ grouped='sh -c "trap \"echo child >>$0; exit 0\" TERM; while :; do sleep 0.1; do
 d=$!
 wait_for grep -q ready "$T/g.ready"
 kill -TERM "$d"
-wait "$d"
+wait "$d" 2>/dev/null
 rc=$?
 expect_eq "--signals-pgid: the whole process group gets the signal" \
     "9 child parent" "$rc $(sort "$T/g.out" | tr '\n' ' ' | sed 's/ $//')"
@@ -111,7 +111,7 @@ start_dived "$Q" -n -a "trap 'echo signalled >$T/authsig.out' TERM INT USR1; sle
 d=$!
 sleep 0.3
 kill -USR1 "$d"
-wait "$d"
+wait "$d" 2>/dev/null
 expect_eq "-a: a signal to dive during authentication ends dive" 138 $?
 wait_for grep -q finished "$T/authsig.out"
 expect_eq "-a: the authentication command never receives it" finished \

@@ -199,6 +199,54 @@ test_prefix(void)
 	    "options: a second -- belongs to the prefix");
 }
 
+static void
+test_modes(void)
+{
+	struct options o;
+
+	CHECK(parse(&o, ARGV("-i")) == 0 && o.mode == MODE_INETD &&
+	    o.socket == NULL, "options: -i serves stdin, no socket");
+	CHECK(parse(&o, ARGV("--inetd", "-u", "nobody")) == 0 &&
+	    o.mode == MODE_INETD && strcmp(o.user, "nobody") == 0,
+	    "options: --inetd takes options after it");
+	CHECK(parse(&o, ARGV("-J", "--", "id")) == 0 && o.mode == MODE_JUST &&
+	    o.nprefix == 1 && !o.no_setsid && !o.no_setuid,
+	    "options: -J starts the prefix");
+	CHECK(parse(&o, ARGV("-j", "--", "id")) == 0 && o.mode == MODE_JUST &&
+	    o.no_setsid && o.no_csctty && o.no_setuid,
+	    "options: -j is -J -S -T -P");
+	refused("options: -J without a command is refused", ARGV("-J"),
+	    "need -- and a command");
+	refused("options: -J with an empty prefix is refused",
+	    ARGV("-J", "--"), "need -- and a command");
+	refused("options: -d with -i is refused", ARGV("-i", "-d"),
+	    "-d: only with a socket");
+	refused("options: -d with -J is refused", ARGV("-J", "-d", "--", "id"),
+	    "-d: only with a socket");
+	refused("options: -P with -u is refused", ARGV("/s", "-P", "-u", "x"),
+	    "-P cannot be combined");
+	refused("options: -j with -g is refused",
+	    ARGV("-j", "-g", "x", "--", "id"), "-P cannot be combined");
+	refused("options: -A without a command is refused", ARGV("/s", "-A"),
+	    "-A needs -- and a command");
+	refused("options: an empty -u is refused", ARGV("/s", "-u", ""),
+	    "empty argument");
+	refused("options: a -g list with an empty name is refused",
+	    ARGV("/s", "-g", "a,,b"), "comma-separated");
+	CHECK(parse(&o, ARGV("/s", "-n")) == 0 && o.signals == SIGNALS_PID,
+	    "options: -n delivers to the pid");
+	CHECK(parse(&o, ARGV("/s", "--signals-pgid")) == 0 &&
+	    o.signals == SIGNALS_PGID, "options: --signals-pgid to the group");
+	CHECK(parse(&o, ARGV("/s", "-p", "a", "-p", "b")) == 0 &&
+	    o.npidfiles == 2 && strcmp(o.pidfiles[1], "b") == 0,
+	    "options: -p repeats");
+	CHECK(parse(&o, ARGV("/s", "-A", "-E", "-H", "-O", "-M", "-S", "-T",
+	    "-w", "-D", "-F", "--", "x")) == 0 && o.no_argv && o.no_env &&
+	    o.no_chdir && o.no_fds && o.no_umask && o.no_setsid &&
+	    o.no_csctty && o.no_wait && o.children_daemon && o.no_fork,
+	    "options: every flag sets its own field");
+}
+
 void
 t_options(void)
 {
@@ -210,4 +258,5 @@ t_options(void)
 	test_timeout();
 	test_misc();
 	test_prefix();
+	test_modes();
 }
