@@ -33,6 +33,11 @@
 #define DIVE_REQUEST_TIMEOUT	30
 #define DIVE_MAX_REQUEST_TIMEOUT 3600
 
+/* Sessions at once, in all and per peer uid (defaults; options change them). */
+#define DIVE_MAX_SESSIONS	256
+#define DIVE_MAX_PER_UID	32
+#define DIVE_MAX_SESSIONS_LIMIT	65536
+
 /* Signals that may be forwarded through the socket. */
 #define DIVE_MAX_SIGNAL		64
 

@@ -153,11 +153,61 @@ listen_on(const struct options *o)
 	return s;
 }
 
+/* The running monitors and whose they are, for the session limits. */
+static struct slot {
+	pid_t	pid;
+	uid_t	uid;
+}	*slots;
+static size_t nslots;
+
 static void
 reap(void)
 {
-	while (waitpid(-1, NULL, WNOHANG) > 0)
-		;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
+		for (size_t i = 0; i < nslots; i++)
+			if (slots[i].pid == pid) {
+				slots[i] = slots[--nslots];
+				break;
+			}
+}
+
+/*
+ * Over a limit, the client is told so and let go.  The master writes the
+ * greeting and the error but, as always, reads nothing.
+ */
+static int
+over_limit(const struct config *cfg, int c, unsigned long id)
+{
+	struct ucred uc;
+	socklen_t len = sizeof(uc);
+	char text[128];
+	size_t mine = 0;
+
+	if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &uc, &len) == -1) {
+		logmsg(LOG_ERR, "session %lu: SO_PEERCRED: %s", id,
+		    strerror(errno));
+		return 1;
+	}
+	for (size_t i = 0; i < nslots; i++)
+		mine += slots[i].uid == uc.uid;
+	if (nslots >= cfg->o.max_sessions)
+		snprintf(text, sizeof(text), "too many sessions (at most %u)",
+		    cfg->o.max_sessions);
+	else if (mine >= cfg->o.max_per_uid)
+		snprintf(text, sizeof(text), "too many sessions for uid %lu (at "
+		    "most %u)", (unsigned long)uc.uid, cfg->o.max_per_uid);
+	else {
+		slots[nslots].uid = uc.uid;
+		return 0;
+	}
+	logmsg(LOG_WARNING, "session %lu: peer pid %ld uid %lu gid %lu: "
+	    "refused: %s", id, (long)uc.pid, (unsigned long)uc.uid,
+	    (unsigned long)uc.gid, text);
+	proto_send_u32(c, MSG_HELLO, DIVE_PROTO_VERSION);
+	proto_send_error(c, DIVE_EXIT_FAILURE, text);
+	return 1;
 }
 
 static void
@@ -254,6 +304,7 @@ start_monitor(const struct config *cfg, int ls, int c, unsigned long id,
 			own_session(cfg, c, id);
 		monitor_run(cfg, c, id);
 	}
+	slots[nslots++].pid = pid;
 	close(c);
 }
 
@@ -283,7 +334,11 @@ serve(const struct config *cfg, int ls, const sigset_t *waitmask,
 		}
 		if (cfg->o.no_fork)
 			serve_here(cfg, ls, c, orig);
-		start_monitor(cfg, ls, c, ++id, orig);
+		if (over_limit(cfg, c, ++id)) {
+			close(c);
+			continue;
+		}
+		start_monitor(cfg, ls, c, id, orig);
 	}
 }
 
@@ -303,6 +358,8 @@ master_run(const struct config *cfg)
 	sigdelset(&orig, SIGINT);
 	sigdelset(&orig, SIGHUP);
 	sigdelset(&orig, SIGCHLD);
+	if ((slots = calloc(cfg->o.max_sessions, sizeof(*slots))) == NULL)
+		err(1, "out of memory");
 	ls = listen_on(&cfg->o);
 	if (pidfiles_write(&cfg->o, e, sizeof(e)) == -1) {
 		if (sockfile != NULL)

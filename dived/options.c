@@ -90,6 +90,33 @@ set_timeout(struct options *o, const char *a, char *err, size_t len)
 }
 
 static int
+count(const char *opt, const char *a, unsigned int *v, char *err,
+    size_t len)
+{
+	const char *why;
+	long long n;
+
+	n = strtonum(a, 1, DIVE_MAX_SESSIONS_LIMIT, &why);
+	if (why != NULL || strspn(a, "0123456789") != strlen(a))
+		return bad(err, len, "%s %s: expected a number from 1 to %d",
+		    opt, a, DIVE_MAX_SESSIONS_LIMIT);
+	*v = (unsigned int)n;
+	return 0;
+}
+
+static int
+set_max_sessions(struct options *o, const char *a, char *err, size_t len)
+{
+	return count("--max-sessions", a, &o->max_sessions, err, len);
+}
+
+static int
+set_max_per_uid(struct options *o, const char *a, char *err, size_t len)
+{
+	return count("--max-per-uid", a, &o->max_per_uid, err, len);
+}
+
+static int
 set_log_stderr(struct options *o, const char *a, char *err, size_t len)
 {
 	(void)a, (void)err, (void)len;
@@ -197,6 +224,10 @@ static const struct opt table[] = {
 	    DEFAULT_PRIVSEP_DIR ")" },
 	{ NULL, "--request-timeout", 1, CALL(set_timeout),
 	    "seconds a client has to send its request (default 30)" },
+	{ NULL, "--max-sessions", 1, CALL(set_max_sessions),
+	    "sessions at once, in all (default 256)" },
+	{ NULL, "--max-per-uid", 1, CALL(set_max_per_uid),
+	    "sessions at once for one client uid (default 32)" },
 	{ NULL, "--log-stderr", 0, CALL(set_log_stderr),
 	    "log to standard error as well as to syslog" },
 };
@@ -289,6 +320,8 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 	o->privsep_user = DEFAULT_PRIVSEP_USER;
 	o->privsep_dir = DEFAULT_PRIVSEP_DIR;
 	o->request_timeout = DIVE_REQUEST_TIMEOUT;
+	o->max_sessions = DIVE_MAX_SESSIONS;
+	o->max_per_uid = DIVE_MAX_PER_UID;
 	if (argc < 2)
 		return bad(err, len, "no socket given");
 	if (strcmp(argv[1], "--help") == 0) {

@@ -49,6 +49,8 @@ struct options {
 	const char	 *privsep_user;
 	const char	 *privsep_dir;
 	unsigned int	  request_timeout;
+	unsigned int	  max_sessions;
+	unsigned int	  max_per_uid;
 	int		  log_stderr;
 	int		  help, version;
 	char		**prefix;	/* after --: forced command line */

@@ -130,3 +130,36 @@ wait "$waiting" 2>/dev/null
 expect_eq "signals: dive waiting for a silent server can be interrupted" \
     143 $?
 wait "$silent"
+
+# Session limits, in all and per uid: counted by the master from
+# SO_PEERCRED, over them a clear error, and the slots come back.
+L=$T/limits.sock
+start_dived "$L" -C 0777 --max-sessions 3 --max-per-uid 2 --request-timeout 20
+holders=()
+for i in 1 2; do
+	"$RAW" "$L" stall >/dev/null &
+	holders+=($!)
+done
+wait_for test "$(pgrep -cP "$DIVED_PID")" -ge 2
+err=$("$DIVE" "$L" true 2>&1)
+expect_eq "limits: a third session of one uid is refused" \
+    "125 dive: too many sessions for uid 0 (at most 2)" "$? $err"
+expect_eq "limits: another uid is still served" 65534 \
+    "$(cd / && as_nobody "$DIVE" "$L" id -u)"
+(cd / && as_nobody "$RAW" "$L" stall >/dev/null) &
+holders+=($!)
+wait_for test "$(pgrep -cP "$DIVED_PID")" -ge 3
+err=$(cd / && as_nobody "$DIVE" "$L" true 2>&1)
+expect_eq "limits: over the total every uid is refused" \
+    "125 dive: too many sessions (at most 3)" "$? $err"
+expect_match "limits: refusals are logged with the peer" \
+    "peer pid [0-9]+ uid 65534 gid 65534: refused: too many sessions \(at most 3\)" \
+    "$(cat "$T/dived.log")"
+kill "${holders[@]}" 2>/dev/null
+wait "${holders[@]}" 2>/dev/null
+wait_for test "$(pgrep -cP "$DIVED_PID")" -eq 0
+expect_eq "limits: slots come back when sessions end" back \
+    "$("$DIVE" "$L" echo back)"
+out=$("$DIVED" "$T/l2.sock" --max-sessions 0 2>&1)
+expect_eq "limits: --max-sessions 0 is a usage error" 4 $?
+expect_match "limits: and is named" "--max-sessions 0: expected a number" "$out"
