@@ -124,6 +124,7 @@ raise_fd_limit(void)
 static void
 start_parser(struct session *s)
 {
+	pid_t monitor = getpid();
 	int sv[2];
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
@@ -133,7 +134,7 @@ start_parser(struct session *s)
 		refuse(s, DIVE_EXIT_FAILURE, "fork: %s", strerror(errno));
 	case 0:
 		title_set("parser [uid %lu]", (unsigned long)s->peer.uid);
-		sandbox_enter(&s->cfg->ps, s->client, sv[1]);
+		sandbox_enter(&s->cfg->ps, s->client, sv[1], monitor);
 		parser_run(SANDBOX_CLIENT_FD, SANDBOX_MONITOR_FD,
 		    s->cfg->o.request_timeout);
 	}

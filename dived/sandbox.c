@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <signal.h>
 #include <seccomp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -234,7 +235,7 @@ load_filter(int mon)
 }
 
 void
-sandbox_enter(const struct privsep *ps, int client, int mon)
+sandbox_enter(const struct privsep *ps, int client, int mon, pid_t monitor)
 {
 	cap_t none;
 
@@ -252,6 +253,14 @@ sandbox_enter(const struct privsep *ps, int client, int mon)
 		sandbox_fail(mon, "parser capabilities: %s", strerror(errno));
 	cap_free(none);
 	limit(mon, RLIMIT_NPROC, 0);
+	/*
+	 * A monitor that is killed must not leave its parser holding the
+	 * client's connection.  Set after the setuid, which clears it.
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1)
+		sandbox_fail(mon, "parser prctl: %s", strerror(errno));
+	if (getppid() != monitor)
+		_exit(1);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
 	    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
 		sandbox_fail(mon, "parser prctl: %s", strerror(errno));

@@ -24,10 +24,11 @@ int	privsep_prepare(const char *, const char *, struct privsep *, char *,
 
 /*
  * In the parser: keeps only the client socket (as descriptor 3) and the
- * monitor socket (as 4), then gives up everything else.  On failure it
- * tells the monitor why and exits.
+ * monitor socket (as 4), then gives up everything else, and dies with its
+ * monitor (whose pid is given).  On failure it tells the monitor why and
+ * exits.
  */
-void	sandbox_enter(const struct privsep *, int, int);
+void	sandbox_enter(const struct privsep *, int, int, pid_t);
 
 #define SANDBOX_CLIENT_FD	3
 #define SANDBOX_MONITOR_FD	4

@@ -145,3 +145,23 @@ expect_match "help: names the default privilege-separation user" \
     "default nobody" "$help"
 expect_match "help: names the default privilege-separation directory" \
     "default /run/dived/empty" "$help"
+
+# A killed monitor takes its parser with it and the client is not left
+# waiting.
+S3=$T/ps3.sock
+start_dived "$S3"
+"$DIVE" "$S3" sleep 5 2>"$T/orphan.err" &
+d=$!
+wait_for has_child "$DIVED_PID"
+monitor=$(children "$DIVED_PID")
+wait_for has_child "$monitor"
+parser=$(pgrep -P "$monitor" | while read -r p; do
+	[ "$(title "$p")" = "dived: parser [uid 0]" ] && echo "$p"; done)
+kill -KILL "$monitor"
+wait "$d" 2>/dev/null
+expect_eq "monitor killed: the client ends with a failure" 125 $?
+expect_eq "monitor killed: and says the connection was lost" \
+    "dive: dived closed the connection" "$(cat "$T/orphan.err")"
+expect_eq "monitor killed: no orphaned parser is left" gone \
+    "$(wait_for sh -c "! kill -0 $parser" && echo gone)"
+pkill -f '^sleep 5$'
