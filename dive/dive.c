@@ -130,6 +130,25 @@ open_fds(size_t *n)
 	return fds;
 }
 
+static int reply(int, struct frame *, int);
+
+/*
+ * dived may have closed the connection with a reason (a session limit,
+ * say) while dive was still sending: show that reason, not EPIPE.
+ */
+static void __attribute__((noreturn))
+send_failed(int sock, const char *what)
+{
+	struct frame f;
+	int save = errno;
+
+	if (save == EPIPE || save == ECONNRESET)
+		while (reply(sock, &f, 1) == 1)
+			frame_free(&f);
+	errno = save;
+	fail("%s", what);
+}
+
 static void
 send_fds(int sock, const int *fds, size_t n)
 {
@@ -145,7 +164,7 @@ send_fds(int sock, const int *fds, size_t n)
 		if (w.err)
 			fail("malloc");
 		if (frame_send(sock, MSG_FDS, w.p, w.len, fds + i, k) == -1)
-			fail("sending descriptors");
+			send_failed(sock, "sending descriptors");
 		wbuf_free(&w);
 	}
 }
@@ -279,7 +298,7 @@ send_request(int sock, char **argv, int argc, uint32_t waitmode,
 		failx("arguments and environment too large (%zu bytes, at "
 		    "most %u)", w.len, DIVE_MAX_MSG);
 	if (frame_send(sock, MSG_REQUEST, w.p, w.len, aux, naux) == -1)
-		fail("sending request");
+		send_failed(sock, "sending request");
 	wbuf_free(&w);
 	free(r.envp);
 }
@@ -401,7 +420,7 @@ main(int argc, char **argv)
 	naux = open_aux(aux, &flags);
 	sock = connect_to(name);
 	if (proto_send_u32(sock, MSG_HELLO, DIVE_PROTO_VERSION) == -1)
-		fail("%s", name);
+		send_failed(sock, name);
 	send_fds(sock, fds, nfds);
 	free(fds);
 	send_request(sock, argv + 2, argc - 2, waitmode, sigfwmode, aux, naux,

@@ -1,6 +1,7 @@
 /*
- * Names on the command line become numbers once, at start: a session never
- * looks up -u, -g or -e again.
+ * Names on the command line become numbers once, at start.  (The groups
+ * of a -u user are still read per session, by initgroups' rules, so that a
+ * change to /etc/group applies to the next program.)
  */
 #include <sys/stat.h>
 

@@ -53,7 +53,11 @@ just_run(const struct config *cfg)
 		exit(DIVE_EXIT_FAILURE);
 	}
 	d.client_cwd = 0;	/* already there */
-	groups_of(&d, &groups, &ngroups);
+	if (groups_of(&d, &groups, &ngroups) == -1) {
+		fprintf(stderr, "dived: groups of %s: too many or out of "
+		    "memory\n", d.user);
+		exit(DIVE_EXIT_FAILURE);
+	}
 	memset(&l, 0, sizeof(l));
 	l.d = &d;
 	l.r = &r;

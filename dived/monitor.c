@@ -288,7 +288,7 @@ decide(struct session *s)
 	    (long)s->peer.pid, (unsigned long)s->peer.uid,
 	    (unsigned long)s->peer.gid, s->peer.name ? s->peer.name : "-",
 	    argv, (unsigned long)uid, uid != euid ? euids : "",
-	    (unsigned long)(s->dec.setids ? s->dec.gid : getegid()), cwd);
+	    (unsigned long)(s->dec.setids ? s->dec.gid : getgid()), cwd);
 }
 
 static void
@@ -322,6 +322,11 @@ exec_in_place(struct session *s, struct launch *l)
 	    STARTED_NOSTATUS);
 	l->replyfd = s->client;
 	l->errfd = -1;
+	/*
+	 * The log's socket could land on a client's descriptor number: from
+	 * here on failures go to the client only.
+	 */
+	closelog();
 	spawn_program(l);
 }
 
@@ -329,12 +334,17 @@ exec_in_place(struct session *s, struct launch *l)
 static void __attribute__((noreturn))
 run_authenticator(struct session *s, const char *cmd)
 {
-	static char vars[4][320];
+	static char vars[4][4096];
 	char **env, *argv[] = { "sh", "-c", (char *)(uintptr_t)cmd, NULL };
 	size_t n = 0, k = 0, i;
 	int fd, std[3] = { -1, -1, -1 };
+	sigset_t none;
 
-	signal(SIGPIPE, SIG_DFL);
+	/* Not the monitor's ignored terminal signals: a ^C must end it. */
+	for (i = 1; i < NSIG; i++)
+		signal((int)i, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (i = 0; i < s->req.nfds; i++)
 		if (s->req.targets[i] <= 2)
 			std[s->req.targets[i]] = fcntl(s->req.fds[i],
@@ -472,6 +482,10 @@ deliver(struct session *s, uint32_t sig)
 	if (r == -1)
 		logmsg(LOG_NOTICE, "session %lu: signal %u to pid %ld: %s",
 		    s->id, sig, (long)s->pid, strerror(errno));
+	else
+		logmsg(LOG_INFO, "session %lu: signal %u delivered to %s %ld",
+		    s->id, sig, s->cfg->o.signals == SIGNALS_PGID ? "group" :
+		    "pid", (long)s->pid);
 }
 
 /* After the start the parser passes on signals, or a protocol error. */

@@ -183,7 +183,13 @@ set_session(const struct launch *l)
 {
 	if (l->cfg->o.no_setsid)
 		return;
-	setsid();
+	/*
+	 * A process group leader (dived -J run from an interactive shell)
+	 * cannot start a session: it first joins its parent's group.
+	 */
+	if (setsid() == -1 && (setpgid(0, getppid()) == -1 || setsid() == -1))
+		step_failed(l, DIVE_EXIT_FAILURE, "setsid: %s",
+		    strerror(errno));
 	/* Only root may take a terminal that is another session's. */
 	if (l->cfg->privileged && !l->cfg->o.no_csctty && l->r->ttyfd != -1 &&
 	    isatty(l->r->ttyfd))
