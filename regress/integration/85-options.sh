@@ -473,3 +473,10 @@ expect_eq "prefix: a command without a slash is searched in the client's PATH" \
 err=$(PATH=/usr/bin:/bin dv "$T/pfx2.sock" x 2>&1)
 expect_eq "prefix: not on the client's PATH gives 127" \
     "127 dive: pfx-script: No such file or directory" "$? $err"
+
+# -J started as a process group leader (as from an interactive shell)
+# still gets a session of its own.
+out=$(perl -e 'setpgrp(0, 0); exec @ARGV or exit 127' "$DIVED" -J -- \
+    sh -c 'echo $$ $(ps -o sid= -p $$)')
+expect_eq "-J: a group leader still starts its own session" \
+    "$(cut -d' ' -f1 <<<"$out")" "$(cut -d' ' -f2 <<<"$out")"
