@@ -22,22 +22,12 @@
 #include "bounds.h"
 #include "daemon.h"
 #include "log.h"
+#include "errbuf.h"
 #include "proto.h"
 
 /* Regular pidfiles written, absolute: the master stops in /. */
 static char	*written[MAX_PIDFILES];
 static size_t	 nwritten;
-
-static int
-bad(char *e, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(e, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 char *
 absolute_path(const char *path)
@@ -127,11 +117,11 @@ write_pidfile(const char *path, pid_t pid, char *e, size_t len)
 	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
 	    O_NONBLOCK, 0644);
 	if (fd == -1 && errno == ELOOP)
-		return bad(e, len, "pidfile %s: is a symbolic link", path);
+		return errbuf(e, len, "pidfile %s: is a symbolic link", path);
 	if (fd == -1)
-		return bad(e, len, "pidfile %s: %s", path, strerror(errno));
+		return errbuf(e, len, "pidfile %s: %s", path, strerror(errno));
 	if (fstatfs(fd, &sf) == -1 || fstat(fd, &st) == -1) {
-		bad(e, len, "pidfile %s: %s", path, strerror(errno));
+		errbuf(e, len, "pidfile %s: %s", path, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -139,18 +129,18 @@ write_pidfile(const char *path, pid_t pid, char *e, size_t len)
 	    sf.f_type == CGROUP_SUPER_MAGIC;
 	if (!cgroup && !S_ISREG(st.st_mode)) {
 		close(fd);
-		return bad(e, len, "pidfile %s: not a regular file", path);
+		return errbuf(e, len, "pidfile %s: not a regular file", path);
 	}
 	n = snprintf(buf, sizeof(buf), "%ld\n", (long)pid);
 	/* The mode is 0644 whatever the umask: anyone may read a pid. */
 	if ((!cgroup && (ftruncate(fd, 0) == -1 || fchmod(fd, 0644) == -1)) ||
 	    write(fd, buf, (size_t)n) != n) {
-		bad(e, len, "pidfile %s: %s", path, strerror(errno));
+		errbuf(e, len, "pidfile %s: %s", path, strerror(errno));
 		close(fd);
 		return -1;
 	}
 	if (close(fd) == -1)
-		return bad(e, len, "pidfile %s: %s", path, strerror(errno));
+		return errbuf(e, len, "pidfile %s: %s", path, strerror(errno));
 	return cgroup;
 }
 
@@ -163,7 +153,7 @@ pidfiles_write(const struct options *o, char *e, size_t len)
 		int r;
 
 		if ((abs = absolute_path(path)) == NULL) {
-			bad(e, len, "pidfile %s: %s", path, strerror(errno));
+			errbuf(e, len, "pidfile %s: %s", path, strerror(errno));
 			pidfiles_remove();
 			return -1;
 		}
@@ -194,9 +184,9 @@ int
 daemon_session(int keep_stderr, char *e, size_t len)
 {
 	if (setsid() == -1)
-		return bad(e, len, "-D: setsid: %s", strerror(errno));
+		return errbuf(e, len, "-D: setsid: %s", strerror(errno));
 	if (stdio_devnull(keep_stderr) == -1)
-		return bad(e, len, "-D: /dev/null: %s", strerror(errno));
+		return errbuf(e, len, "-D: /dev/null: %s", strerror(errno));
 	return 0;
 }
 

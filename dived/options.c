@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bounds.h"
+#include "errbuf.h"
 #include "options.h"
 
 struct opt {
@@ -21,17 +22,6 @@ struct opt {
 #define CALL(f)		f, 0
 
 static int
-bad(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-static int
 set_chmod(struct options *o, const char *a, char *err, size_t len)
 {
 	char *end;
@@ -39,7 +29,7 @@ set_chmod(struct options *o, const char *a, char *err, size_t len)
 
 	if (*a == '\0' || strspn(a, "01234567") != strlen(a) ||
 	    (m = strtoul(a, &end, 8)) > 07777)
-		return bad(err, len, "-C %s: expected an octal mode", a);
+		return errbuf(err, len, "-C %s: expected an octal mode", a);
 	o->chmod_set = 1;
 	o->chmod_mode = (mode_t)m;
 	return 0;
@@ -51,7 +41,7 @@ set_chown(struct options *o, const char *a, char *err, size_t len)
 	const char *colon = strchr(a, ':');
 
 	if (colon == NULL || colon == a || colon[1] == '\0')
-		return bad(err, len, "-U %s: expected user:group", a);
+		return errbuf(err, len, "-U %s: expected user:group", a);
 	o->chown = a;
 	return 0;
 }
@@ -60,7 +50,7 @@ static int
 set_privsep_user(struct options *o, const char *a, char *err, size_t len)
 {
 	if (*a == '\0')
-		return bad(err, len, "--privsep-user: empty user name");
+		return errbuf(err, len, "--privsep-user: empty user name");
 	o->privsep_user = a;
 	return 0;
 }
@@ -69,7 +59,7 @@ static int
 set_privsep_dir(struct options *o, const char *a, char *err, size_t len)
 {
 	if (a[0] != '/')
-		return bad(err, len, "--privsep-dir %s: not an absolute path",
+		return errbuf(err, len, "--privsep-dir %s: not an absolute path",
 		    a);
 	o->privsep_dir = a;
 	return 0;
@@ -83,7 +73,7 @@ set_timeout(struct options *o, const char *a, char *err, size_t len)
 
 	t = strtonum(a, 1, DIVE_MAX_REQUEST_TIMEOUT, &why);
 	if (why != NULL || strspn(a, "0123456789") != strlen(a))
-		return bad(err, len, "--request-timeout %s: expected seconds "
+		return errbuf(err, len, "--request-timeout %s: expected seconds "
 		    "from 1 to %d", a, DIVE_MAX_REQUEST_TIMEOUT);
 	o->request_timeout = (unsigned int)t;
 	return 0;
@@ -98,7 +88,7 @@ count(const char *opt, const char *a, unsigned int *v, char *err,
 
 	n = strtonum(a, 1, DIVE_MAX_SESSIONS_LIMIT, &why);
 	if (why != NULL || strspn(a, "0123456789") != strlen(a))
-		return bad(err, len, "%s %s: expected a number from 1 to %d",
+		return errbuf(err, len, "%s %s: expected a number from 1 to %d",
 		    opt, a, DIVE_MAX_SESSIONS_LIMIT);
 	*v = (unsigned int)n;
 	return 0;
@@ -135,9 +125,9 @@ static int
 set_pidfile(struct options *o, const char *a, char *err, size_t len)
 {
 	if (*a == '\0')
-		return bad(err, len, "-p: empty file name");
+		return errbuf(err, len, "-p: empty file name");
 	if (o->npidfiles == MAX_PIDFILES)
-		return bad(err, len, "-p %s: at most %d pidfiles", a,
+		return errbuf(err, len, "-p %s: at most %d pidfiles", a,
 		    MAX_PIDFILES);
 	o->pidfiles[o->npidfiles++] = a;
 	return 0;
@@ -164,7 +154,7 @@ set_groups(struct options *o, const char *a, char *err, size_t len)
 {
 	if (*a == '\0' || a[strlen(a) - 1] == ',' || *a == ',' ||
 	    strstr(a, ",,") != NULL)
-		return bad(err, len, "-g %s: expected a comma-separated list "
+		return errbuf(err, len, "-g %s: expected a comma-separated list "
 		    "of groups", a);
 	o->groups = a;
 	return 0;
@@ -283,10 +273,10 @@ first(char *a, struct options *o, char *err, size_t len)
 		o->mode = MODE_JUST;
 		o->no_setsid = o->no_csctty = o->no_setuid = 1;
 	} else if (a[0] == '-')
-		return bad(err, len, "%s: the first argument must be the "
+		return errbuf(err, len, "%s: the first argument must be the "
 		    "socket, -i, -J or -j", a);
 	else if (a[0] == '\0' || strcmp(a, "@") == 0)
-		return bad(err, len, "empty socket name");
+		return errbuf(err, len, "empty socket name");
 	else {
 		o->mode = MODE_LISTEN;
 		o->socket = a;
@@ -302,7 +292,7 @@ set(const struct opt *p, struct options *o, char *a, char *err, size_t len)
 		return 0;
 	}
 	if (p->arg && *a == '\0' && p->set == set_string)
-		return bad(err, len, "%s: empty argument", p->l);
+		return errbuf(err, len, "%s: empty argument", p->l);
 	if (p->set(o, a, err, len) == -1)
 		return -1;
 	if (p->set == set_string)
@@ -323,7 +313,7 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 	o->max_sessions = DIVE_MAX_SESSIONS;
 	o->max_per_uid = DIVE_MAX_PER_UID;
 	if (argc < 2)
-		return bad(err, len, "no socket given");
+		return errbuf(err, len, "no socket given");
 	if (strcmp(argv[1], "--help") == 0) {
 		o->help = 1;
 		return 0;
@@ -343,20 +333,20 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 			break;
 		}
 		if ((p = lookup(argv[i])) == NULL)
-			return bad(err, len, "%s: unknown option", argv[i]);
+			return errbuf(err, len, "%s: unknown option", argv[i]);
 		if (p->arg && i + 1 >= argc)
-			return bad(err, len, "%s: missing argument", argv[i]);
+			return errbuf(err, len, "%s: missing argument", argv[i]);
 		if (set(p, o, p->arg ? argv[i + 1] : NULL, err, len) == -1)
 			return -1;
 		i += p->arg;
 	}
 	if (o->mode == MODE_JUST && o->nprefix == 0)
-		return bad(err, len, "-J and -j need -- and a command");
+		return errbuf(err, len, "-J and -j need -- and a command");
 	if (o->detach && o->mode != MODE_LISTEN)
-		return bad(err, len, "-d: only with a socket to listen on");
+		return errbuf(err, len, "-d: only with a socket to listen on");
 	if (o->no_argv && o->nprefix == 0)
-		return bad(err, len, "-A needs -- and a command");
+		return errbuf(err, len, "-A needs -- and a command");
 	if (o->no_setuid && (o->user || o->groups || o->euser))
-		return bad(err, len, "-P cannot be combined with -u, -g or -e");
+		return errbuf(err, len, "-P cannot be combined with -u, -g or -e");
 	return 0;
 }
