@@ -90,6 +90,23 @@ resolve_groups(const char *list, struct target *t, char *err, size_t len)
 	return r;
 }
 
+/*
+ * Each monitor looks up its peer's name and groups.  Doing one lookup of
+ * each kind here loads the name-service modules once, in the master,
+ * instead of in every forked monitor.
+ */
+static void
+warm_name_services(void)
+{
+	gid_t g[8];
+	int n = 8;
+
+	(void)getpwuid(0);
+	(void)getgrouplist("root", 0, g, &n);
+	endpwent();
+	endgrent();
+}
+
 int
 config_resolve(struct config *cfg, char *err, size_t len)
 {
@@ -100,6 +117,7 @@ config_resolve(struct config *cfg, char *err, size_t len)
 	gid_t ignored;
 
 	memset(t, 0, sizeof(*t));
+	warm_name_services();
 	if (o->user != NULL) {
 		if (resolve_user("-u", o->user, &t->uid, &t->gid, &t->user,
 		    &named, err, len) == -1)

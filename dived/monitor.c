@@ -556,6 +556,12 @@ finish(struct session *s, int st)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (double)(t1.tv_sec - s->t0.tv_sec) +
 	    (double)(t1.tv_nsec - s->t0.tv_nsec) / 1e9;
+	/*
+	 * Everything but our own exit is done before the client hears the
+	 * end: a client that reconnects at once finds this session's slot
+	 * free, or nearly.
+	 */
+	stop_parser(s);
 	if (WIFSIGNALED(st)) {
 		logmsg(LOG_INFO, "session %lu: pid %ld killed by signal %d "
 		    "after %.3fs", s->id, (long)s->pid, WTERMSIG(st), secs);
@@ -567,7 +573,6 @@ finish(struct session *s, int st)
 		proto_send_u32x2(s->client, MSG_EXIT, EXIT_EXITED,
 		    (uint32_t)WEXITSTATUS(st));
 	}
-	stop_parser(s);
 	_exit(0);
 }
 

@@ -1,3 +1,5 @@
+#include <linux/seccomp.h>
+
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -19,6 +21,7 @@
 #include <sys/capability.h>
 
 #include "bounds.h"
+#include "errbuf.h"
 #include "privsep.h"
 #include "proto.h"
 #include "sandbox.h"
@@ -44,6 +47,51 @@ static const int allowed[] = {
 	SCMP_SYS(gettimeofday), SCMP_SYS(getrusage), SCMP_SYS(prctl),
 #endif
 };
+
+/*
+ * The allow-list, compiled to BPF once at start: every parser then loads
+ * the same program with one system call instead of building it again.
+ */
+static int
+compile_filter(struct sock_fprog *prog, char *err, size_t len)
+{
+	scmp_filter_ctx ctx;
+	struct stat st;
+	size_t i;
+	int r = 0, fd = -1;
+
+	if ((ctx = seccomp_init(SCMP_ACT_KILL_PROCESS)) == NULL)
+		return errbuf(err, len, "seccomp_init failed");
+	for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]) && r == 0; i++)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
+		    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
+		    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	if (r == 0 && (fd = memfd_create("dived-filter", MFD_CLOEXEC)) == -1)
+		r = -errno;
+	if (r == 0)
+		r = seccomp_export_bpf(ctx, fd);
+	seccomp_release(ctx);
+	if (r == 0 && (fstat(fd, &st) == -1 || st.st_size <= 0 ||
+	    st.st_size % (off_t)sizeof(struct sock_filter) != 0 ||
+	    st.st_size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS))
+		r = -EINVAL;
+	if (r == 0 && (prog->filter = malloc((size_t)st.st_size)) == NULL)
+		r = -ENOMEM;
+	if (r == 0 && pread(fd, prog->filter, (size_t)st.st_size, 0) !=
+	    st.st_size)
+		r = -EIO;
+	if (fd != -1)
+		close(fd);
+	if (r != 0)
+		return errbuf(err, len, "parser seccomp filter: %s",
+		    strerror(-r));
+	prog->len = (unsigned short)(st.st_size / (off_t)sizeof(struct sock_filter));
+	return 0;
+}
 
 static int
 mkdir_checked(const char *dir, char *err, size_t len)
@@ -121,6 +169,8 @@ privsep_prepare(const char *user, const char *dir, struct privsep *ps,
 	memset(ps, 0, sizeof(*ps));
 	ps->user = user;
 	ps->dir = dir;
+	if (compile_filter(&ps->filter, err, len) == -1)
+		return -1;
 	if (geteuid() != 0)
 		return 0;	/* unprivileged: seccomp and NNP only */
 	ps->active = 1;
@@ -211,27 +261,10 @@ drop_privileges(const struct privsep *ps, int mon)
 }
 
 static void
-load_filter(int mon)
+load_filter(const struct privsep *ps, int mon)
 {
-	scmp_filter_ctx ctx;
-	size_t i;
-	int r = 0;
-
-	if ((ctx = seccomp_init(SCMP_ACT_KILL_PROCESS)) == NULL)
-		sandbox_fail(mon, "parser seccomp_init failed");
-	for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]) && r == 0; i++)
-		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
-	if (r == 0)
-		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
-		    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
-	if (r == 0)
-		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
-		    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
-	if (r == 0)
-		r = seccomp_load(ctx);
-	seccomp_release(ctx);
-	if (r != 0)
-		sandbox_fail(mon, "parser seccomp: %s", strerror(-r));
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &ps->filter, 0, 0) == -1)
+		sandbox_fail(mon, "parser seccomp: %s", strerror(errno));
 }
 
 void
@@ -264,5 +297,5 @@ sandbox_enter(const struct privsep *ps, int client, int mon, pid_t monitor)
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
 	    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
 		sandbox_fail(mon, "parser prctl: %s", strerror(errno));
-	load_filter(mon);
+	load_filter(ps, mon);
 }

@@ -4,6 +4,8 @@
 
 #include <sys/types.h>
 
+#include <linux/filter.h>
+
 #include <stddef.h>
 
 struct privsep {
@@ -12,12 +14,14 @@ struct privsep {
 	gid_t		 gid;
 	const char	*user;
 	const char	*dir;
+	struct sock_fprog filter;	/* the parser's, compiled at start */
 };
 
 /*
- * At start: resolves the privilege-separation user, creates the empty
- * directory if missing and checks it is root-owned, not writable by
- * others and empty.  Returns -1 with a message in err.
+ * At start: compiles the parser's seccomp filter, resolves the
+ * privilege-separation user, creates the empty directory if missing and
+ * checks it is root-owned, not writable by others and empty.  Returns -1
+ * with a message in err.
  */
 int	privsep_prepare(const char *, const char *, struct privsep *, char *,
 	    size_t);

@@ -1,0 +1,1056 @@
+/*
+ * bench: what starting a program through dive costs.  Round trips next
+ * to /bin/true and to dive's peers, sessions per second with parallel
+ * clients, the memory of dived's processes, and how the time grows with
+ * the request's size and descriptors.  Every command is started by
+ * posix_spawn and waited for here: no shell runs in the measured loop.
+ *
+ * The figures come out twice: a table to read, then one "bench key=value"
+ * line per figure.  Targets are informational; the exit status is 0
+ * whenever the measurements could be taken.
+ */
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define WARMUP		20	/* unmeasured runs of each command first */
+#define ROUNDS		300	/* round trips: each command once a round */
+#define ROUND_SECS	60	/* ...unless the rounds take longer */
+#define SESSIONS	2000	/* throughput: sessions for each client count */
+#define SCALE_RUNS	100	/* scaling: runs of each command per case */
+#define SCALE_SECS	15	/* ...unless one case takes longer */
+#define HOLD_SECS	"2"	/* a held session, for the memory figures */
+#define FIND_MS		1500	/* time to find a held session's processes */
+#define MAX_FDS		256	/* above every fdcounts[] */
+#define MAX_PROCS	64	/* a held session's server processes */
+#define MAX_TABLE	16384	/* processes on the machine, for the search */
+#define MAX_LINES	128	/* "bench" lines */
+#define PIECES		32	/* argv+env fill: strings per case, at least */
+#define MAX_PIECE	4096	/* ...of at most this many bytes each */
+
+/* The targets, next to what is measured. */
+#define T_DIVE_VS_TRUE	2.2	/* dive round trip, at most × /bin/true */
+#define T_S6_VS_DIVE	2.5	/* s6-sudo, at least × dive */
+#define T_SUDO_VS_DIVE	3.0	/* sudo, at least × dive */
+#define T_PAR8_VS_1	1.6	/* 8 clients, at least × 1 client's rate */
+#define T_MASTER_RSS	2048	/* KiB, master idle RSS below */
+#define T_SESSION_PSS	3072	/* KiB, monitor + parser PSS below */
+
+/* Throughput client counts: the first is 1 and 8 is among them. */
+static const int clients[] = { 1, 2, 8, 32 };
+static const size_t fills[] = { 1024, 64 * 1024, 1024 * 1024 };
+/* Descriptors passed: 0-2, then as many more as it takes. */
+static const int fdcounts[] = { 3, 64, 250 };
+
+static char *env0[] = {
+	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+	NULL
+};
+
+/* What a spawned command gets: 0-2 on /dev/null, or 2 left ours. */
+static posix_spawn_file_actions_t quiet, loud;
+static int devnull = -1;
+
+static char *lines[MAX_LINES];
+static size_t nlines;
+
+struct stats {
+	size_t	n;
+	double	median, p90;
+};
+
+struct cmd {
+	const char	*key;		/* in the bench lines */
+	const char	*label;		/* in the table */
+	char		*argv[8];
+	int		 usable;
+	double		*t;		/* round trips, µs */
+	size_t		 n, fails;
+	struct stats	 st;
+};
+
+struct mem {
+	long	rss, pss;		/* KiB */
+};
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: bench -d dive -s socket [-p dived_pid] "
+	    "[-S s6_socket] [-P s6_pid] [-u]\n"
+	    "             [-r rounds] [-n sessions] [-k runs]\n");
+	exit(2);
+}
+
+static void __attribute__((format(printf, 1, 2)))
+line(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (nlines == MAX_LINES)
+		errx(1, "too many result lines");
+	va_start(ap, fmt);
+	if (vasprintf(&lines[nlines++], fmt, ap) == -1)
+		err(1, "vasprintf");
+	va_end(ap);
+}
+
+static long
+number(const char *s, long min, long max, const char *what)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v < min || v > max)
+		errx(2, "%s %s: expected a number from %ld to %ld", what, s,
+		    min, max);
+	return v;
+}
+
+static double
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+/* An absolute path for NAME from our fixed PATH, or NULL. */
+static char *
+which(const char *name)
+{
+	char *path, *dir, *save, *p;
+
+	if ((path = strdup(strchr(env0[0], '=') + 1)) == NULL)
+		err(1, "strdup");
+	for (dir = strtok_r(path, ":", &save); dir != NULL;
+	    dir = strtok_r(NULL, ":", &save)) {
+		if (asprintf(&p, "%s/%s", dir, name) == -1)
+			err(1, "asprintf");
+		if (access(p, X_OK) == 0) {
+			free(path);
+			return p;
+		}
+		free(p);
+	}
+	free(path);
+	return NULL;
+}
+
+static void
+setup_spawn(void)
+{
+	if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
+		err(1, "/dev/null");
+	if (posix_spawn_file_actions_init(&quiet) != 0 ||
+	    posix_spawn_file_actions_init(&loud) != 0 ||
+	    posix_spawn_file_actions_adddup2(&quiet, devnull, 0) != 0 ||
+	    posix_spawn_file_actions_adddup2(&quiet, devnull, 1) != 0 ||
+	    posix_spawn_file_actions_adddup2(&quiet, devnull, 2) != 0 ||
+	    posix_spawn_file_actions_adddup2(&loud, devnull, 0) != 0 ||
+	    posix_spawn_file_actions_adddup2(&loud, devnull, 1) != 0)
+		errx(1, "posix_spawn_file_actions: out of memory");
+}
+
+static pid_t
+start(char *const argv[], char *const envp[], int show_errors)
+{
+	pid_t pid;
+	int e;
+
+	if ((e = posix_spawn(&pid, argv[0], show_errors ? &loud : &quiet,
+	    NULL, argv, envp)) != 0) {
+		errno = e;
+		err(1, "posix_spawn %s", argv[0]);
+	}
+	return pid;
+}
+
+static int
+reap(pid_t pid)
+{
+	int st;
+
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			err(1, "waitpid %ld", (long)pid);
+	return st;
+}
+
+/* One run, from the spawn to the reaped exit, in µs. */
+static double
+timed(char *const argv[], char *const envp[], int *st)
+{
+	double t0 = now_us();
+
+	*st = reap(start(argv, envp, 0));
+	return now_us() - t0;
+}
+
+/* Whether a command succeeds; if not, once more with its errors shown. */
+static int
+works(char *const argv[], char *const envp[])
+{
+	int st;
+
+	timed(argv, envp, &st);
+	if (st == 0)
+		return 1;
+	fprintf(stderr, "bench: %s fails (wait status 0x%x); its errors:\n",
+	    argv[0], st);
+	reap(start(argv, envp, 1));
+	return 0;
+}
+
+static void
+warm(char *const argv[], char *const envp[])
+{
+	int st;
+
+	for (int i = 0; i < WARMUP; i++)
+		timed(argv, envp, &st);
+}
+
+static int
+dblcmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static struct stats
+summarize(double *t, size_t n)
+{
+	struct stats s = { 0, 0, 0 };
+
+	if (n == 0)
+		return s;
+	qsort(t, n, sizeof(*t), dblcmp);
+	s.n = n;
+	s.median = n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+	s.p90 = t[(9 * n + 9) / 10 - 1];
+	return s;
+}
+
+static const char *
+verdict(int pass)
+{
+	return pass ? "PASS" : "MISS";
+}
+
+/* A ratio next to its target, in the table and as a bench line. */
+static void
+judge(const char *label, const char *key, double ratio, int at_most,
+    double limit)
+{
+	int pass = at_most ? ratio <= limit : ratio >= limit;
+	char target[32];
+
+	snprintf(target, sizeof(target), "%s %.1f", at_most ? "<=" : ">=",
+	    limit);
+	printf("%-44s %9.2f %12s %7s\n", label, ratio, target,
+	    verdict(pass));
+	line("bench target_%s ratio=%.2f %s=%.1f result=%s", key, ratio,
+	    at_most ? "max" : "min", limit, verdict(pass));
+}
+
+/* --- /proc ------------------------------------------------------------ */
+
+static int
+read_file(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+static int
+smaps(pid_t pid, struct mem *m)
+{
+	char path[64], buf[4096], *p;
+
+	snprintf(path, sizeof(path), "/proc/%ld/smaps_rollup", (long)pid);
+	if (read_file(path, buf, sizeof(buf)) == -1)
+		return -1;
+	m->rss = m->pss = -1;
+	if ((p = strstr(buf, "\nRss:")) != NULL)
+		m->rss = strtol(p + 5, NULL, 10);
+	if ((p = strstr(buf, "\nPss:")) != NULL)
+		m->pss = strtol(p + 5, NULL, 10);
+	return m->rss == -1 || m->pss == -1 ? -1 : 0;
+}
+
+/* Fields 4 (ppid) and 14-17 (utime stime cutime cstime) of stat. */
+static int
+proc_stat(pid_t pid, pid_t *ppid, unsigned long long *ticks)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ut, st, cut, cst;
+	long pp;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if (read_file(path, buf, sizeof(buf)) == -1 ||
+	    (p = strrchr(buf, ')')) == NULL)
+		return -1;
+	if (sscanf(p + 2, "%*c %ld %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+	    "%llu %llu %llu %llu", &pp, &ut, &st, &cut, &cst) != 5)
+		return -1;
+	if (ppid != NULL)
+		*ppid = (pid_t)pp;
+	if (ticks != NULL)
+		*ticks = ut + st + cut + cst;
+	return 0;
+}
+
+static int
+cmdline_is(pid_t pid, const char *prefix)
+{
+	char path[64], buf[256];
+
+	snprintf(path, sizeof(path), "/proc/%ld/cmdline", (long)pid);
+	if (read_file(path, buf, sizeof(buf)) == -1)
+		return 0;
+	return strncmp(buf, prefix, strlen(prefix)) == 0;
+}
+
+static int
+comm_is(pid_t pid, const char *name)
+{
+	char path[64], buf[64];
+
+	snprintf(path, sizeof(path), "/proc/%ld/comm", (long)pid);
+	if (read_file(path, buf, sizeof(buf)) == -1)
+		return 0;
+	buf[strcspn(buf, "\n")] = '\0';
+	return strcmp(buf, name) == 0;
+}
+
+struct proc {
+	pid_t	pid, ppid;
+};
+
+/* Every process and its parent, at one moment. */
+static size_t
+snapshot(struct proc *out, size_t max)
+{
+	DIR *d;
+	struct dirent *de;
+	size_t n = 0;
+
+	if ((d = opendir("/proc")) == NULL)
+		err(1, "/proc");
+	while ((de = readdir(d)) != NULL && n < max) {
+		pid_t pid = (pid_t)strtol(de->d_name, NULL, 10);
+
+		if (pid > 0 && proc_stat(pid, &out[n].ppid, NULL) == 0)
+			out[n++].pid = pid;
+	}
+	closedir(d);
+	return n;
+}
+
+static pid_t
+parent_in(const struct proc *pt, size_t n, pid_t pid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (pt[i].pid == pid)
+			return pt[i].ppid;
+	return 0;
+}
+
+/* Whether ANCESTOR is PID or one of its ancestors. */
+static int
+descends(const struct proc *pt, size_t n, pid_t pid, pid_t ancestor)
+{
+	for (int depth = 0; pid > 1 && depth < 64; depth++) {
+		if (pid == ancestor)
+			return 1;
+		pid = parent_in(pt, n, pid);
+	}
+	return 0;
+}
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/* --- round trips ------------------------------------------------------ */
+
+static void
+add(struct cmd *c, size_t *n, const char *key, const char *label,
+    char *const argv[])
+{
+	struct cmd *x = &c[(*n)++];
+	size_t i;
+
+	memset(x, 0, sizeof(*x));
+	x->key = key;
+	x->label = label;
+	for (i = 0; argv[i] != NULL; i++) {
+		if (i + 1 == sizeof(x->argv) / sizeof(x->argv[0]))
+			errx(1, "%s: too many arguments", key);
+		x->argv[i] = argv[i];
+	}
+}
+
+static void
+round_trips(struct cmd *c, size_t nc, int rounds)
+{
+	double t0;
+	size_t i;
+	int r, st;
+
+	for (i = 0; i < nc; i++) {
+		if ((c[i].usable = works(c[i].argv, env0)))
+			warm(c[i].argv, env0);
+		if ((c[i].t = calloc((size_t)rounds, sizeof(double))) == NULL)
+			err(1, "calloc");
+	}
+	/* Interleaved, so a drift of the machine touches every command. */
+	t0 = now_us();
+	for (r = 0; r < rounds && now_us() - t0 < ROUND_SECS * 1e6; r++)
+		for (i = 0; i < nc; i++) {
+			double t;
+
+			if (!c[i].usable)
+				continue;
+			t = timed(c[i].argv, env0, &st);
+			if (st != 0)
+				c[i].fails++;
+			else
+				c[i].t[c[i].n++] = t;
+		}
+	for (i = 0; i < nc; i++)
+		c[i].st = summarize(c[i].t, c[i].n);
+}
+
+static const struct cmd *
+find(const struct cmd *c, size_t nc, const char *key)
+{
+	for (size_t i = 0; i < nc; i++)
+		if (strcmp(c[i].key, key) == 0 && c[i].usable && c[i].st.n > 0)
+			return &c[i];
+	return NULL;
+}
+
+static void
+report_round_trips(const struct cmd *c, size_t nc)
+{
+	const struct cmd *tr = find(c, nc, "true"), *dv = find(c, nc, "dive_true");
+	size_t i;
+
+	printf("\n== Round trip: spawn to reaped exit, commands interleaved "
+	    "==\n");
+	printf("%-44s %6s %10s %10s %9s %9s\n", "command", "runs",
+	    "median µs", "p90 µs", "× true", "× dive");
+	for (i = 0; i < nc; i++) {
+		const struct cmd *x = &c[i];
+		char vt[32] = "-", vd[32] = "-";
+
+		if (!x->usable || x->st.n == 0) {
+			printf("%-44s %s\n", x->label, "skipped (fails)");
+			continue;
+		}
+		if (tr != NULL)
+			snprintf(vt, sizeof(vt), "%.2f",
+			    x->st.median / tr->st.median);
+		if (dv != NULL)
+			snprintf(vd, sizeof(vd), "%.2f",
+			    x->st.median / dv->st.median);
+		printf("%-44s %6zu %10.0f %10.0f %9s %9s\n", x->label, x->st.n,
+		    x->st.median, x->st.p90, vt, vd);
+		if (x->fails)
+			printf("%-44s %zu runs failed\n", "", x->fails);
+		line("bench %s_median_us=%.0f p90_us=%.0f runs=%zu "
+		    "fails=%zu%s%s%s%s", x->key, x->st.median, x->st.p90,
+		    x->st.n, x->fails, tr && x != tr ? " ratio_vs_true=" : "",
+		    tr && x != tr ? vt : "", dv && x != dv ? " ratio_vs_dive=" :
+		    "", dv && x != dv ? vd : "");
+	}
+	printf("\n%-44s %9s %12s %7s\n", "ratio", "measured", "target",
+	    "result");
+	if (tr != NULL && dv != NULL)
+		judge("dive / true", "dive_vs_true",
+		    dv->st.median / tr->st.median, 1, T_DIVE_VS_TRUE);
+	if (dv != NULL && (tr = find(c, nc, "s6sudo_true")) != NULL)
+		judge("s6-sudo / dive", "s6sudo_vs_dive",
+		    tr->st.median / dv->st.median, 0, T_S6_VS_DIVE);
+	if (dv != NULL && (tr = find(c, nc, "sudo_true")) != NULL)
+		judge("sudo / dive", "sudo_vs_dive",
+		    tr->st.median / dv->st.median, 0, T_SUDO_VS_DIVE);
+}
+
+/* --- throughput ------------------------------------------------------- */
+
+struct rate {
+	double	per_s;
+	double	server_ms;	/* dived CPU per session */
+	double	client_ms;	/* the clients' CPU per session */
+	int	fails;
+};
+
+static double
+children_cpu_ms(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_CHILDREN, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
+
+/*
+ * NCLIENTS runs at all times until TOTAL sessions have ended: each time
+ * one ends, the next starts.  The server's CPU comes from its stat,
+ * where the monitors it reaped are counted with their children.
+ */
+static struct rate
+rate(char *const argv[], int nclients, int total, pid_t server)
+{
+	struct rate r = { 0, 0, 0, 0 };
+	unsigned long long k0 = 0, k1 = 0;
+	double t0, c0;
+	int started = 0, ended = 0, st;
+	long hz = sysconf(_SC_CLK_TCK);
+
+	if (server > 0)
+		proc_stat(server, NULL, &k0);
+	c0 = children_cpu_ms();
+	t0 = now_us();
+	for (; started < nclients && started < total; started++)
+		start(argv, env0, 0);
+	while (ended < total) {
+		if (wait(&st) == -1) {
+			if (errno == EINTR)
+				continue;
+			err(1, "wait");
+		}
+		ended++;
+		if (st != 0)
+			r.fails++;
+		if (started < total) {
+			start(argv, env0, 0);
+			started++;
+		}
+	}
+	r.per_s = total / ((now_us() - t0) / 1e6);
+	r.client_ms = (children_cpu_ms() - c0) / total;
+	if (server > 0) {
+		/* The last monitors exit just after their clients. */
+		sleep_ms(100);
+		proc_stat(server, NULL, &k1);
+		r.server_ms = (double)(k1 - k0) * 1e3 / (double)hz / total;
+	}
+	return r;
+}
+
+static void
+throughput(char *const dive[], char *const tru[], int total, pid_t dived)
+{
+	struct rate r[sizeof(clients) / sizeof(clients[0])], t1, t8;
+	size_t i;
+
+	printf("\n== Throughput: N clients in parallel, %d sessions each N "
+	    "(%ld CPUs) ==\n", total, sysconf(_SC_NPROCESSORS_ONLN));
+	printf("%-28s %8s %12s %10s %14s %14s\n", "command", "clients",
+	    "sessions/s", "× 1", "server CPU ms", "client CPU ms");
+	for (i = 0; i < sizeof(clients) / sizeof(clients[0]); i++) {
+		r[i] = rate(dive, clients[i], total, dived);
+		printf("%-28s %8d %12.0f %10.2f %14.3f %14.3f\n",
+		    "dive SOCK /bin/true", clients[i], r[i].per_s,
+		    r[i].per_s / r[0].per_s, r[i].server_ms, r[i].client_ms);
+		if (r[i].fails)
+			printf("%-28s %d sessions failed\n", "", r[i].fails);
+		line("bench dive_throughput_c%d_per_s=%.0f dived_cpu_ms=%.3f "
+		    "dive_cpu_ms=%.3f fails=%d", clients[i], r[i].per_s,
+		    r[i].server_ms, r[i].client_ms, r[i].fails);
+	}
+	t1 = rate(tru, 1, total, 0);
+	t8 = rate(tru, 8, total, 0);
+	printf("%-28s %8d %12.0f %10.2f %14s %14.3f\n", "/bin/true", 1,
+	    t1.per_s, 1.0, "-", t1.client_ms);
+	printf("%-28s %8d %12.0f %10.2f %14s %14.3f\n", "/bin/true", 8,
+	    t8.per_s, t8.per_s / t1.per_s, "-", t8.client_ms);
+	line("bench true_throughput_c1_per_s=%.0f c8_per_s=%.0f "
+	    "ratio_8_vs_1=%.2f", t1.per_s, t8.per_s, t8.per_s / t1.per_s);
+	for (i = 0; clients[i] != 8; i++)
+		;
+	printf("\n");
+	judge("dive sessions/s, 8 clients / 1", "dive_throughput_8_vs_1",
+	    r[i].per_s / r[0].per_s, 0, T_PAR8_VS_1);
+}
+
+/* --- memory ----------------------------------------------------------- */
+
+/*
+ * Starts a session that holds (the program sleeps) and waits until the
+ * program runs.  PROCS gets the server's processes for that session: the
+ * server's child the program descends from (its title starting with
+ * TITLE, if given) and all it started, the program left out.  Returns
+ * the client's pid.
+ */
+static pid_t
+hold_session(char *const argv[], pid_t server, const char *title,
+    pid_t *procs, size_t *nprocs)
+{
+	static struct proc pt[MAX_TABLE];
+	pid_t client = start(argv, env0, 0);
+	double t0 = now_us();
+
+	*nprocs = 0;
+	while (now_us() - t0 < FIND_MS * 1e3) {
+		size_t n = snapshot(pt, MAX_TABLE), i;
+		pid_t top = 0;
+
+		for (i = 0; i < n && top == 0; i++) {
+			pid_t p = pt[i].pid;
+
+			if (!comm_is(p, "sleep") || !descends(pt, n, p, server))
+				continue;
+			while (parent_in(pt, n, p) != server)
+				p = parent_in(pt, n, p);
+			if (p != pt[i].pid && (title == NULL ||
+			    cmdline_is(p, title)))
+				top = p;
+		}
+		if (top == 0) {
+			sleep_ms(5);
+			continue;
+		}
+		for (i = 0; i < n && *nprocs < MAX_PROCS; i++)
+			if (descends(pt, n, pt[i].pid, top) &&
+			    !comm_is(pt[i].pid, "sleep"))
+				procs[(*nprocs)++] = pt[i].pid;
+		break;
+	}
+	return client;
+}
+
+static struct mem
+sum_mem(const pid_t *procs, size_t n)
+{
+	struct mem total = { 0, 0 }, m;
+
+	for (size_t i = 0; i < n; i++)
+		if (smaps(procs[i], &m) == 0) {
+			total.rss += m.rss;
+			total.pss += m.pss;
+		}
+	return total;
+}
+
+static void
+dived_memory(const char *dive, const char *sock, const char *sleep,
+    pid_t master, const struct mem *idle0)
+{
+	char *argv[] = { (char *)dive, (char *)sock, (char *)sleep, HOLD_SECS,
+	    NULL };
+	pid_t procs[MAX_PROCS], monitor = -1, parser = -1, client;
+	struct mem idle1 = { -1, -1 }, mon = { -1, -1 }, par = { -1, -1 };
+	char rss_max[16], pss_max[16];
+	size_t n, i;
+
+	snprintf(rss_max, sizeof(rss_max), "< %d", T_MASTER_RSS);
+	snprintf(pss_max, sizeof(pss_max), "< %d", T_SESSION_PSS);
+
+	client = hold_session(argv, master, "dived: monitor", procs, &n);
+	for (i = 0; i < n; i++) {
+		if (cmdline_is(procs[i], "dived: monitor"))
+			smaps(monitor = procs[i], &mon);
+		else if (cmdline_is(procs[i], "dived: parser"))
+			smaps(parser = procs[i], &par);
+	}
+	reap(client);
+	sleep_ms(100);
+	smaps(master, &idle1);
+	printf("%-44s %10ld %10ld %10s %7s\n", "dived master, idle, at start",
+	    idle0->rss, idle0->pss, rss_max, verdict(idle0->rss <
+	    T_MASTER_RSS));
+	printf("%-44s %10ld %10ld\n", "dived master, idle, after all sessions",
+	    idle1.rss, idle1.pss);
+	line("bench dived_master_idle_rss_kib=%ld pss_kib=%ld "
+	    "after_sessions_rss_kib=%ld pss_kib=%ld max_rss_kib=%d result=%s",
+	    idle0->rss, idle0->pss, idle1.rss, idle1.pss, T_MASTER_RSS,
+	    verdict(idle0->rss < T_MASTER_RSS));
+	if (monitor == -1 || parser == -1) {
+		printf("%-44s not found (monitor %ld, parser %ld)\n",
+		    "dived session", (long)monitor, (long)parser);
+		return;
+	}
+	printf("%-44s %10ld %10ld\n", "dived monitor", mon.rss, mon.pss);
+	printf("%-44s %10ld %10ld\n", "dived parser", par.rss, par.pss);
+	printf("%-44s %10ld %10ld %10s %7s\n", "dived monitor + parser",
+	    mon.rss + par.rss, mon.pss + par.pss, pss_max,
+	    verdict(mon.pss + par.pss < T_SESSION_PSS));
+	line("bench dived_session_rss_kib=%ld pss_kib=%ld monitor_rss_kib=%ld "
+	    "monitor_pss_kib=%ld parser_rss_kib=%ld parser_pss_kib=%ld "
+	    "max_pss_kib=%d result=%s", mon.rss + par.rss, mon.pss + par.pss,
+	    mon.rss, mon.pss, par.rss, par.pss, T_SESSION_PSS,
+	    verdict(mon.pss + par.pss < T_SESSION_PSS));
+}
+
+static void
+s6_memory(const char *s6sudo, const char *sock, const char *sleep,
+    pid_t server)
+{
+	char *argv[] = { (char *)s6sudo, (char *)sock, (char *)sleep,
+	    HOLD_SECS, NULL };
+	pid_t procs[MAX_PROCS], client;
+	struct mem idle, sess;
+	size_t n;
+
+	if (smaps(server, &idle) == -1)
+		return;
+	client = hold_session(argv, server, NULL, procs, &n);
+	sess = sum_mem(procs, n);
+	reap(client);
+	printf("%-44s %10ld %10ld\n", "s6-ipcserverd, idle", idle.rss,
+	    idle.pss);
+	printf("%-44s %10ld %10ld\n", "s6-sudod, one session", sess.rss,
+	    sess.pss);
+	line("bench s6_server_idle_rss_kib=%ld pss_kib=%ld "
+	    "session_rss_kib=%ld session_pss_kib=%ld", idle.rss, idle.pss,
+	    sess.rss, sess.pss);
+}
+
+static void
+sudo_memory(const char *sudo, const char *sleep)
+{
+	char *argv[] = { (char *)sudo, "-n", (char *)sleep, HOLD_SECS, NULL };
+	pid_t procs[MAX_PROCS], client, me = getpid();
+	struct mem sess;
+	size_t n;
+
+	/* Our child is sudo itself: count it and what it forked. */
+	client = hold_session(argv, me, NULL, procs, &n);
+	sess = sum_mem(procs, n);
+	reap(client);
+	printf("%-44s %10ld %10ld\n", "sudo, one session", sess.rss,
+	    sess.pss);
+	line("bench sudo_session_rss_kib=%ld pss_kib=%ld", sess.rss, sess.pss);
+}
+
+/* --- scaling ---------------------------------------------------------- */
+
+/*
+ * HEAD, then strings of about BYTES/2 in all; an environment gets
+ * variables of the same size after env0.
+ */
+static char **
+filled(char *const head[], size_t bytes, int env)
+{
+	size_t piece = bytes / PIECES, count, nhead = 0, i;
+	char **v;
+
+	if (piece > MAX_PIECE)
+		piece = MAX_PIECE;
+	count = bytes / 2 / piece;
+	while (head[nhead] != NULL)
+		nhead++;
+	if ((v = calloc(nhead + count + 1, sizeof(*v))) == NULL)
+		err(1, "calloc");
+	memcpy(v, head, nhead * sizeof(*v));
+	for (i = 0; i < count; i++) {
+		char *s;
+
+		if ((s = malloc(piece)) == NULL)
+			err(1, "malloc");
+		memset(s, env ? 'e' : 'a', piece - 1);
+		s[piece - 1] = '\0';
+		if (env) {
+			snprintf(s, 8, "F%05u", (unsigned)(i % 100000));
+			s[6] = '=';
+		}
+		v[nhead + i] = s;
+	}
+	return v;
+}
+
+static void
+free_filled(char **v, size_t nhead)
+{
+	for (size_t i = nhead; v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Medians of dive and of /bin/true with the same argv, env, fds. */
+static void
+pair(char *const dive[], char *const tru[], char *const envp[],
+    int runs, struct stats *sd, struct stats *st)
+{
+	double *td, *tt, t0;
+	size_t nd = 0, nt = 0;
+	int st0, i;
+
+	if ((td = calloc((size_t)runs, sizeof(*td))) == NULL ||
+	    (tt = calloc((size_t)runs, sizeof(*tt))) == NULL)
+		err(1, "calloc");
+	sd->n = st->n = 0;
+	if (!works(dive, envp)) {
+		free(td);
+		free(tt);
+		return;
+	}
+	for (i = 0; i < WARMUP / 4; i++) {
+		timed(dive, envp, &st0);
+		timed(tru, envp, &st0);
+	}
+	t0 = now_us();
+	for (i = 0; i < runs && now_us() - t0 < SCALE_SECS * 1e6; i++) {
+		double t = timed(dive, envp, &st0);
+
+		if (st0 == 0)
+			td[nd++] = t;
+		t = timed(tru, envp, &st0);
+		if (st0 == 0)
+			tt[nt++] = t;
+	}
+	*sd = summarize(td, nd);
+	*st = summarize(tt, nt);
+	free(td);
+	free(tt);
+}
+
+static void
+scale_argenv(char *const dive[], char *const tru[], int runs)
+{
+	struct stats sd, st;
+	size_t i;
+
+	for (i = 0; i < sizeof(fills) / sizeof(fills[0]); i++) {
+		char **da = filled(dive, fills[i], 0), **ta = filled(tru,
+		    fills[i], 0), **ev = filled(env0, fills[i], 1);
+		char what[64];
+
+		pair(da, ta, ev, runs, &sd, &st);
+		snprintf(what, sizeof(what), "argv+env %zu KiB",
+		    fills[i] / 1024);
+		if (sd.n == 0)
+			printf("%-28s fails\n", what);
+		else {
+			printf("%-28s %8zu %12.0f %12.0f %12.0f\n", what, sd.n,
+			    sd.median, st.median, sd.median - st.median);
+			line("bench dive_argenv_%zuk_median_us=%.0f p90_us=%.0f "
+			    "true_median_us=%.0f added_us=%.0f",
+			    fills[i] / 1024, sd.median, sd.p90, st.median,
+			    sd.median - st.median);
+		}
+		free_filled(da, 3);
+		free_filled(ta, 1);
+		free_filled(ev, 1);
+	}
+}
+
+static void
+scale_fds(char *const dive[], char *const tru[], int runs)
+{
+	struct stats sd, st, base = { 0, 0, 0 };
+	double per_fd;
+	size_t i;
+
+	for (i = 0; i < sizeof(fdcounts) / sizeof(fdcounts[0]); i++) {
+		int extra[MAX_FDS], k, n = fdcounts[i] - 3;
+		char what[64];
+
+		/* Not close-on-exec: posix_spawn passes them on. */
+		for (k = 0; k < n; k++)
+			if ((extra[k] = fcntl(devnull, F_DUPFD, 3)) == -1)
+				err(1, "fcntl F_DUPFD");
+		pair(dive, tru, env0, runs, &sd, &st);
+		for (k = 0; k < n; k++)
+			close(extra[k]);
+		snprintf(what, sizeof(what), "%d descriptors", fdcounts[i]);
+		if (sd.n == 0) {
+			printf("%-28s fails\n", what);
+			continue;
+		}
+		if (i == 0)
+			base = sd;
+		per_fd = i > 0 && base.n ? (sd.median - base.median) /
+		    (fdcounts[i] - fdcounts[0]) : 0;
+		printf("%-28s %8zu %12.0f %12.0f %12.0f", what, sd.n,
+		    sd.median, st.median, sd.median - st.median);
+		if (i > 0 && base.n)
+			printf("   %.2f µs per added descriptor", per_fd);
+		printf("\n");
+		line("bench dive_fds_%d_median_us=%.0f p90_us=%.0f "
+		    "true_median_us=%.0f added_us=%.0f per_added_fd_us=%.2f",
+		    fdcounts[i], sd.median, sd.p90, st.median,
+		    sd.median - st.median, per_fd);
+	}
+}
+
+static void
+scaling(char *const dive[], char *const tru[], int runs)
+{
+	printf("\n== Scaling: dive SOCK /bin/true next to /bin/true with the "
+	    "same request ==\n");
+	printf("%-28s %8s %12s %12s %12s\n", "request", "runs",
+	    "dive µs", "true µs", "dive − true");
+	scale_argenv(dive, tru, runs);
+	scale_fds(dive, tru, runs);
+}
+
+struct setup {
+	const char	*dive, *sock, *s6sock;
+	pid_t		 dived, s6;
+	int		 use_sudo, rounds, sessions, runs;
+};
+
+/* The round-trip commands: the floor, dive, then what is installed. */
+static size_t
+commands(const struct setup *o, struct cmd *c, char **sudo, char **s6sudo)
+{
+	char *tru = which("true"), *p;
+	size_t n = 0;
+
+	if (tru == NULL)
+		errx(1, "true not found in %s", env0[0]);
+	*s6sudo = o->s6sock != NULL ? which("s6-sudo") : NULL;
+	*sudo = o->use_sudo ? which("sudo") : NULL;
+	add(c, &n, "true", "/bin/true", (char *[]){ tru, NULL });
+	add(c, &n, "dive_true", "dive SOCK /bin/true",
+	    (char *[]){ (char *)o->dive, (char *)o->sock, tru, NULL });
+	if (*s6sudo != NULL)
+		add(c, &n, "s6sudo_true", "s6-sudo SOCK2 /bin/true (s6-sudod)",
+		    (char *[]){ *s6sudo, (char *)o->s6sock, tru, NULL });
+	if (*sudo != NULL)
+		add(c, &n, "sudo_true", "sudo -n /bin/true",
+		    (char *[]){ *sudo, "-n", tru, NULL });
+	/* Plain process-starting floors: one more exec than /bin/true. */
+	if ((p = which("setpriv")) != NULL)
+		add(c, &n, "setpriv_true", "setpriv --reuid 0 /bin/true",
+		    (char *[]){ p, "--reuid", "0", tru, NULL });
+	if ((p = which("unshare")) != NULL)
+		add(c, &n, "unshare_true", "unshare -U /bin/true",
+		    (char *[]){ p, "-U", tru, NULL });
+	return n;
+}
+
+static void
+parse_args(int argc, char **argv, struct setup *o)
+{
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->rounds = ROUNDS;
+	o->sessions = SESSIONS;
+	o->runs = SCALE_RUNS;
+	while ((ch = getopt(argc, argv, "d:s:p:S:P:ur:n:k:")) != -1) {
+		switch (ch) {
+		case 'd':
+			o->dive = optarg;
+			break;
+		case 's':
+			o->sock = optarg;
+			break;
+		case 'p':
+			o->dived = (pid_t)number(optarg, 1, INT_MAX, "-p");
+			break;
+		case 'S':
+			o->s6sock = optarg;
+			break;
+		case 'P':
+			o->s6 = (pid_t)number(optarg, 1, INT_MAX, "-P");
+			break;
+		case 'u':
+			o->use_sudo = 1;
+			break;
+		case 'r':
+			o->rounds = (int)number(optarg, 1, 100000, "-r");
+			break;
+		case 'n':
+			o->sessions = (int)number(optarg, 1, 1000000, "-n");
+			break;
+		case 'k':
+			o->runs = (int)number(optarg, 1, 100000, "-k");
+			break;
+		default:
+			usage();
+		}
+	}
+	if (o->dive == NULL || o->sock == NULL || optind != argc)
+		usage();
+}
+
+int
+main(int argc, char **argv)
+{
+	struct setup o;
+	struct cmd cmds[8];
+	const struct cmd *tr, *dv;
+	struct mem idle0 = { -1, -1 };
+	char *sleep, *sudo, *s6sudo;
+	double t0 = now_us();
+	size_t nc, i;
+
+	parse_args(argc, argv, &o);
+	/* Our own descriptors must not travel with dive's requests. */
+	close_range(3, ~0u, CLOSE_RANGE_CLOEXEC);
+	setup_spawn();
+	if ((sleep = which("sleep")) == NULL)
+		errx(1, "sleep not found in %s", env0[0]);
+	/* Idle means before the first session. */
+	if (o.dived > 0 && smaps(o.dived, &idle0) == -1)
+		err(1, "dived pid %ld: smaps_rollup", (long)o.dived);
+	nc = commands(&o, cmds, &sudo, &s6sudo);
+
+	printf("bench: %d rounds, %d sessions per client count, %d runs per "
+	    "scaling case\n", o.rounds, o.sessions, o.runs);
+	round_trips(cmds, nc, o.rounds);
+	report_round_trips(cmds, nc);
+	if ((tr = find(cmds, nc, "true")) == NULL ||
+	    (dv = find(cmds, nc, "dive_true")) == NULL)
+		errx(1, "/bin/true or dive SOCK /bin/true does not work: "
+		    "nothing more to measure");
+
+	throughput(dv->argv, tr->argv, o.sessions, o.dived);
+
+	printf("\n== Memory (smaps_rollup) ==\n");
+	printf("%-44s %10s %10s %10s %7s\n", "process", "RSS KiB", "PSS KiB",
+	    "target", "result");
+	if (o.dived > 0)
+		dived_memory(o.dive, o.sock, sleep, o.dived, &idle0);
+	if (s6sudo != NULL && o.s6 > 0)
+		s6_memory(s6sudo, o.s6sock, sleep, o.s6);
+	if (sudo != NULL)
+		sudo_memory(sudo, sleep);
+
+	scaling(dv->argv, tr->argv, o.runs);
+
+	printf("\nbench: %.0f seconds\n\n", (now_us() - t0) / 1e6);
+	line("bench total_seconds=%.0f", (now_us() - t0) / 1e6);
+	for (i = 0; i < nlines; i++)
+		printf("%s\n", lines[i]);
+	return 0;
+}
