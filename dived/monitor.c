@@ -81,11 +81,10 @@ refuse(struct session *s, uint32_t status, const char *fmt, ...)
 }
 
 static void
-identify_peer(struct session *s)
+peer_credentials(struct session *s)
 {
 	struct ucred uc;
 	socklen_t len = sizeof(uc);
-	struct passwd *pw;
 
 	if (getsockopt(s->client, SOL_SOCKET, SO_PEERCRED, &uc, &len) == -1 ||
 	    len != sizeof(uc)) {
@@ -96,7 +95,14 @@ identify_peer(struct session *s)
 	s->peer.pid = uc.pid;
 	s->peer.uid = uc.uid;
 	s->peer.gid = uc.gid;
-	if ((pw = getpwuid(uc.uid)) != NULL &&
+}
+
+static void
+peer_name(struct session *s)
+{
+	struct passwd *pw;
+
+	if ((pw = getpwuid(s->peer.uid)) != NULL &&
 	    (s->peer.name = strdup(pw->pw_name)) == NULL) {
 		logmsg(LOG_ERR, "session %lu: out of memory", s->id);
 		_exit(1);
@@ -588,15 +594,18 @@ monitor_run(const struct config *cfg, int client, unsigned long id)
 	s.ps = s.pidfd = -1;
 	s.verdict = "refused";
 	spawn_req_init(&s.req);
-	identify_peer(&s);
+	peer_credentials(&s);
 	title_set("monitor [uid %lu]", (unsigned long)s.peer.uid);
+	/* The parser's confinement overlaps the rest of our preparation. */
+	start_parser(&s);
+	peer_name(&s);
 	if (proto_send_u32(client, MSG_HELLO, DIVE_PROTO_VERSION) == -1) {
 		logmsg(LOG_INFO, "session %lu: client left: %s", id,
 		    strerror(errno));
+		stop_parser(&s);
 		_exit(1);
 	}
 	raise_fd_limit();
-	start_parser(&s);
 	read_request(&s);
 	authenticate(&s);
 	decide(&s);
