@@ -8,9 +8,15 @@ RAW=$BIN/rawclient
 T=$(mktemp -d /tmp/dive-test.XXXXXX)
 chmod 755 "$T"
 DIVED_PIDS=()
+TEST_USERS=()
 
 cleanup() {
-	local p
+	local p u
+	for u in "${TEST_USERS[@]}"; do
+		userdel "$u" 2>/dev/null
+		groupdel "${u}p" 2>/dev/null
+		groupdel "${u}s" 2>/dev/null
+	done
 	for p in "${DIVED_PIDS[@]}"; do
 		kill "$p" 2>/dev/null
 	done
@@ -52,6 +58,14 @@ expect_match() {
 expect_no_match() {
 	if printf '%s' "$3" | grep -Eq -- "$2"; then
 		fail "$1" "[$3] matches /$2/"; else ok "$1"; fi
+}
+
+# add_test_user NAME: a user NAME with the primary group NAMEp and the
+# supplementary group NAMEs, all removed when the test file ends.
+add_test_user() {
+	TEST_USERS+=("$1")
+	groupadd "${1}p" && groupadd "${1}s" &&
+	    useradd -M -N -g "${1}p" -G "${1}s" -s /bin/sh "$1"
 }
 
 is_root() {

@@ -19,14 +19,11 @@ expect_eq "identity: DIVE_USER of a nobody client" "nobody" \
 # A user with supplementary groups: the program gets them (initgroups),
 # not whatever groups the client process happened to have.
 U=divetest$$
-G1=divetg1$$
-G2=divetg2$$
-groupadd "$G1" && groupadd "$G2" &&
-    useradd -M -N -g "$G1" -G "$G2" -s /bin/sh "$U" || {
+G1=${U}p
+add_test_user "$U" || {
 	fail "identity: create test user" "useradd failed"
 	return 0
 }
-trap 'userdel "$U" 2>/dev/null; groupdel "$G1" 2>/dev/null; groupdel "$G2" 2>/dev/null; cleanup' EXIT
 uid=$(id -u "$U")
 gid=$(getent group "$G1" | cut -d: -f3)
 want=$(id -G "$U" | tr ' ' '\n' | sort -n | tr '\n' ' ')

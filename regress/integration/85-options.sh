@@ -23,17 +23,12 @@ cd "$T" || return 0
 
 # A test user with a primary and a supplementary group.
 U=dvopt$$
-G1=dvog1$$
-G2=dvog2$$
-groupadd "$G1" && groupadd "$G2" &&
-    useradd -M -N -g "$G1" -G "$G2" -s /bin/sh "$U" || {
+G1=${U}p
+G2=${U}s
+add_test_user "$U" || {
 	fail "options: create test user" "useradd failed"
-	userdel "$U" 2>/dev/null
-	groupdel "$G1" 2>/dev/null
-	groupdel "$G2" 2>/dev/null
 	return 0
 }
-trap 'userdel "$U" 2>/dev/null; groupdel "$G1" 2>/dev/null; groupdel "$G2" 2>/dev/null; cleanup' EXIT
 uid=$(id -u "$U")
 gid=$(getent group "$G1" | cut -d: -f3)
 gid2=$(getent group "$G2" | cut -d: -f3)
