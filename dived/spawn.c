@@ -184,10 +184,12 @@ set_session(const struct launch *l)
 	if (l->cfg->o.no_setsid)
 		return;
 	/*
-	 * A process group leader (dived -J run from an interactive shell)
-	 * cannot start a session: it first joins its parent's group.
+	 * A session leader (-w with -D) already has its own.  A process
+	 * group leader (dived -J run from an interactive shell) cannot start
+	 * one: it first joins its parent's group.
 	 */
-	if (setsid() == -1 && (setpgid(0, getppid()) == -1 || setsid() == -1))
+	if (getsid(0) != getpid() && setsid() == -1 &&
+	    (setpgid(0, getppid()) == -1 || setsid() == -1))
 		step_failed(l, DIVE_EXIT_FAILURE, "setsid: %s",
 		    strerror(errno));
 	/* Only root may take a terminal that is another session's. */

@@ -116,3 +116,11 @@ expect_eq "-a: a signal to dive during authentication ends dive" 138 $?
 wait_for grep -q finished "$T/authsig.out"
 expect_eq "-a: the authentication command never receives it" finished \
     "$(cat "$T/authsig.out" 2>/dev/null)"
+
+# -w with -D: the monitor already leads a session of its own, which the
+# program, being that process, keeps.
+WD=$T/nowait-daemon.sock
+start_dived "$WD" -w -D
+out=$("$DIVE" "$WD" sh -c 'echo $$ $(ps -o sid= -p $$)')
+expect_eq "-w -D: the program runs and leads its session" \
+    "$(cut -d' ' -f1 <<<"$out")" "$(cut -d' ' -f2 <<<"$out")"
