@@ -13,6 +13,8 @@
  *   rawclient SOCK truncated PROG  a request for PROG cut short, then EOF
  *   rawclient SOCK vanish PROG     same, but leave without reading
  *   rawclient SOCK aftergarbage    a good request, then garbage
+ *   rawclient SOCK flood N         N connections at once, each asking for
+ *                                  true; prints how many ended which way
  *   rawclient --serve SOCK N       accept once and greet with version N
  *
  * Replies are printed one per line: "hello V", "started PID",
@@ -129,6 +131,53 @@ send_fds(int s, int n)
 	}
 }
 
+/* How one connection of a flood ended: its last reply. */
+static const char *
+outcome(int s)
+{
+	struct frame f;
+	const char *what = "lost";
+	uint32_t a, b;
+
+	while (frame_recv(s, &f, DIVE_MAX_MSG, NULL, 0) == 1) {
+		if (f.type == MSG_EXIT &&
+		    proto_decode_u32x2(f.buf, f.len, &a, &b) == 0)
+			what = a == EXIT_EXITED && b == 0 ? "exit0" : "exit-other";
+		else if (f.type == MSG_ERROR && f.len > 4)
+			what = memmem(f.buf + 4, f.len - 4, "too many sessions",
+			    17) != NULL ? "limited" : "error-other";
+		frame_free(&f);
+	}
+	return what;
+}
+
+static void
+flood(const char *name, int n)
+{
+	const char *names[] = { "exit0", "limited", "exit-other",
+	    "error-other", "lost" };
+	int *s, counts[5] = { 0 };
+
+	if ((s = calloc((size_t)n, sizeof(*s))) == NULL)
+		err(2, "calloc");
+	for (int i = 0; i < n; i++) {
+		s[i] = dial(name);
+		proto_send_u32(s[i], MSG_HELLO, DIVE_PROTO_VERSION);
+		send_request(s[i], "true", 0);
+	}
+	for (int i = 0; i < n; i++) {
+		const char *w = outcome(s[i]);
+
+		for (int k = 0; k < 5; k++)
+			if (strcmp(w, names[k]) == 0)
+				counts[k]++;
+		close(s[i]);
+	}
+	for (int k = 0; k < 5; k++)
+		printf("%s %d\n", names[k], counts[k]);
+	free(s);
+}
+
 static void
 serve(const char *name, uint32_t version)
 {
@@ -158,6 +207,10 @@ main(int argc, char **argv)
 
 	if (argc < 3)
 		errx(2, "usage: rawclient SOCK what [args]");
+	if (argc > 3 && strcmp(argv[2], "flood") == 0) {
+		flood(argv[1], atoi(argv[3]));
+		return 0;
+	}
 	if (strcmp(argv[1], "--serve") == 0) {
 		serve(argv[2], argc > 3 ? (uint32_t)atoi(argv[3]) : 99);
 		return 0;
