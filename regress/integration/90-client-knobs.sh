@@ -50,4 +50,4 @@ rc=$?
 sleep 0.3
 expect_eq "DIVE_SIGFWMODE=1: only the program's pid gets it" "9 parent" \
     "$rc $(cat "$T/one.out" | tr '\n' ' ' | sed 's/ $//')"
-pkill -f "^sh -c trap \"echo child >>$T/one.out" 2>/dev/null
+pkill -KILL -f "^sh -c trap \"echo child >>$T/one.out" 2>/dev/null
