@@ -2,11 +2,12 @@
 # Installs what building and testing dive/dived needs on Debian, when it is
 # missing: the compiler, make, pkg-config, the libcap, libseccomp and libbsd
 # development packages, and the tools the tests use (openbsd-inetd for
-# dived -i; the tests run their own inetd, never the system's).
+# dived -i; the tests run their own inetd, never the system's; clang with
+# libFuzzer for the fuzzers).
 set -e
 need=
 for pkg in gcc make pkg-config libc6-dev libcap-dev libseccomp-dev libbsd-dev \
-    procps util-linux passwd perl strace openbsd-inetd; do
+    procps util-linux passwd perl strace openbsd-inetd clang; do
 	dpkg-query -W -f='${Status}\n' "$pkg" 2>/dev/null |
 	    grep -q '^install ok installed$' || need="$need $pkg"
 done

@@ -1,0 +1,150 @@
+/*
+ * libFuzzer harness for the monitor's decoder of what the parser sends:
+ * a few PS_FDS batches, then one PS_SPAWN, as monitor.c takes them.
+ *
+ * Input layout:
+ *   u8 batches (low 4 bits), then per batch:
+ *     u8 nfds, u16 len (little-endian), len bytes of PS_FDS payload
+ *   u8 naux, then the rest: the PS_SPAWN payload
+ * Every descriptor handed over is -1, a placeholder close_fds and
+ * spawn_req_free skip, so the harness never closes a real descriptor.
+ *
+ * A spawn request that is accepted must encode back, with
+ * ps_encode_spawn, to exactly the buffer it was taken from.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bounds.h"
+#include "privsep.h"
+#include "proto.h"
+#include "wire.h"
+
+int	LLVMFuzzerTestOneInput(const unsigned char *, size_t);
+
+#define MAX_BATCHES	15
+#define MAX_NFDS	255
+
+static int placeholders[MAX_NFDS];
+
+static void
+check(int ok)
+{
+	if (!ok)
+		abort();
+}
+
+struct input {
+	const unsigned char	*p;
+	size_t			 left;
+};
+
+static size_t
+take(struct input *in, size_t n)
+{
+	return n < in->left ? n : in->left;
+}
+
+static unsigned int
+u8(struct input *in)
+{
+	if (in->left == 0)
+		return 0;
+	in->left--;
+	return *in->p++;
+}
+
+static void
+check_accepted(const struct spawn_req *r, size_t len)
+{
+	struct ps_spawn h;
+	struct wbuf w = { NULL, 0, 0, 0 };
+	uint32_t i;
+
+	check(r->cwdfd == -1 && r->rootfd == -1 && r->ttyfd == -1);
+	check(r->argv[r->argc] == NULL && r->envp[r->envc] == NULL);
+	for (i = 0; i < r->envc; i++)
+		check(strchr(r->envp[i], '=') != NULL &&
+		    r->envp[i][0] != '=' && !env_is_dive(r->envp[i]));
+	memset(&h, 0, sizeof(h));
+	h.magic = PS_MAGIC;
+	h.umask = r->umask;
+	h.flags = r->flags;
+	h.waitmode = r->waitmode;
+	h.sigfwmode = r->sigfwmode;
+	h.nfds = (uint32_t)r->nfds;
+	h.argc = r->argc;
+	h.envc = r->envc;
+	ps_encode_spawn(&w, &h, r->argv, r->envp);
+	check(!w.err && w.len == len && memcmp(w.p, r->strings, len) == 0);
+	wbuf_free(&w);
+}
+
+static void
+fuzz(struct input *in, struct spawn_req *r)
+{
+	const char *why = NULL;
+	unsigned char *buf = NULL;
+	unsigned int batches, b, nfds, naux;
+	size_t len, i;
+
+	batches = u8(in) & MAX_BATCHES;
+	for (b = 0; b < batches; b++) {
+		nfds = u8(in);
+		len = u8(in);
+		len |= (size_t)u8(in) << 8;
+		len = take(in, len);
+		why = NULL;
+		if (ps_take_fds(r, in->p, len, placeholders, nfds, &why) == -1) {
+			/* The monitor refuses the session here. */
+			check(why != NULL);
+			return;
+		}
+		in->p += len;
+		in->left -= len;
+	}
+	check(r->nfds <= DIVE_MAX_FDS);
+	for (i = 0; i < r->nfds; i++)
+		check(r->fds[i] == -1 && r->targets[i] <= DIVE_MAX_FDNUM);
+	naux = u8(in);
+	len = in->left;
+	/* Like frame_recv, an empty payload comes without a buffer. */
+	if (len > 0) {
+		if ((buf = malloc(len)) == NULL)
+			return;
+		memcpy(buf, in->p, len);
+	}
+	why = NULL;
+	if (ps_take_spawn(r, buf, len, placeholders, naux, &why) == -1) {
+		check(why != NULL);
+		return;
+	}
+	check_accepted(r, len);
+}
+
+int
+LLVMFuzzerTestOneInput(const unsigned char *data, size_t len)
+{
+	struct input in = { data, len };
+	struct spawn_req r;
+	size_t i;
+
+	for (i = 0; i < MAX_NFDS; i++)
+		check(placeholders[i] == -1);
+	spawn_req_init(&r);
+	fuzz(&in, &r);
+	spawn_req_free(&r);
+	return 0;
+}
+
+int	LLVMFuzzerInitialize(int *, char ***);
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	size_t i;
+
+	for (i = 0; i < MAX_NFDS; i++)
+		placeholders[i] = -1;
+	return 0;
+}
