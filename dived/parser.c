@@ -112,6 +112,198 @@ pass_fds(struct frame *f, unsigned char *seen, uint32_t *total)
 	wbuf_free(&w);
 }
 
+#ifdef DIVE_TESTHOOKS
+/*
+ * Test builds only: `make` links them as $(O)/dived-hooks, compiled with
+ * -DDIVE_TESTHOOKS; an ordinary dived has none of this.  A request whose
+ * argv[0] is "@dive-testhook:NAME" makes this parser, already confined,
+ * act as a compromised one: it attempts a system call its filter forbids,
+ * or sends the monitor forged messages asking to run
+ * "/usr/bin/touch argv[1]", so regress/integration/95-hostile.sh can show
+ * that the filter kills it and that the monitor starts nothing.
+ */
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <fcntl.h>
+#include <signal.h>
+
+#define TESTHOOK	"@dive-testhook:"
+#define HOOK_ENV	"PATH=/usr/bin:/bin"
+
+static struct ps_spawn
+hook_header(const struct request *r, uint32_t nfds, uint32_t argc)
+{
+	struct ps_spawn h;
+
+	memset(&h, 0, sizeof(h));
+	h.magic = PS_MAGIC;
+	h.umask = 022;
+	h.waitmode = r->waitmode;
+	h.sigfwmode = r->sigfwmode;
+	h.nfds = nfds;
+	h.argc = argc;
+	h.envc = 1;
+	return h;
+}
+
+/* A spawn request as the parser would encode it, for the hooks to spoil. */
+static void
+hook_encode(struct wbuf *w, const struct ps_spawn *h, const char *const *argv,
+    const char *env)
+{
+	const char *envp[] = { env, NULL };
+
+	ps_encode_spawn(w, h, argv, envp);
+	if (w->err)
+		_exit(1);
+}
+
+static void
+hook_send(uint32_t type, struct wbuf *w, const int *fds, size_t nfds)
+{
+	if (frame_send(mon, type, w->p, w->len, fds, nfds) == -1)
+		_exit(1);
+	wbuf_free(w);
+}
+
+static void
+hook_patch(struct wbuf *w, uint32_t magic, uint32_t argc)
+{
+	struct ps_spawn h;
+
+	memcpy(&h, w->p, sizeof(h));
+	h.magic = magic;
+	h.argc = argc;
+	memcpy(w->p, &h, sizeof(h));
+}
+
+/* Returns 0 when argv[0] names no hook; otherwise the request was used. */
+static int
+testhook(const struct request *r, uint32_t nfds)
+{
+	const char *name, *touch[3] = { "/usr/bin/touch", NULL, NULL };
+	struct ps_spawn h;
+	struct wbuf w = { 0 };
+
+	if (r->argc < 1 || strncmp(r->argv[0], TESTHOOK,
+	    sizeof(TESTHOOK) - 1) != 0)
+		return 0;
+	name = r->argv[0] + sizeof(TESTHOOK) - 1;
+	if (r->argc < 2)
+		refuse(DIVE_EXIT_FAILURE, "test hook %s: no marker path", name);
+	touch[1] = r->argv[1];
+	h = hook_header(r, nfds, 2);
+
+	/* System calls the filter must answer by killing the process. */
+	if (strcmp(name, "open") == 0)
+		(void)open("/etc/passwd", O_RDONLY);
+	else if (strcmp(name, "execve") == 0) {
+		char *const av[] = { "/bin/true", NULL }, *const ev[] = { NULL };
+
+		(void)execve("/bin/true", av, ev);
+	} else if (strcmp(name, "socket") == 0)
+		(void)socket(AF_INET, SOCK_STREAM, 0);
+	else if (strcmp(name, "ptrace") == 0)
+		(void)ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+	else if (strcmp(name, "kill") == 0)
+		(void)kill(1, 0);	/* getppid(2) is forbidden too */
+
+	/* Forged messages; each would start touch MARKER if accepted. */
+	else if (strcmp(name, "forge-nfds") == 0) {
+		h.nfds = nfds + 1;
+		hook_encode(&w, &h, touch, HOOK_ENV);
+		hook_send(PS_SPAWN, &w, NULL, 0);
+		return 1;
+	} else if (strcmp(name, "forge-count") == 0) {
+		uint32_t batch[3] = { 2, 200, 201 };
+		int one[1] = { mon };
+
+		if (frame_send(mon, PS_FDS, batch, sizeof(batch), one, 1) == -1)
+			_exit(1);
+		h.nfds = nfds + 2;
+		hook_encode(&w, &h, touch, HOOK_ENV);
+		hook_send(PS_SPAWN, &w, NULL, 0);
+		return 1;
+	} else if (strcmp(name, "forge-huge") == 0) {
+		uint32_t hdr[2] = { PS_SPAWN, DIVE_MAX_MSG + 1 };
+		struct iovec iov[2];
+		struct msghdr mh;
+
+		hook_encode(&w, &h, touch, HOOK_ENV);
+		iov[0].iov_base = hdr;
+		iov[0].iov_len = sizeof(hdr);
+		iov[1].iov_base = w.p;
+		iov[1].iov_len = w.len;
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_iov = iov;
+		mh.msg_iovlen = 2;
+		if (sendmsg(mon, &mh, MSG_NOSIGNAL) == -1)
+			_exit(1);
+		wbuf_free(&w);
+		return 1;
+	} else if (strcmp(name, "forge-unterminated") == 0) {
+		size_t i;
+
+		hook_encode(&w, &h, touch, HOOK_ENV);
+		for (i = sizeof(h); i < w.len; i++)
+			if (w.p[i] == '\0')
+				w.p[i] = 'x';
+		hook_send(PS_SPAWN, &w, NULL, 0);
+		return 1;
+	} else if (strcmp(name, "forge-argc") == 0) {
+		hook_encode(&w, &h, touch, HOOK_ENV);
+		hook_patch(&w, PS_MAGIC, DIVE_MAX_ARGS + 1);
+		hook_send(PS_SPAWN, &w, NULL, 0);
+		return 1;
+	} else if (strcmp(name, "forge-dive-env") == 0) {
+		hook_encode(&w, &h, touch, "DIVE_UID=0");
+		hook_send(PS_SPAWN, &w, NULL, 0);
+		return 1;
+	} else if (strcmp(name, "forge-magic") == 0) {
+		hook_encode(&w, &h, touch, HOOK_ENV);
+		hook_patch(&w, PS_MAGIC ^ 0x01010101u, 2);
+		hook_send(PS_SPAWN, &w, NULL, 0);
+		return 1;
+	} else if (strcmp(name, "forge-fail-text") == 0) {
+		static const char text[] = "test hook\nFORGED-RECORD dived: "
+		    "session 1: allowed: run /usr/bin/touch\r\033[2K\a";
+		uint32_t status = 0;
+
+		wbuf_bytes(&w, &status, sizeof(status));
+		wbuf_bytes(&w, text, sizeof(text) - 1);
+		if (w.err)
+			_exit(1);
+		hook_send(PS_FAIL, &w, NULL, 0);
+		/* A refusal ends the request: this must start nothing. */
+		hook_encode(&w, &h, touch, HOOK_ENV);
+		hook_send(PS_SPAWN, &w, NULL, 0);
+		return 1;
+	} else if (strcmp(name, "forge-after") == 0) {
+		/* A valid request: sh touches argv[2], then lingers. */
+		const char *sh[] = { "/bin/sh", "-c", "touch \"$1\" && sleep 1",
+		    "sh", r->argc > 2 ? r->argv[2] : "/dev/null", NULL };
+		static const char junk[] = "not a message";
+
+		h.argc = 5;
+		hook_encode(&w, &h, sh, HOOK_ENV);
+		hook_send(PS_SPAWN, &w, NULL, 0);
+		/* Then a second spawn request and garbage: neither counts. */
+		h.argc = 2;
+		hook_encode(&w, &h, touch, HOOK_ENV);
+		hook_send(PS_SPAWN, &w, NULL, 0);
+		if (frame_send(mon, 0x0badf00du, junk, sizeof(junk), NULL,
+		    0) == -1)
+			_exit(1);
+		return 1;
+	} else
+		refuse(DIVE_EXIT_FAILURE, "unknown test hook %s", name);
+	refuse(DIVE_EXIT_FAILURE, "test hook %s: the system call was allowed",
+	    name);
+}
+#endif
+
 static void
 pass_request(struct frame *f, uint32_t nfds)
 {
@@ -127,6 +319,13 @@ pass_request(struct frame *f, uint32_t nfds)
 		refuse(DIVE_EXIT_FAILURE, "request names %zu directory and "
 		    "terminal descriptors but %zu arrived",
 		    request_nauxfds(r.flags), f->nfds);
+#ifdef DIVE_TESTHOOKS
+	if (testhook(&r, nfds)) {
+		close_fds(f->fds, f->nfds);
+		request_free(&r);
+		return;
+	}
+#endif
 	/* DIVE_* belong to dived; a client's own are dropped. */
 	for (i = k = 0; i < r.envc; i++)
 		if (!env_is_dive(r.envp[i]) && r.envp[i][0] != '=')
