@@ -54,3 +54,19 @@ exec 7>&-
 out=$("$DIVE" "$S2" sh -c 'ls -l /proc/self/fd')
 expect_no_match "fds: a descriptor dived inherited does not reach programs" \
     "dived-private" "$out"
+
+# The same with -n (signals over the socket) and -F (one connection,
+# served by the process that accepted it).
+S3=$T/fds-n.sock
+start_dived "$S3" -n
+remote=$(exec 5</etc/hostname 77>"$T/out77" 1000</dev/null
+    "$DIVE" "$S3" ls -l /proc/self/fd | fdnorm)
+direct=$(exec 5</etc/hostname 77>"$T/out77" 1000</dev/null; fdlist)
+expect_eq "fds: with -n the program sees exactly its own descriptors" \
+    "$direct" "$remote"
+S4=$T/fds-F.sock
+start_dived "$S4" -F
+remote=$(exec 5</etc/hostname 77>"$T/out77" 1000</dev/null
+    "$DIVE" "$S4" ls -l /proc/self/fd | fdnorm)
+expect_eq "fds: with -F the program sees exactly its own descriptors" \
+    "$direct" "$remote"
