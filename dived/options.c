@@ -8,18 +8,22 @@
 #include "errbuf.h"
 #include "options.h"
 
+/* An option sets an int flag, stores its argument, or calls a setter. */
+enum opt_kind { OPT_FLAG, OPT_STRING, OPT_CALL };
+
 struct opt {
 	const char	*s;	/* short form, or NULL */
 	const char	*l;	/* long form */
 	int		 arg;	/* takes the next argv element */
+	enum opt_kind	 kind;
 	int		(*set)(struct options *, const char *, char *, size_t);
-	size_t		 off;	/* without set: the int flag or string */
+	size_t		 off;	/* OPT_FLAG, OPT_STRING: the field */
 	const char	*help;
 };
 
-#define FLAG(f)		NULL, offsetof(struct options, f)
-#define STRING(f)	set_string, offsetof(struct options, f)
-#define CALL(f)		f, 0
+#define FLAG(f)		OPT_FLAG, NULL, offsetof(struct options, f)
+#define STRING(f)	OPT_STRING, NULL, offsetof(struct options, f)
+#define CALL(f)		OPT_CALL, f, 0
 
 static int
 set_chmod(struct options *o, const char *a, char *err, size_t len)
@@ -104,21 +108,6 @@ static int
 set_max_per_uid(struct options *o, const char *a, char *err, size_t len)
 {
 	return count("--max-per-uid", a, &o->max_per_uid, err, len);
-}
-
-static int
-set_log_stderr(struct options *o, const char *a, char *err, size_t len)
-{
-	(void)a, (void)err, (void)len;
-	o->log_stderr = 1;
-	return 0;
-}
-
-static int
-set_string(struct options *o, const char *a, char *err, size_t len)
-{
-	(void)o, (void)a, (void)err, (void)len;
-	return 0;	/* stored by options_parse through off */
 }
 
 static int
@@ -218,7 +207,7 @@ static const struct opt table[] = {
 	    "sessions at once, in all (default 256)" },
 	{ NULL, "--max-per-uid", 1, CALL(set_max_per_uid),
 	    "sessions at once for one client uid (default 32)" },
-	{ NULL, "--log-stderr", 0, CALL(set_log_stderr),
+	{ NULL, "--log-stderr", 0, FLAG(log_stderr),
 	    "log to standard error as well as to syslog" },
 };
 
@@ -287,17 +276,19 @@ first(char *a, struct options *o, char *err, size_t len)
 static int
 set(const struct opt *p, struct options *o, char *a, char *err, size_t len)
 {
-	if (p->set == NULL) {
+	switch (p->kind) {
+	case OPT_FLAG:
 		*(int *)(void *)((char *)o + p->off) = 1;
 		return 0;
-	}
-	if (p->arg && *a == '\0' && p->set == set_string)
-		return errbuf(err, len, "%s: empty argument", p->l);
-	if (p->set(o, a, err, len) == -1)
-		return -1;
-	if (p->set == set_string)
+	case OPT_STRING:
+		if (*a == '\0')
+			return errbuf(err, len, "%s: empty argument", p->l);
 		*(const char **)(void *)((char *)o + p->off) = a;
-	return 0;
+		return 0;
+	case OPT_CALL:
+		break;
+	}
+	return p->set(o, a, err, len);
 }
 
 int
