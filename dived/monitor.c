@@ -184,19 +184,10 @@ parser_refused(struct session *s, const struct frame *f)
 {
 	char raw[DIVE_MAX_ERRTEXT], text[DIVE_MAX_ERRTEXT * 4 + 1];
 	uint32_t status;
-	size_t n;
 
-	if (f->len < sizeof(status))
+	if (ps_take_fail(f->buf, f->len, &status, raw, sizeof(raw)) == -1)
 		parser_lost(s, "malformed refusal", 1);
-	memcpy(&status, f->buf, sizeof(status));
-	n = f->len - sizeof(status);
-	if (n >= sizeof(raw))
-		n = sizeof(raw) - 1;
-	memcpy(raw, f->buf + sizeof(status), n);
-	raw[n] = '\0';
 	strvis(text, raw, VIS_OCTAL | VIS_CSTYLE | VIS_TAB | VIS_NL);
-	if (status == 0 || status > 255)
-		status = DIVE_EXIT_FAILURE;
 	refuse(s, status, "%s", text);
 }
 
@@ -340,9 +331,9 @@ exec_in_place(struct session *s, struct launch *l)
 static void __attribute__((noreturn))
 run_authenticator(struct session *s, const char *cmd)
 {
-	static char vars[4][4096];
-	char **env, *argv[] = { "sh", "-c", (char *)(uintptr_t)cmd, NULL };
-	size_t n = 0, k = 0, i;
+	char *argv[] = { "sh", "-c", (char *)(uintptr_t)cmd, NULL };
+	struct decision d;
+	size_t n = 0, i;
 	int fd, std[3] = { -1, -1, -1 };
 	sigset_t none;
 
@@ -364,22 +355,10 @@ run_authenticator(struct session *s, const char *cmd)
 	close_range(3, ~0u, CLOSE_RANGE_CLOEXEC);
 	while (environ[n] != NULL)
 		n++;
-	if ((env = calloc(n + 5, sizeof(*env))) == NULL)
+	memset(&d, 0, sizeof(d));
+	if (policy_env(&s->peer, (const char *const *)environ, n, &d) == -1)
 		_exit(DIVE_EXIT_FAILURE);
-	for (i = 0; i < n; i++)
-		if (!env_is_dive(environ[i]))
-			env[k++] = environ[i];
-	snprintf(vars[0], sizeof(vars[0]), "DIVE_UID=%lu",
-	    (unsigned long)s->peer.uid);
-	snprintf(vars[1], sizeof(vars[1]), "DIVE_GID=%lu",
-	    (unsigned long)s->peer.gid);
-	snprintf(vars[2], sizeof(vars[2]), "DIVE_PID=%ld", (long)s->peer.pid);
-	for (i = 0; i < 3; i++)
-		env[k++] = vars[i];
-	if (s->peer.name != NULL && snprintf(vars[3], sizeof(vars[3]),
-	    "DIVE_USER=%s", s->peer.name) < (int)sizeof(vars[3]))
-		env[k++] = vars[3];
-	execve("/bin/sh", argv, env);
+	execve("/bin/sh", argv, d.envp);
 	_exit(DIVE_EXIT_NOTFOUND);
 }
 
@@ -498,8 +477,9 @@ deliver(struct session *s, uint32_t sig)
 static void
 parser_message(struct session *s)
 {
+	char raw[DIVE_MAX_ERRTEXT];
 	struct frame f;
-	uint32_t sig;
+	uint32_t sig, status;
 
 	if (frame_recv(s->ps, &f, DIVE_MAX_ERRTEXT + 4, NULL, 0) != 1) {
 		close(s->ps);
@@ -508,14 +488,10 @@ parser_message(struct session *s)
 	}
 	if (f.type == PS_SIGNAL && proto_decode_u32(f.buf, f.len, &sig) == 0)
 		deliver(s, sig);
-	else if (f.type == PS_FAIL && f.len >= sizeof(uint32_t)) {
-		char q[DIVE_MAX_ERRTEXT * 4 + 8], raw[DIVE_MAX_ERRTEXT];
-		size_t n = f.len - sizeof(uint32_t);
+	else if (f.type == PS_FAIL &&
+	    ps_take_fail(f.buf, f.len, &status, raw, sizeof(raw)) == 0) {
+		char q[DIVE_MAX_ERRTEXT * 4 + 8];
 
-		if (n >= sizeof(raw))
-			n = sizeof(raw) - 1;
-		memcpy(raw, f.buf + sizeof(uint32_t), n);
-		raw[n] = '\0';
 		log_quote(raw, q, sizeof(q));
 		logmsg(LOG_WARNING, "session %lu: client error after the "
 		    "start: %s", s->id, q);

@@ -171,6 +171,25 @@ fail:
 	return -1;
 }
 
+int
+ps_take_fail(const unsigned char *p, size_t len, uint32_t *status,
+    char *text, size_t textlen)
+{
+	size_t n;
+
+	if (len < sizeof(*status) || textlen == 0)
+		return -1;
+	memcpy(status, p, sizeof(*status));
+	if (*status == 0 || *status > 255)
+		*status = DIVE_EXIT_FAILURE;
+	n = len - sizeof(*status);
+	if (n >= textlen)
+		n = textlen - 1;
+	memcpy(text, p + sizeof(*status), n);
+	text[n] = '\0';
+	return 0;
+}
+
 void
 ps_encode_spawn(struct wbuf *w, const struct ps_spawn *h,
     const char *const *argv, const char *const *envp)

@@ -70,6 +70,14 @@ int	ps_take_fds(struct spawn_req *, const unsigned char *, size_t,
 int	ps_take_spawn(struct spawn_req *, unsigned char *, size_t,
 	    const int *, size_t, const char **);
 
+/*
+ * A PS_FAIL: the exit status (1-255, else DIVE_EXIT_FAILURE) and the text,
+ * cut to fit and NUL-terminated; still raw, for the caller to escape.
+ * -1 when the message is too short.
+ */
+int	ps_take_fail(const unsigned char *, size_t, uint32_t *, char *,
+	    size_t);
+
 /* Parser side: the spawn header and strings, ready to send. */
 struct wbuf;
 void	ps_encode_spawn(struct wbuf *, const struct ps_spawn *,

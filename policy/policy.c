@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "policy.h"
+#include "proto.h"
 
 #define NVARS		4
 #define NUMVAR		32	/* DIVE_UID=, DIVE_GID=, DIVE_PID= and a number */
@@ -33,29 +34,19 @@ build_argv(const struct baseline *b, const char *const *argv, size_t argc,
 	return 0;
 }
 
-/*
- * The client's environment (or with -E dived's own, without DIVE_*), then
- * DIVE_UID, DIVE_GID, DIVE_PID, DIVE_USER.
- */
-static int
-build_env(const struct baseline *b, const struct peer *p,
-    const char *const *envp, size_t envc, struct decision *d)
+int
+policy_env(const struct peer *p, const char *const *envp, size_t envc,
+    struct decision *d)
 {
 	size_t i, k = 0, userlen;
 	char *v;
-
-	if (b->own_env != NULL) {
-		envp = (const char *const *)b->own_env;
-		for (envc = 0; envp[envc] != NULL; envc++)
-			;
-	}
 
 	userlen = p->name != NULL ? sizeof("DIVE_USER=") + strlen(p->name) : 0;
 	if ((d->envp = calloc(envc + NVARS + 1, sizeof(*d->envp))) == NULL ||
 	    (d->vars = malloc(3 * NUMVAR + userlen)) == NULL)
 		return -1;
 	for (i = 0; i < envc; i++)
-		if (strncmp(envp[i], "DIVE_", 5) != 0)
+		if (!env_is_dive(envp[i]))
 			d->envp[k++] = (char *)(uintptr_t)envp[i];
 	v = d->vars;
 	snprintf(v, NUMVAR, "DIVE_UID=%lu", (unsigned long)p->uid);
@@ -115,11 +106,17 @@ policy_decide(const struct baseline *b, const struct peer *p,
 	if ((b->nprefix > 0 ? b->prefix[0] : argv[0])[0] == '\0')
 		return deny(why, len, "empty program name");
 	decide_ids(b, p, d);
+	/* -E: dived's own environment instead of the client's. */
+	if (b->own_env != NULL) {
+		envp = (const char *const *)b->own_env;
+		for (envc = 0; envp[envc] != NULL; envc++)
+			;
+	}
 	d->client_cwd = !b->no_chdir;
 	d->client_fds = !b->no_fds;
 	d->client_umask = !b->no_umask;
 	if (build_argv(b, argv, argc, d) == -1 ||
-	    build_env(b, p, envp, envc, d) == -1) {
+	    policy_env(p, envp, envc, d) == -1) {
 		decision_free(d);
 		return deny(why, len, "out of memory");
 	}

@@ -71,4 +71,12 @@ int	policy_decide(const struct baseline *, const struct peer *,
 	    struct decision *, char *, size_t);
 void	decision_free(struct decision *);
 
+/*
+ * Fills d->envp: envp without DIVE_* entries, then DIVE_UID, DIVE_GID,
+ * DIVE_PID and, when the peer has a name, DIVE_USER.  -1 when out of
+ * memory; decision_free releases it.
+ */
+int	policy_env(const struct peer *, const char *const *, size_t,
+	    struct decision *);
+
 #endif

@@ -480,6 +480,32 @@ test_encode_roundtrip(void)
 	    "privsep: a round-tripped request frees its descriptors");
 }
 
+static void
+test_fail(void)
+{
+	unsigned char m[4 + 8];
+	uint32_t st = 126;
+	char text[6];
+
+	memcpy(m, &st, 4);
+	memcpy(m + 4, "reason!!", 8);
+	CHECK(ps_take_fail(m, sizeof(m), &st, text, sizeof(text)) == 0 &&
+	    st == 126 && strcmp(text, "reaso") == 0,
+	    "privsep: a refusal's text is cut to fit and terminated");
+	st = 0;
+	memcpy(m, &st, 4);
+	CHECK(ps_take_fail(m, sizeof(m), &st, text, sizeof(text)) == 0 &&
+	    st == DIVE_EXIT_FAILURE,
+	    "privsep: a refusal with status 0 becomes a failure");
+	st = 300;
+	memcpy(m, &st, 4);
+	CHECK(ps_take_fail(m, sizeof(m), &st, text, sizeof(text)) == 0 &&
+	    st == DIVE_EXIT_FAILURE,
+	    "privsep: a refusal with a status over 255 becomes a failure");
+	CHECK(ps_take_fail(m, 3, &st, text, sizeof(text)) == -1,
+	    "privsep: a refusal shorter than its status is malformed");
+}
+
 void
 t_privsep(void)
 {
@@ -495,4 +521,5 @@ t_privsep(void)
 	test_spawn_strbytes();
 	test_spawn_strings();
 	test_encode_roundtrip();
+	test_fail();
 }
