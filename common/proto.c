@@ -190,12 +190,18 @@ proto_send_u32x2(int sock, uint32_t type, uint32_t a, uint32_t b)
 }
 
 int
-proto_send_error(int sock, uint32_t status, const char *text)
+proto_send_text(int sock, uint32_t type, uint32_t status, const char *text)
 {
 	unsigned char buf[sizeof(uint32_t) + DIVE_MAX_ERRTEXT];
 	size_t n = strnlen(text, DIVE_MAX_ERRTEXT);
 
 	memcpy(buf, &status, sizeof(status));
 	memcpy(buf + sizeof(status), text, n);
-	return frame_send(sock, MSG_ERROR, buf, sizeof(status) + n, NULL, 0);
+	return frame_send(sock, type, buf, sizeof(status) + n, NULL, 0);
+}
+
+int
+proto_send_error(int sock, uint32_t status, const char *text)
+{
+	return proto_send_text(sock, MSG_ERROR, status, text);
 }

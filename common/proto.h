@@ -93,6 +93,8 @@ int	proto_decode_u32x2(const unsigned char *, size_t, uint32_t *,
 int	proto_send_u32(int, uint32_t, uint32_t);
 int	proto_send_u32x2(int, uint32_t, uint32_t, uint32_t);
 int	proto_send_error(int, uint32_t, const char *);
+/* A u32 status and a text of at most DIVE_MAX_ERRTEXT bytes, no NUL. */
+int	proto_send_text(int, uint32_t, uint32_t, const char *);
 
 /* True for NAME=VALUE strings whose name starts with DIVE_. */
 int	env_is_dive(const char *);

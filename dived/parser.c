@@ -16,19 +16,13 @@ static int mon = -1;
 static void __attribute__((noreturn, format(printf, 2, 3)))
 refuse(uint32_t status, const char *fmt, ...)
 {
-	unsigned char buf[sizeof(status) + DIVE_MAX_ERRTEXT];
+	char text[DIVE_MAX_ERRTEXT];
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf((char *)buf + sizeof(status), DIVE_MAX_ERRTEXT, fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		n = 0;
-	if (n >= DIVE_MAX_ERRTEXT)
-		n = DIVE_MAX_ERRTEXT - 1;
-	memcpy(buf, &status, sizeof(status));
-	frame_send(mon, PS_FAIL, buf, sizeof(status) + (size_t)n, NULL, 0);
+	proto_send_text(mon, PS_FAIL, status, text);
 	_exit(1);
 }
 

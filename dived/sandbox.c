@@ -191,25 +191,16 @@ privsep_prepare(const char *user, const char *dir, struct privsep *ps,
 	return dir_is_empty(dir, err, len);
 }
 
-static void __attribute__((noreturn))
+static void __attribute__((noreturn, format(printf, 2, 3)))
 sandbox_fail(int mon, const char *fmt, ...)
 {
 	char text[DIVE_MAX_ERRTEXT];
-	uint32_t status = DIVE_EXIT_FAILURE;
-	unsigned char buf[sizeof(status) + sizeof(text)];
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(text, sizeof(text), fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		n = 0;
-	if ((size_t)n >= sizeof(text))
-		n = sizeof(text) - 1;
-	memcpy(buf, &status, sizeof(status));
-	memcpy(buf + sizeof(status), text, (size_t)n);
-	frame_send(mon, PS_FAIL, buf, sizeof(status) + (size_t)n, NULL, 0);
+	proto_send_text(mon, PS_FAIL, DIVE_EXIT_FAILURE, text);
 	_exit(DIVE_EXIT_FAILURE);
 }
 
