@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "dived.h"
+#include "errbuf.h"
 
 extern char **environ;
 
@@ -56,6 +57,48 @@ resolve_user(const char *opt, const char *name, uid_t *uid, gid_t *gid,
 	return 0;
 }
 
+/* A group by name or number. */
+static int
+lookup_group(const char *name, gid_t *gid)
+{
+	struct group *gr;
+	unsigned long v;
+
+	if (number(name, &v) == 0)
+		*gid = (gid_t)v;
+	else if ((gr = getgrnam(name)) != NULL)
+		*gid = gr->gr_gid;
+	else
+		return -1;
+	return 0;
+}
+
+/* -U user:group, by names or numbers; the user need not exist by number. */
+static int
+resolve_owner(const char *spec, uid_t *uid, gid_t *gid, char *err,
+    size_t len)
+{
+	char *user, *group;
+	struct passwd *pw;
+	unsigned long v;
+	int r = 0;
+
+	if ((user = strdup(spec)) == NULL)
+		return errbuf(err, len, "out of memory");
+	group = strchr(user, ':');
+	*group++ = '\0';
+	if (number(user, &v) == 0)
+		*uid = (uid_t)v;
+	else if ((pw = getpwnam(user)) != NULL)
+		*uid = pw->pw_uid;
+	else
+		r = errbuf(err, len, "-U %s: no such user %s", spec, user);
+	if (r == 0 && lookup_group(group, gid) == -1)
+		r = errbuf(err, len, "-U %s: no such group %s", spec, group);
+	free(user);
+	return r;
+}
+
 static int
 resolve_groups(const char *list, struct target *t, char *err, size_t len)
 {
@@ -67,23 +110,15 @@ resolve_groups(const char *list, struct target *t, char *err, size_t len)
 		return -1;
 	}
 	for (g = copy; g != NULL && r == 0; g = next) {
-		struct group *gr;
-		unsigned long v;
-
 		if ((next = strchr(g, ',')) != NULL)
 			*next++ = '\0';
-		if (t->ngroups == MAX_TARGET_GROUPS) {
-			snprintf(err, len, "-g: more than %d groups",
+		if (t->ngroups == MAX_TARGET_GROUPS)
+			r = errbuf(err, len, "-g: more than %d groups",
 			    MAX_TARGET_GROUPS);
-			r = -1;
-		} else if (number(g, &v) == 0)
-			t->groups[t->ngroups++] = (gid_t)v;
-		else if ((gr = getgrnam(g)) != NULL)
-			t->groups[t->ngroups++] = gr->gr_gid;
-		else {
-			snprintf(err, len, "-g %s: no such group %s", list, g);
-			r = -1;
-		}
+		else if (lookup_group(g, &t->groups[t->ngroups]) == -1)
+			r = errbuf(err, len, "-g %s: no such group %s", list, g);
+		else
+			t->ngroups++;
 	}
 	free(copy);
 	t->groups_set = r == 0;
@@ -118,6 +153,11 @@ config_resolve(struct config *cfg, char *err, size_t len)
 
 	memset(t, 0, sizeof(*t));
 	warm_name_services();
+	cfg->sock_uid = (uid_t)-1;
+	cfg->sock_gid = (gid_t)-1;
+	if (o->chown != NULL && resolve_owner(o->chown, &cfg->sock_uid,
+	    &cfg->sock_gid, err, len) == -1)
+		return -1;
 	if (o->user != NULL) {
 		if (resolve_user("-u", o->user, &t->uid, &t->gid, &t->user,
 		    &named, err, len) == -1)

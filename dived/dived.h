@@ -15,6 +15,8 @@ struct config {
 	int		privileged;	/* root: may change credentials */
 	struct rlimit	nofile;		/* as dived found it, for programs */
 	struct target	target;		/* -u, -g, -e resolved */
+	uid_t		sock_uid;	/* -U resolved */
+	gid_t		sock_gid;
 };
 
 /* Resolves user and group names of the options; -1 with a message. */

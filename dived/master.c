@@ -9,10 +9,7 @@
 
 #include <err.h>
 #include <errno.h>
-#include <grp.h>
-#include <limits.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,49 +38,6 @@ static void
 on_child(int sig)
 {
 	(void)sig;
-}
-
-static int
-parse_id(const char *s, unsigned long *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoul(s, &end, 10);
-	return errno == 0 && *s != '\0' && *s != '-' && *end == '\0' &&
-	    *v < UINT_MAX ? 0 : -1;
-}
-
-/* -U user:group, by name or number. */
-static void
-resolve_owner(const char *spec, uid_t *uid, gid_t *gid)
-{
-	char user[256], *group;
-	unsigned long v;
-
-	if (strlen(spec) >= sizeof(user))
-		errx(1, "-U %s: too long", spec);
-	strcpy(user, spec);
-	group = strchr(user, ':');
-	*group++ = '\0';
-	if (parse_id(user, &v) == 0)
-		*uid = (uid_t)v;
-	else {
-		struct passwd *pw = getpwnam(user);
-
-		if (pw == NULL)
-			errx(1, "-U %s: no such user %s", spec, user);
-		*uid = pw->pw_uid;
-	}
-	if (parse_id(group, &v) == 0)
-		*gid = (gid_t)v;
-	else {
-		struct group *gr = getgrnam(group);
-
-		if (gr == NULL)
-			errx(1, "-U %s: no such group %s", spec, group);
-		*gid = gr->gr_gid;
-	}
 }
 
 /* A stale socket file (nobody listening) is replaced; a live one is not. */
@@ -120,19 +74,16 @@ unbind(const char *path, const char *what)
 }
 
 static int
-listen_on(const struct options *o)
+listen_on(const struct config *cfg)
 {
+	const struct options *o = &cfg->o;
 	struct sockaddr_un sun;
 	socklen_t len;
-	uid_t uid = (uid_t)-1;
-	gid_t gid = (gid_t)-1;
 	int s, path = o->socket[0] != '@';
 
 	if (sock_addr(o->socket, &sun, &len) == -1)
 		errx(1, "%s: invalid socket name (empty or too long)",
 		    o->socket);
-	if (o->chown != NULL)
-		resolve_owner(o->chown, &uid, &gid);
 	if (path && (sockfile = absolute_path(o->socket)) == NULL)
 		err(1, "%s", o->socket);
 	if (path)
@@ -141,7 +92,8 @@ listen_on(const struct options *o)
 		err(1, "socket");
 	if (bind(s, (struct sockaddr *)&sun, len) == -1)
 		err(1, "bind %s", o->socket);
-	if (path && o->chown != NULL && chown(o->socket, uid, gid) == -1)
+	if (path && o->chown != NULL && chown(o->socket, cfg->sock_uid,
+	    cfg->sock_gid) == -1)
 		unbind(o->socket, "chown");
 	if (path && o->chmod_set && chmod(o->socket, o->chmod_mode) == -1)
 		unbind(o->socket, "chmod");
@@ -360,7 +312,7 @@ master_run(const struct config *cfg)
 	sigdelset(&orig, SIGCHLD);
 	if ((slots = calloc(cfg->o.max_sessions, sizeof(*slots))) == NULL)
 		err(1, "out of memory");
-	ls = listen_on(&cfg->o);
+	ls = listen_on(cfg);
 	if (pidfiles_write(&cfg->o, e, sizeof(e)) == -1) {
 		if (sockfile != NULL)
 			unlink(sockfile);
