@@ -51,13 +51,22 @@ struct session {
 	const char		*verdict;	/* for the log: refused, failed */
 };
 
+/* waitpid for one child, through interruptions; -1 on a real error. */
+static int
+wait_child(pid_t pid, int *st)
+{
+	while (waitpid(pid, st, 0) == -1)
+		if (errno != EINTR)
+			return -1;
+	return 0;
+}
+
 static void
 stop_parser(struct session *s)
 {
 	if (s->parser > 0) {
 		kill(s->parser, SIGKILL);
-		while (waitpid(s->parser, NULL, 0) == -1 && errno == EINTR)
-			;
+		wait_child(s->parser, NULL);
 		s->parser = 0;
 	}
 }
@@ -162,10 +171,8 @@ parser_lost(struct session *s, const char *how, int stuck)
 	s->parser = 0;
 	if (stuck)
 		kill(p, SIGKILL);
-	while (waitpid(p, &st, 0) == -1)
-		if (errno != EINTR)
-			refuse(s, DIVE_EXIT_FAILURE, "request parser lost: %s",
-			    how);
+	if (wait_child(p, &st) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "request parser lost: %s", how);
 	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
 		refuse(s, DIVE_EXIT_FAILURE, "no complete request within %u "
 		    "seconds", s->cfg->o.request_timeout);
@@ -379,10 +386,8 @@ authenticate(struct session *s)
 		refuse(s, DIVE_EXIT_FAILURE, "fork: %s", strerror(errno));
 	if (pid == 0)
 		run_authenticator(s, cmd);
-	while (waitpid(pid, &st, 0) == -1)
-		if (errno != EINTR)
-			refuse(s, DIVE_EXIT_FAILURE, "waitpid: %s",
-			    strerror(errno));
+	if (wait_child(pid, &st) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "waitpid: %s", strerror(errno));
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return;
 	if (WIFSIGNALED(st))
@@ -419,8 +424,7 @@ launch(struct session *s)
 		;
 	close(pipefd[0]);
 	if (n > 0) {
-		while (waitpid(s->pid, NULL, 0) == -1 && errno == EINTR)
-			;
+		wait_child(s->pid, NULL);
 		e.text[sizeof(e.text) - 1] = '\0';
 		if (n != sizeof(e) || e.status == 0 || e.status > 255)
 			refuse(s, DIVE_EXIT_FAILURE, "program setup failed");
@@ -523,10 +527,7 @@ await_program(struct session *s)
 		if (p[1].revents)
 			parser_message(s);
 	}
-	while (waitpid(s->pid, &st, 0) == -1)
-		if (errno != EINTR)
-			return 0;
-	return st;
+	return wait_child(s->pid, &st) == -1 ? 0 : st;
 }
 
 static void __attribute__((noreturn))
