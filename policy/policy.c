@@ -115,6 +115,8 @@ policy_decide(const struct baseline *b, const struct peer *p,
 	d->client_cwd = !b->no_chdir;
 	d->client_fds = !b->no_fds;
 	d->client_umask = !b->no_umask;
+	if (b->iso != NULL)
+		d->iso = *b->iso;
 	if (build_argv(b, argv, argc, d) == -1 ||
 	    policy_env(p, envp, envc, d) == -1) {
 		decision_free(d);

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "iso.h"
+
 struct peer {
 	pid_t		 pid;
 	uid_t		 uid;
@@ -44,6 +46,7 @@ struct baseline {
 	int		  no_chdir;	/* -H, or -h given */
 	int		  no_fds;	/* -O */
 	int		  no_umask;	/* -M */
+	const struct isolation *iso;	/* namespaces, root, caps, limits */
 };
 
 struct decision {
@@ -60,6 +63,7 @@ struct decision {
 	char		**argv;		/* prefix + client argv */
 	char		**envp;		/* client env + DIVE_* */
 	char		 *vars;		/* storage for the DIVE_* entries */
+	struct isolation iso;		/* the baseline's, as a rule left it */
 };
 
 /*
