@@ -1,5 +1,7 @@
+#include <sched.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,22 +10,28 @@
 #include "errbuf.h"
 #include "options.h"
 
-/* An option sets an int flag, stores its argument, or calls a setter. */
-enum opt_kind { OPT_FLAG, OPT_STRING, OPT_CALL };
+/*
+ * An option sets an int flag, stores its argument, or calls a setter with
+ * its one or two arguments.
+ */
+enum opt_kind { OPT_FLAG, OPT_STRING, OPT_CALL, OPT_CALL2 };
 
 struct opt {
 	const char	*s;	/* short form, or NULL */
 	const char	*l;	/* long form */
-	int		 arg;	/* takes the next argv element */
+	int		 arg;	/* how many of the next argv elements it takes */
 	enum opt_kind	 kind;
 	int		(*set)(struct options *, const char *, char *, size_t);
+	int		(*set2)(struct options *, const char *, const char *,
+			    char *, size_t);
 	size_t		 off;	/* OPT_FLAG, OPT_STRING: the field */
 	const char	*help;
 };
 
-#define FLAG(f)		OPT_FLAG, NULL, offsetof(struct options, f)
-#define STRING(f)	OPT_STRING, NULL, offsetof(struct options, f)
-#define CALL(f)		OPT_CALL, f, 0
+#define FLAG(f)		OPT_FLAG, NULL, NULL, offsetof(struct options, f)
+#define STRING(f)	OPT_STRING, NULL, NULL, offsetof(struct options, f)
+#define CALL(f)		OPT_CALL, f, NULL, 0
+#define CALL2(f)	OPT_CALL2, NULL, f, 0
 
 static int
 set_chmod(struct options *o, const char *a, char *err, size_t len)
@@ -149,6 +157,166 @@ set_groups(struct options *o, const char *a, char *err, size_t len)
 	return 0;
 }
 
+static int
+set_unshare(struct options *o, const char *a, char *err, size_t len)
+{
+	return iso_parse_unshare(&o->iso, a, err, len);
+}
+
+static int
+set_setns(struct options *o, const char *a, char *err, size_t len)
+{
+	if (*a == '\0')
+		return errbuf(err, len, "-N: empty file name");
+	if (o->iso.nsetns == ISO_MAX_SETNS)
+		return errbuf(err, len, "-N %s: at most %d namespace files", a,
+		    ISO_MAX_SETNS);
+	o->iso.setns[o->iso.nsetns++] = a;
+	return 0;
+}
+
+static int
+set_enter(struct options *o, const char *a, char *err, size_t len)
+{
+	const char *why;
+	long long pid;
+
+	pid = strtonum(a, 1, INT32_MAX, &why);
+	if (why != NULL || strspn(a, "0123456789") != strlen(a))
+		return errbuf(err, len, "--enter %s: expected a process id", a);
+	o->iso.enter_pid = (pid_t)pid;
+	return 0;
+}
+
+static int
+set_write(struct options *o, const char *file, const char *content,
+    char *err, size_t len)
+{
+	if (*file == '\0')
+		return errbuf(err, len, "-t: empty file name");
+	if (o->iso.nwrites == ISO_MAX_WRITES)
+		return errbuf(err, len, "-t %s: at most %d files", file,
+		    ISO_MAX_WRITES);
+	o->iso.writes[o->iso.nwrites].file = file;
+	o->iso.writes[o->iso.nwrites++].content = content;
+	return 0;
+}
+
+static int
+set_map(const char *opt, struct iso_map *m, int *isset, const char *a,
+    char *err, size_t len)
+{
+	char why[200];
+
+	*isset = 1;
+	if (strcmp(a, "auto") == 0) {
+		m->n = 0;
+		return 0;
+	}
+	if (iso_parse_map(m, a, why, sizeof(why)) == -1)
+		return errbuf(err, len, "%s %s", opt, why);
+	return 0;
+}
+
+static int
+set_uidmap(struct options *o, const char *a, char *err, size_t len)
+{
+	return set_map("--map-users", &o->iso.uidmap, &o->iso.uidmap_set, a,
+	    err, len);
+}
+
+static int
+set_gidmap(struct options *o, const char *a, char *err, size_t len)
+{
+	return set_map("--map-groups", &o->iso.gidmap, &o->iso.gidmap_set, a,
+	    err, len);
+}
+
+static int
+set_chroot(struct options *o, const char *a, char *err, size_t len)
+{
+	if (*a == '\0')
+		return errbuf(err, len, "-R: empty directory name");
+	o->iso.chroot = a;
+	return 0;
+}
+
+static int
+set_pivot(struct options *o, const char *newroot, const char *old,
+    char *err, size_t len)
+{
+	if (*newroot == '\0' || *old == '\0')
+		return errbuf(err, len, "-V: empty directory name");
+	o->iso.pivot_new = newroot;
+	o->iso.pivot_old = old;
+	return 0;
+}
+
+static int
+caps(const char *opt, const char *a, uint64_t *mask, char *err, size_t len)
+{
+	char why[200];
+
+	if (iso_parse_caps(a, mask, why, sizeof(why)) == -1)
+		return errbuf(err, len, "%s %s", opt, why);
+	return 0;
+}
+
+static int
+set_retain_caps(struct options *o, const char *a, char *err, size_t len)
+{
+	o->iso.bound_keep_set = 1;
+	return caps("-B", a, &o->iso.bound_keep, err, len);
+}
+
+static int
+set_remove_caps(struct options *o, const char *a, char *err, size_t len)
+{
+	return caps("-b", a, &o->iso.bound_drop, err, len);
+}
+
+static int
+set_ambient_caps(struct options *o, const char *a, char *err, size_t len)
+{
+	return caps("-m", a, &o->iso.ambient, err, len);
+}
+
+static int
+set_capset(struct options *o, const char *a, char *err, size_t len)
+{
+	if (*a == '\0')
+		return errbuf(err, len, "-c: empty capability text");
+	o->iso.capset = a;
+	return 0;
+}
+
+static int
+set_rlimits(struct options *o, const char *a, char *err, size_t len)
+{
+	return iso_parse_rlimits(&o->iso, a, err, len);
+}
+
+static int
+set_cgroup(struct options *o, const char *a, char *err, size_t len)
+{
+	if (a[0] != '/')
+		return errbuf(err, len, "--cgroup %s: not an absolute path", a);
+	o->iso.cgroup = a;
+	return 0;
+}
+
+static int
+set_families(struct options *o, const char *a, char *err, size_t len)
+{
+	return iso_parse_families(&o->iso, a, err, len);
+}
+
+static int
+set_syscalls(struct options *o, const char *a, char *err, size_t len)
+{
+	return iso_parse_syscalls(&o->iso, a, err, len);
+}
+
 static const struct opt table[] = {
 	{ "-d", "--detach", 0, FLAG(detach),
 	    "detach once the socket listens and pidfiles are written" },
@@ -195,6 +363,51 @@ static const struct opt table[] = {
 	    "deliver the client's signals to the program" },
 	{ NULL, "--signals-pgid", 0, CALL(set_signals_pgid),
 	    "deliver the client's signals to the program's group" },
+	{ "-R", "--chroot", 1, CALL(set_chroot),
+	    "chroot to this directory (relative: to dived's directory)" },
+	{ "-r", "--client-chroot", 0, FLAG(iso.client_root),
+	    "chroot to the client's root directory" },
+	{ "-W", "--root-to-current", 0, FLAG(iso.root_to_current),
+	    "start in dived's root directory (implies -H)" },
+	{ "-V", "--pivot-root", 2, CALL2(set_pivot),
+	    "pivot_root to NEWROOT, old root to PUTOLD inside it (needs -s fs)" },
+	{ "-s", "--unshare", 1, CALL(set_unshare),
+	    "new namespaces: ipc,net,fs,pid,uts,user,cgroup,time" },
+	{ "-N", "--setns", 1, CALL(set_setns),
+	    "enter the namespace of this file, like /proc/PID/ns/net "
+	    "(repeatable)" },
+	{ NULL, "--enter", 1, CALL(set_enter),
+	    "enter every namespace of this process (its user one first)" },
+	{ "-t", "--write-content", 2, CALL2(set_write),
+	    "write CONTENT to FILE once the namespaces exist (repeatable)" },
+	{ "-tt", "--setup-uidgidmap", 0, FLAG(iso.uidgidmap),
+	    "map uid and gid 0 of a new user namespace to the target's" },
+	{ NULL, "--map-users", 1, CALL(set_uidmap),
+	    "uid map of a new user namespace: START:LOWER:COUNT,... or auto" },
+	{ NULL, "--map-groups", 1, CALL(set_gidmap),
+	    "gid map of a new user namespace: START:LOWER:COUNT,... or auto" },
+	{ NULL, "--mount-proc", 0, FLAG(iso.mount_proc),
+	    "mount /proc of the new pid namespace (needs -s pid,fs)" },
+	{ "-B", "--retain-capabilities", 1, CALL(set_retain_caps),
+	    "keep only these capabilities in the bounding set ('' for none)" },
+	{ "-b", "--remove-capabilities", 1, CALL(set_remove_caps),
+	    "remove these capabilities from the bounding set" },
+	{ "-m", "--ambient-capabilities", 1, CALL(set_ambient_caps),
+	    "make these permitted and inheritable capabilities ambient" },
+	{ "-c", "--set-capabilities", 1, CALL(set_capset),
+	    "set the capabilities, in cap_from_text syntax" },
+	{ "-L", "--lock-securebits", 0, FLAG(iso.lock_securebits),
+	    "set and lock SECBIT_NO_SETUID_FIXUP and SECBIT_NOROOT" },
+	{ "-X", "--no-new-privs", 0, FLAG(iso.no_new_privs),
+	    "set no_new_privs: no privileges from setuid files or file caps" },
+	{ "-l", "--rlimit", 1, CALL(set_rlimits),
+	    "resource limits: name=hard[:soft],... (names below, or numbers)" },
+	{ NULL, "--cgroup", 1, CALL(set_cgroup),
+	    "start the program in this cgroup v2 directory" },
+	{ NULL, "--restrict-families", 1, CALL(set_families),
+	    "the only socket address families the program may use" },
+	{ NULL, "--deny-syscalls", 1, CALL(set_syscalls),
+	    "system calls that fail with EPERM for the program" },
 	{ NULL, "--privsep-user", 1, CALL(set_privsep_user),
 	    "user the request parser runs as (default " DEFAULT_PRIVSEP_USER
 	    ")" },
@@ -226,7 +439,8 @@ options_usage(FILE *f)
 
 		snprintf(names, sizeof(names), "%s%s%s%s",
 		    table[i].s ? table[i].s : "", table[i].s ? ", " : "",
-		    table[i].l, table[i].arg ? " ARG" : "");
+		    table[i].l, table[i].arg == 2 ? " ARG ARG" :
+		    table[i].arg ? " ARG" : "");
 		fprintf(f, "  %-26s %s\n", names, table[i].help);
 	}
 	fprintf(f, "  %-26s %s\n", "-i, --inetd",
@@ -236,6 +450,10 @@ options_usage(FILE *f)
 	fprintf(f, "  %-26s %s\n", "-j, --just-execute2", "-J -S -T -P");
 	fprintf(f, "  %-26s %s\n", "--",
 	    "prepend the rest to every client's command line");
+	fprintf(f, "resources for -l:");
+	for (i = 0; iso_rlimit_name((int)i) != NULL; i++)
+		fprintf(f, " %s", iso_rlimit_name((int)i));
+	fprintf(f, "\n");
 }
 
 static const struct opt *
@@ -274,7 +492,8 @@ first(char *a, struct options *o, char *err, size_t len)
 }
 
 static int
-set(const struct opt *p, struct options *o, char *a, char *err, size_t len)
+set(const struct opt *p, struct options *o, char *a, char *b, char *err,
+    size_t len)
 {
 	switch (p->kind) {
 	case OPT_FLAG:
@@ -285,6 +504,8 @@ set(const struct opt *p, struct options *o, char *a, char *err, size_t len)
 			return errbuf(err, len, "%s: empty argument", p->l);
 		*(const char **)(void *)((char *)o + p->off) = a;
 		return 0;
+	case OPT_CALL2:
+		return p->set2(o, a, b, err, len);
 	case OPT_CALL:
 		break;
 	}
@@ -325,9 +546,10 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 		}
 		if ((p = lookup(argv[i])) == NULL)
 			return errbuf(err, len, "%s: unknown option", argv[i]);
-		if (p->arg && i + 1 >= argc)
+		if (i + p->arg >= argc)
 			return errbuf(err, len, "%s: missing argument", argv[i]);
-		if (set(p, o, p->arg ? argv[i + 1] : NULL, err, len) == -1)
+		if (set(p, o, p->arg ? argv[i + 1] : NULL,
+		    p->arg == 2 ? argv[i + 2] : NULL, err, len) == -1)
 			return -1;
 		i += p->arg;
 	}
@@ -339,5 +561,10 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 		return errbuf(err, len, "-A needs -- and a command");
 	if (o->no_setuid && (o->user || o->groups || o->euser))
 		return errbuf(err, len, "-P cannot be combined with -u, -g or -e");
-	return 0;
+	if (o->iso.root_to_current)
+		o->no_chdir = 1;
+	if (o->no_wait && (o->iso.unshare & CLONE_NEWPID))
+		return errbuf(err, len, "-w cannot be combined with -s pid: "
+		    "only a forked program enters a new pid namespace");
+	return iso_check(&o->iso, err, len);
 }

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "iso.h"
+
 enum dived_mode {
 	MODE_LISTEN,		/* dived SOCKET */
 	MODE_INETD,		/* dived -i: the connection is on stdin */
@@ -52,6 +54,7 @@ struct options {
 	unsigned int	  max_sessions;
 	unsigned int	  max_per_uid;
 	int		  log_stderr;
+	struct isolation  iso;		/* the program's process shape */
 	int		  help, version;
 	char		**prefix;	/* after --: forced command line */
 	size_t		  nprefix;
