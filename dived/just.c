@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@ just_run(const struct config *cfg)
 	struct peer p;
 	struct passwd *pw;
 	char why[256];
+	struct ns_maps maps;
 	gid_t *groups;
 	int ngroups;
 
@@ -67,5 +69,14 @@ just_run(const struct config *cfg)
 	l.nofile = cfg->nofile;
 	l.errfd = l.replyfd = l.holdfd = -1;	/* failures go to stderr */
 	l.inplace = 1;
+	if (d.iso.unshare & CLONE_NEWUSER) {
+		if (ns_plan_maps(&d.iso, &p, &d, &maps, why,
+		    sizeof(why)) == -1) {
+			fprintf(stderr, "dived: %s\n", why);
+			exit(DIVE_EXIT_FAILURE);
+		}
+		l.maps = &maps;
+		l.zero_ok = p.uid == 0 || d.iso.uidgidmap || d.iso.uidmap_set;
+	}
 	spawn_program(&l);
 }

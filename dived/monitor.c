@@ -13,6 +13,7 @@
 #include <grp.h>
 #include <poll.h>
 #include <pwd.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -31,6 +32,8 @@
 #include "policy.h"
 #include "privsep.h"
 #include "proto.h"
+#include "ns.h"
+#include "rlimits.h"
 #include "spawn.h"
 #include "wire.h"
 
@@ -46,6 +49,7 @@ struct session {
 	struct spawn_req	 req;
 	struct decision		 dec;
 	pid_t			 pid;		/* the program */
+	struct ns_maps		 maps;		/* of a new user namespace */
 	int			 pidfd;
 	struct timespec		 t0;
 	const char		*verdict;	/* for the log: refused, failed */
@@ -295,6 +299,25 @@ decide(struct session *s)
 	    (unsigned long)(s->dec.setids ? s->dec.gid : getgid()), cwd);
 }
 
+/*
+ * The maps of a new user namespace.  Falling back to id 0 inside is for
+ * checked maps and root clients only (ns_inside).
+ */
+static void
+plan_namespaces(struct session *s, struct launch *l)
+{
+	const struct isolation *iso = &s->dec.iso;
+	char err[DIVE_MAX_ERRTEXT];
+
+	if (!(iso->unshare & CLONE_NEWUSER))
+		return;
+	if (ns_plan_maps(iso, &s->peer, &s->dec, &s->maps, err,
+	    sizeof(err)) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "%s", err);
+	l->maps = &s->maps;
+	l->zero_ok = s->peer.uid == 0 || iso->uidgidmap || iso->uidmap_set;
+}
+
 static void
 prepare_launch(struct session *s, struct launch *l)
 {
@@ -310,6 +333,7 @@ prepare_launch(struct session *s, struct launch *l)
 	if (groups_of(&s->dec, (gid_t **)&l->groups, &l->ngroups) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "groups of %s: too many or out "
 		    "of memory", s->dec.user);
+	plan_namespaces(s, l);
 }
 
 /*
@@ -397,6 +421,93 @@ authenticate(struct session *s)
 	    WEXITSTATUS(st));
 }
 
+/*
+ * What the program's parent does for it between its creation and its
+ * setup: the cgroup (before a cgroup namespace takes it as root), the
+ * maps of its user namespace, and the -t files only a parent may write.
+ */
+static int
+parent_steps(struct session *s, const struct launch *l, int procfd,
+    char *err, size_t len)
+{
+	const struct isolation *iso = &s->dec.iso;
+
+	if (iso->cgroup != NULL &&
+	    cgroup_join(iso->cgroup, s->pid, err, len) == -1)
+		return -1;
+	if (l->maps != NULL &&
+	    ns_write_maps(procfd, s->pid, l->maps, err, len) == -1)
+		return -1;
+	return ns_write_for(procfd, s->pid, iso, err, len);
+}
+
+/* A fork, or a clone into new namespaces (bubblewrap does the same). */
+static pid_t
+new_process(int flags)
+{
+	if (flags == 0)
+		return fork();
+	return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL,
+	    NULL);
+}
+
+static void
+abandon(struct session *s, const char *err)
+{
+	kill(s->pid, SIGKILL);
+	wait_child(s->pid, NULL);
+	refuse(s, DIVE_EXIT_FAILURE, "%s", err);
+}
+
+/*
+ * The program is created in its new namespaces (a new pid namespace
+ * makes it pid 1 there, and our child still) after the monitor joined
+ * the pid namespace of -N or --enter, if any.  When its parent has steps to do for it, it waits
+ * on go until they are done.  /proc is opened first: a joined mount
+ * namespace may have another.
+ */
+static void
+create_program(struct session *s, struct launch *l, int errfd[2])
+{
+	const struct isolation *iso = &s->dec.iso;
+	int flags = ns_clone_flags(iso), go[2] = { -1, -1 }, procfd = -1;
+	int joined;
+	int wait = l->maps != NULL || iso->cgroup != NULL || iso->nwrites > 0;
+	char err[DIVE_MAX_ERRTEXT], c = 0;
+
+	if (wait && (procfd = open("/proc", O_PATH | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "/proc: %s", strerror(errno));
+	if (ns_join(iso, CLONE_NEWPID, &joined, err, sizeof(err)) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "%s", err);
+	if (wait && pipe2(go, O_CLOEXEC) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "pipe: %s", strerror(errno));
+	l->nsready = 1;
+	clock_gettime(CLOCK_MONOTONIC, &s->t0);
+	if ((s->pid = new_process(flags)) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "%s: %s", flags ?
+		    "new namespaces" : "fork", strerror(errno));
+	if (s->pid == 0) {
+		close(errfd[0]);
+		if (wait) {
+			close(go[1]);
+			if (read(go[0], &c, 1) != 1)
+				_exit(DIVE_EXIT_FAILURE);
+			close(go[0]);
+		}
+		spawn_program(l);
+	}
+	if (!wait)
+		return;
+	close(go[0]);
+	if (parent_steps(s, l, procfd, err, sizeof(err)) == -1)
+		abandon(s, err);
+	close(procfd);
+	if (write(go[1], &c, 1) != 1)
+		abandon(s, "cannot start the program");
+	close(go[1]);
+}
+
 static void
 launch(struct session *s)
 {
@@ -412,13 +523,7 @@ launch(struct session *s)
 	if (pipe2(pipefd, O_CLOEXEC) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "pipe: %s", strerror(errno));
 	l.errfd = pipefd[1];
-	clock_gettime(CLOCK_MONOTONIC, &s->t0);
-	if ((s->pid = fork()) == -1)
-		refuse(s, DIVE_EXIT_FAILURE, "fork: %s", strerror(errno));
-	if (s->pid == 0) {
-		close(pipefd[0]);
-		spawn_program(&l);
-	}
+	create_program(s, &l, pipefd);
 	close(pipefd[1]);
 	while ((n = read(pipefd[0], &e, sizeof(e))) == -1 && errno == EINTR)
 		;

@@ -1,21 +1,30 @@
 /*
  * The program's setup, in the documented order:
  *
- *   signals -> session and controlling terminal -> credentials ->
- *   current directory -> umask -> descriptors -> execve
+ *   signals -> namespaces -> root -> session and controlling terminal ->
+ *   bounding set, securebits, limits -> credentials -> capabilities,
+ *   no_new_privs -> current directory -> umask -> descriptors ->
+ *   descriptor limit -> seccomp filter -> execve
  *
  * The terminal comes before the credentials: taking a terminal that is
- * another session's needs the privilege the credentials give up.
+ * another session's needs the privilege the credentials give up.  So do
+ * the bounding set, securebits and raising limits.
+ *
+ * A forked program is created in its new namespaces by the monitor
+ * (clone), which also joined -N and --enter's and wrote the maps; in
+ * place (-J, -w) the process does all that itself.
  *
  * Each step either succeeds or reports through errfd and ends the child:
  * nothing is executed after a failed step.
  */
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,8 +33,12 @@
 #include <unistd.h>
 
 #include "bounds.h"
+#include "caps.h"
 #include "dived.h"
+#include "progfilter.h"
 #include "proto.h"
+#include "rlimits.h"
+#include "root.h"
 #include "spawn.h"
 
 extern char **environ;
@@ -65,6 +78,74 @@ reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* Reports a failed step of the form "-1 with a message in err". */
+static void
+check(const struct launch *l, int r, const char *err)
+{
+	if (r == -1)
+		step_failed(l, DIVE_EXIT_FAILURE, "%s", err);
+}
+
+static int
+in_other_userns(const struct isolation *iso)
+{
+	return (iso->unshare & CLONE_NEWUSER) || iso->enter_pid != 0 ||
+	    iso->nsetns > 0;
+}
+
+static void
+set_ids(const struct launch *l, uid_t uid, uid_t euid, gid_t gid,
+    const gid_t *groups, int ngroups)
+{
+	if (groups != NULL && setgroups((size_t)ngroups, groups) == -1)
+		step_failed(l, DIVE_EXIT_FAILURE, "setgroups: %s",
+		    strerror(errno));
+	if (setresgid(gid, gid, gid) == -1)
+		step_failed(l, DIVE_EXIT_FAILURE, "setgid %lu: %s",
+		    (unsigned long)gid, strerror(errno));
+	if (setresuid(uid, euid, euid) == -1)
+		step_failed(l, DIVE_EXIT_FAILURE, "setuid %lu: %s",
+		    (unsigned long)uid, strerror(errno));
+	/* Fail closed: the ids must be exactly what was decided. */
+	if (getuid() != uid || geteuid() != euid || getgid() != gid ||
+	    getegid() != gid)
+		step_failed(l, DIVE_EXIT_FAILURE, "credentials did not take");
+}
+
+/*
+ * In another user namespace the decided ids are host ids: the program
+ * gets the ids inside that are them (ns_inside), and only its own group
+ * where setgroups(2) is allowed there.
+ */
+static void
+set_ids_inside(const struct launch *l)
+{
+	const struct decision *d = l->d;
+	long long uid, euid, gid;
+	char allow[16] = "";
+	FILE *f;
+
+	uid = ns_inside("uid_map", d->uid, l->zero_ok);
+	euid = d->euid == d->uid ? uid : ns_inside("uid_map", d->euid, 0);
+	gid = ns_inside("gid_map", d->gid, l->zero_ok);
+	if (uid == -1 || euid == -1)
+		step_failed(l, DIVE_EXIT_FAILURE, "uid %lu has no id in the "
+		    "user namespace (give it a map: -tt, --map-users or -t)",
+		    (unsigned long)d->uid);
+	if (gid == -1)
+		step_failed(l, DIVE_EXIT_FAILURE, "gid %lu has no id in the "
+		    "user namespace (give it a map: -tt, --map-groups or -t)",
+		    (unsigned long)d->gid);
+	if ((f = fopen("/proc/self/setgroups", "re")) != NULL) {
+		if (fgets(allow, sizeof(allow), f) == NULL)
+			allow[0] = '\0';
+		fclose(f);
+	}
+	set_ids(l, (uid_t)uid, (uid_t)euid, (gid_t)gid,
+	    strncmp(allow, "allow", 5) == 0 ? (gid_t[]){ (gid_t)gid } : NULL,
+	    1);
+}
+
 static void
 set_credentials(const struct launch *l)
 {
@@ -72,19 +153,10 @@ set_credentials(const struct launch *l)
 
 	if (!d->setids)
 		return;
-	if (setgroups((size_t)l->ngroups, l->groups) == -1)
-		step_failed(l, DIVE_EXIT_FAILURE, "setgroups: %s",
-		    strerror(errno));
-	if (setresgid(d->gid, d->gid, d->gid) == -1)
-		step_failed(l, DIVE_EXIT_FAILURE, "setgid %lu: %s",
-		    (unsigned long)d->gid, strerror(errno));
-	if (setresuid(d->uid, d->euid, d->euid) == -1)
-		step_failed(l, DIVE_EXIT_FAILURE, "setuid %lu: %s",
-		    (unsigned long)d->uid, strerror(errno));
-	/* Fail closed: the ids must be exactly what was decided. */
-	if (getuid() != d->uid || geteuid() != d->euid ||
-	    getgid() != d->gid || getegid() != d->gid)
-		step_failed(l, DIVE_EXIT_FAILURE, "credentials did not take");
+	if (in_other_userns(&d->iso))
+		set_ids_inside(l);
+	else
+		set_ids(l, d->uid, d->euid, d->gid, l->groups, l->ngroups);
 }
 
 /*
@@ -92,11 +164,16 @@ set_credentials(const struct launch *l)
  * else the client's directory unless -H.
  */
 static void
-enter_cwd(const struct launch *l)
+enter_cwd(const struct launch *l, int serverroot)
 {
 	const char *dir = l->cfg->o.chdir;
 
-	if (dir != NULL) {
+	if (serverroot != -1) {
+		if (fchdir(serverroot) == -1)
+			step_failed(l, DIVE_EXIT_FAILURE, "-W: cannot enter "
+			    "dived's root: %s", strerror(errno));
+		close(serverroot);
+	} else if (dir != NULL) {
 		if (chdir(dir) == -1)
 			step_failed(l, DIVE_EXIT_FAILURE, "chdir %s: %s", dir,
 			    strerror(errno));
@@ -221,21 +298,102 @@ exec_program(const struct launch *l)
 	    strerror(errno));
 }
 
+/*
+ * -J with -s pid: the program is the namespace's first process, a child;
+ * this one waits and ends the way it does.
+ */
+static void
+just_pid1(const struct launch *l)
+{
+	struct rlimit none = { 0, 0 };
+	pid_t pid;
+	int st;
+
+	if ((pid = fork()) == -1)
+		step_failed(l, DIVE_EXIT_FAILURE, "fork: %s", strerror(errno));
+	if (pid == 0)
+		return;
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			_exit(DIVE_EXIT_FAILURE);
+	if (WIFSIGNALED(st)) {
+		setrlimit(RLIMIT_CORE, &none);
+		kill(getpid(), WTERMSIG(st));
+		_exit(128 + WTERMSIG(st));
+	}
+	_exit(WEXITSTATUS(st));
+}
+
+/*
+ * In place there is no parent to create the namespaces with the program:
+ * the process joins and unshares them, maps its own ids, and for a new pid
+ * namespace forks the program as its first process and waits for it.
+ */
+static void
+namespaces_in_place(const struct launch *l)
+{
+	const struct isolation *iso = &l->d->iso;
+	char err[DIVE_MAX_ERRTEXT];
+	int flags = ns_clone_flags(iso), procfd, joined;
+
+	check(l, ns_join(iso, NS_ALL, &joined, err, sizeof(err)), err);
+	if (iso->cgroup != NULL)
+		check(l, cgroup_join(iso->cgroup, getpid(), err, sizeof(err)),
+		    err);
+	if (flags != 0 && unshare(flags) == -1)
+		step_failed(l, DIVE_EXIT_FAILURE, "unshare: %s",
+		    strerror(errno));
+	if ((procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+		step_failed(l, DIVE_EXIT_FAILURE, "/proc: %s", strerror(errno));
+	if (l->maps != NULL)
+		check(l, ns_write_maps(procfd, 0, l->maps, err, sizeof(err)),
+		    err);
+	close(procfd);
+	if ((flags | joined) & CLONE_NEWPID)
+		just_pid1(l);
+}
+
+static void
+namespaces(const struct launch *l)
+{
+	char err[DIVE_MAX_ERRTEXT];
+
+	int joined;
+
+	if (!l->nsready)
+		namespaces_in_place(l);
+	else
+		check(l, ns_join(&l->d->iso, ~CLONE_NEWPID, &joined, err,
+		    sizeof(err)), err);
+	check(l, ns_unshare_late(&l->d->iso, err, sizeof(err)), err);
+	check(l, ns_write_own(&l->d->iso, !l->nsready, err, sizeof(err)),
+	    err);
+}
+
 void
 spawn_program(struct launch *l)
 {
+	const struct isolation *iso = &l->d->iso;
+	char err[DIVE_MAX_ERRTEXT];
+	int serverroot;
+
 	reset_signals();
+	namespaces(l);
+	check(l, root_enter(iso, iso->client_root ? l->r->rootfd : -1,
+	    &serverroot, err, sizeof(err)), err);
 	set_session(l);
+	check(l, caps_before(iso, err, sizeof(err)), err);
+	check(l, limits_before(iso, err, sizeof(err)), err);
 	set_credentials(l);
-	enter_cwd(l);
+	check(l, caps_after(iso, err, sizeof(err)), err);
+	enter_cwd(l, serverroot);
 	if (l->d->client_umask)
 		umask((mode_t)l->r->umask);
 	if (l->d->client_fds)
 		place_fds(l);
 	else
 		keep_own_fds(l);
-	if (setrlimit(RLIMIT_NOFILE, &l->nofile) == -1)
-		step_failed(l, DIVE_EXIT_FAILURE, "descriptor limit: %s",
-		    strerror(errno));
+	check(l, limits_nofile(iso, &l->nofile, err, sizeof(err)), err);
+	check(l, progfilter_load(iso, err, sizeof(err)), err);
 	exec_program(l);
 }

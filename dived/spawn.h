@@ -7,6 +7,7 @@
 
 #include "policy.h"
 #include "privsep.h"
+#include "ns.h"
 
 struct config;
 
@@ -21,6 +22,13 @@ struct launch {
 	int			 inplace;	/* -J: report on stderr instead */
 	int			 replyfd;	/* -w: report to the client, or -1 */
 	int			 holdfd;	/* kept open in the program, or -1 */
+	/*
+	 * The monitor joined and created the namespaces (clone) and wrote a
+	 * new user namespace's maps; else the program does it itself.
+	 */
+	int			 nsready;
+	const struct ns_maps	*maps;		/* !nsready: its own maps */
+	int			 zero_ok;	/* see ns_inside */
 };
 
 /*

@@ -1,0 +1,425 @@
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "errbuf.h"
+#include "ns.h"
+
+#define SUBID_LINE	512
+
+/* The namespaces --enter joins, the user one first. */
+static const struct {
+	const char	*name;
+	int		 flag;
+} kinds[] = {
+	{ "user", CLONE_NEWUSER }, { "mnt", CLONE_NEWNS },
+	{ "pid", CLONE_NEWPID }, { "net", CLONE_NEWNET },
+	{ "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS },
+	{ "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
+};
+
+static int
+same_ns(pid_t pid, const char *name)
+{
+	char path[64];
+	struct stat a, b;
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+	if (stat(path, &a) == -1)
+		return 1;
+	snprintf(path, sizeof(path), "/proc/%ld/ns/%s", (long)pid, name);
+	if (stat(path, &b) == -1)
+		return 1;
+	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/*
+ * One setns(2) through a pidfd joins several namespaces at once, the user
+ * one first, and names exactly the process even if its pid is reused
+ * meanwhile.  Joining one's own user namespace is an error, so only those
+ * that differ are named.
+ */
+static int
+join_process(pid_t pid, int which, int *joined, char *err, size_t len)
+{
+	int fd, flags = 0;
+	size_t i;
+
+	if ((fd = (int)syscall(SYS_pidfd_open, pid, 0)) == -1)
+		return errbuf(err, len, "--enter %ld: %s", (long)pid,
+		    strerror(errno));
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if ((which & kinds[i].flag) && !same_ns(pid, kinds[i].name))
+			flags |= kinds[i].flag;
+	if (flags != 0 && setns(fd, flags) == -1) {
+		close(fd);
+		return errbuf(err, len, "--enter %ld: setns: %s", (long)pid,
+		    strerror(errno));
+	}
+	close(fd);
+	*joined |= flags;
+	return 0;
+}
+
+int
+ns_join(const struct isolation *iso, int which, int *joined, char *err,
+    size_t len)
+{
+	size_t i;
+	int fd, type;
+
+	*joined = 0;
+	if (iso->enter_pid != 0 &&
+	    join_process(iso->enter_pid, which, joined, err, len) == -1)
+		return -1;
+	for (i = 0; i < iso->nsetns; i++) {
+		if ((fd = open(iso->setns[i], O_RDONLY | O_CLOEXEC)) == -1)
+			return errbuf(err, len, "setns %s: %s", iso->setns[i],
+			    strerror(errno));
+		if ((type = ioctl(fd, NS_GET_NSTYPE)) == -1) {
+			close(fd);
+			return errbuf(err, len, "setns %s: not a namespace",
+			    iso->setns[i]);
+		}
+		if ((which & type) && setns(fd, type) == -1) {
+			close(fd);
+			return errbuf(err, len, "setns %s: %s", iso->setns[i],
+			    strerror(errno));
+		}
+		if (which & type)
+			*joined |= type;
+		close(fd);
+	}
+	return 0;
+}
+
+static int
+joins(const struct isolation *iso)
+{
+	return iso->enter_pid != 0 || iso->nsetns > 0;
+}
+
+int
+ns_clone_flags(const struct isolation *iso)
+{
+	if (joins(iso))
+		return iso->unshare & CLONE_NEWPID;
+	return iso->unshare & ~(CLONE_NEWCGROUP | CLONE_NEWTIME);
+}
+
+int
+ns_unshare_late(const struct isolation *iso, char *err, size_t len)
+{
+	int late = iso->unshare & (CLONE_NEWCGROUP | CLONE_NEWTIME);
+
+	if (joins(iso))
+		late = iso->unshare & ~CLONE_NEWPID;
+
+	if (late != 0 && unshare(late) == -1)
+		return errbuf(err, len, "unshare: %s", strerror(errno));
+	return 0;
+}
+
+/* The ranges of name (or its uid) in /etc/subuid or /etc/subgid. */
+static size_t
+subids(const char *file, const char *name, unsigned long id,
+    struct iso_range *r, size_t max)
+{
+	char line[SUBID_LINE], num[32];
+	FILE *f;
+	size_t n = 0;
+
+	if ((f = fopen(file, "re")) == NULL)
+		return 0;
+	snprintf(num, sizeof(num), "%lu", id);
+	while (n < max && fgets(line, sizeof(line), f) != NULL) {
+		char *p = line, *who, *start, *count, *end;
+		unsigned long long s, c;
+
+		who = strsep(&p, ":");
+		start = strsep(&p, ":");
+		count = strsep(&p, ":\n");
+		if (who == NULL || start == NULL || count == NULL ||
+		    (strcmp(who, num) != 0 &&
+		    (name == NULL || strcmp(who, name) != 0)))
+			continue;
+		s = strtoull(start, &end, 10);
+		if (*end != '\0' || *start == '\0')
+			continue;
+		c = strtoull(count, &end, 10);
+		if (*end != '\0' || *count == '\0' || c == 0 ||
+		    s + c > 4294967295ull)
+			continue;
+		r[n].start = 0;
+		r[n].lower = (uint32_t)s;
+		r[n].count = (uint32_t)c;
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+/* Is [lower, lower+count) inside own or one of the delegated ranges? */
+static int
+covered(const struct iso_range *m, uint32_t own, const struct iso_range *d,
+    size_t nd)
+{
+	unsigned long long lo = m->lower, hi = lo + m->count;
+	size_t i;
+
+	if (m->count == 1 && m->lower == own)
+		return 1;
+	for (i = 0; i < nd; i++)
+		if (lo >= d[i].lower &&
+		    hi <= (unsigned long long)d[i].lower + d[i].count)
+			return 1;
+	return 0;
+}
+
+static int
+map_text(const struct iso_map *m, char *buf, size_t len)
+{
+	size_t i, off = 0;
+	int n;
+
+	buf[0] = '\0';
+	for (i = 0; i < m->n; i++) {
+		n = snprintf(buf + off, len - off, "%u %u %u\n", m->r[i].start,
+		    m->r[i].lower, m->r[i].count);
+		if (n < 0 || (size_t)n >= len - off)
+			return -1;
+		off += (size_t)n;
+	}
+	return 0;
+}
+
+/* The id inside that maps to 0 must exist: the program starts as it. */
+static int
+root_mapped(const struct iso_map *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (m->r[i].start == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * auto: for root, inside 0 is the highest host id and the others are
+ * themselves, host 0 and the top inside id unmapped; for anyone else,
+ * inside 0 is the target id and 1, 2, ... the delegated ranges in order.
+ */
+static void
+auto_map(struct iso_map *m, int root, uint32_t own, const struct iso_range *d,
+    size_t nd)
+{
+	uint32_t next = 1;
+	size_t i;
+
+	m->n = 0;
+	if (root) {
+		m->r[0] = (struct iso_range){ 0, 4294967294u, 1 };
+		m->r[1] = (struct iso_range){ 1, 1, 4294967293u };
+		m->n = 2;
+		return;
+	}
+	m->r[m->n++] = (struct iso_range){ 0, own, 1 };
+	for (i = 0; i < nd && m->n < ISO_MAX_MAPS; i++) {
+		if (d[i].count > 4294967294u - next)
+			break;
+		m->r[m->n++] = (struct iso_range){ next, d[i].lower,
+		    d[i].count };
+		next += d[i].count;
+	}
+}
+
+static int
+plan_one(const char *what, const char *file, int set, const struct iso_map *given,
+    int root, const char *name, unsigned long peerid, uint32_t own,
+    struct iso_map *out, char *text, char *err, size_t len)
+{
+	struct iso_range d[ISO_MAX_MAPS];
+	size_t nd = root ? 0 : subids(file, name, peerid, d, ISO_MAX_MAPS);
+	size_t i;
+
+	if (!set || given->n == 0)
+		auto_map(out, root, own, d, nd);
+	else
+		*out = *given;
+	for (i = 0; !root && i < out->n; i++)
+		if (!covered(&out->r[i], own, d, nd))
+			return errbuf(err, len, "%s: host ids %u-%u are neither "
+			    "the target's nor delegated to %s in %s", what,
+			    out->r[i].lower, out->r[i].lower + out->r[i].count -
+			    1, name ? name : "the client", file);
+	if (!root_mapped(out))
+		return errbuf(err, len, "%s: nothing maps to id 0 inside",
+		    what);
+	if (map_text(out, text, NS_MAPTEXT) == -1)
+		return errbuf(err, len, "%s: map too long", what);
+	return 0;
+}
+
+int
+ns_plan_maps(const struct isolation *iso, const struct peer *p,
+    const struct decision *d, struct ns_maps *m, char *err, size_t len)
+{
+	uid_t uid = d->setids ? d->uid : geteuid();
+	gid_t gid = d->setids ? d->gid : getegid();
+	struct iso_map um, gm;
+
+	int root = p->uid == 0;
+
+	memset(m, 0, sizeof(*m));
+	if (iso->uidgidmap) {
+		snprintf(m->uid, sizeof(m->uid), "0 %lu 1\n", (unsigned long)uid);
+		snprintf(m->gid, sizeof(m->gid), "0 %lu 1\n", (unsigned long)gid);
+		m->deny_setgroups = 1;
+		return 0;
+	}
+	if (!iso->uidmap_set && !iso->gidmap_set)
+		return 0;	/* -t writes them, or none */
+	if (plan_one("--map-users", "/etc/subuid", iso->uidmap_set,
+	    &iso->uidmap, root, p->name, p->uid, (uint32_t)uid, &um, m->uid,
+	    err, len) == -1 ||
+	    plan_one("--map-groups", "/etc/subgid", iso->gidmap_set,
+	    &iso->gidmap, root, p->name, p->gid, (uint32_t)gid, &gm, m->gid,
+	    err, len) == -1)
+		return -1;
+	return 0;
+}
+
+/* Writes one /proc file of process pid, or of this one for pid 0. */
+static int
+write_proc(int procfd, pid_t pid, const char *file, const char *text,
+    char *err, size_t len)
+{
+	char path[64];
+	size_t n = strlen(text);
+	int fd;
+
+	if (pid == 0)
+		snprintf(path, sizeof(path), "self/%s", file);
+	else
+		snprintf(path, sizeof(path), "%ld/%s", (long)pid, file);
+	if ((fd = openat(procfd, path, O_WRONLY | O_CLOEXEC)) == -1)
+		return errbuf(err, len, "/proc/%s: %s", path, strerror(errno));
+	if (write(fd, text, n) != (ssize_t)n) {
+		int e = errno;
+
+		close(fd);
+		return errbuf(err, len, "/proc/%s: %s", path, strerror(e));
+	}
+	close(fd);
+	return 0;
+}
+
+int
+ns_write_maps(int procfd, pid_t pid, const struct ns_maps *m, char *err,
+    size_t len)
+{
+	if (m->deny_setgroups &&
+	    write_proc(procfd, pid, "setgroups", "deny", err, len) == -1)
+		return -1;
+	if (m->uid[0] != '\0' &&
+	    write_proc(procfd, pid, "uid_map", m->uid, err, len) == -1)
+		return -1;
+	if (m->gid[0] != '\0' &&
+	    write_proc(procfd, pid, "gid_map", m->gid, err, len) == -1)
+		return -1;
+	return 0;
+}
+
+/* The -t files only a privileged parent can write for a new namespace. */
+static const char *
+parent_file(const char *path)
+{
+	static const char *const names[] = { "uid_map", "gid_map",
+	    "setgroups" };
+	size_t i;
+
+	if (strncmp(path, "/proc/self/", 11) != 0)
+		return NULL;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(path + 11, names[i]) == 0)
+			return names[i];
+	return NULL;
+}
+
+int
+ns_write_for(int procfd, pid_t pid, const struct isolation *iso, char *err,
+    size_t len)
+{
+	const char *name;
+	size_t i;
+
+	for (i = 0; i < iso->nwrites; i++)
+		if ((name = parent_file(iso->writes[i].file)) != NULL &&
+		    write_proc(procfd, pid, name, iso->writes[i].content, err,
+		    len) == -1)
+			return -1;
+	return 0;
+}
+
+int
+ns_write_own(const struct isolation *iso, int all, char *err, size_t len)
+{
+	const struct iso_write *w;
+	size_t i, n;
+	int fd;
+
+	for (i = 0; i < iso->nwrites; i++) {
+		w = &iso->writes[i];
+		if (!all && parent_file(w->file) != NULL)
+			continue;
+		if ((fd = open(w->file, O_WRONLY | O_CLOEXEC)) == -1)
+			return errbuf(err, len, "-t %s: %s", w->file,
+			    strerror(errno));
+		n = strlen(w->content);
+		if (write(fd, w->content, n) != (ssize_t)n) {
+			int e = errno;
+
+			close(fd);
+			return errbuf(err, len, "-t %s: %s", w->file,
+			    strerror(e));
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+/*
+ * The id inside this process's user namespace that is id outside, from
+ * /proc/self/uid_map or gid_map; -1 when it is not mapped.
+ */
+long long
+ns_inside(const char *file, unsigned long id, int zero_ok)
+{
+	char path[64];
+	unsigned long in, out, count;
+	long long found = -1, zero = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/%s", file);
+	if ((f = fopen(path, "re")) == NULL)
+		return -1;
+	while (fscanf(f, "%lu %lu %lu", &in, &out, &count) == 3) {
+		if (id >= out && id - out < count)
+			found = (long long)(in + (id - out));
+		if (in == 0)
+			zero = 0;	/* id 0 inside is mapped */
+	}
+	fclose(f);
+	return found != -1 ? found : zero_ok ? zero : -1;
+}

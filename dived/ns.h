@@ -1,0 +1,75 @@
+/*
+ * Namespaces: joined (-N, --enter) by the process that forks the
+ * program, created with it (-s), and a new user namespace's maps written
+ * by its privileged parent.
+ */
+#ifndef DIVED_NS_H
+#define DIVED_NS_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+
+#include "iso.h"
+#include "policy.h"
+
+#define NS_MAPTEXT	(ISO_MAX_MAPS * 36 + 1)
+
+/* A new user namespace's maps, and who the program is inside it. */
+struct ns_maps {
+	char	uid[NS_MAPTEXT];	/* uid_map contents */
+	char	gid[NS_MAPTEXT];
+	int	deny_setgroups;		/* -tt writes "deny" first */
+};
+
+/*
+ * Enters those of which (CLONE_NEW* flags) among the namespaces of
+ * --enter's process, then of the -N files, each opened only now; *joined
+ * says which it entered.  The monitor enters only a pid namespace (which
+ * its children enter, not itself): the rest would cost it its privilege.
+ * -1 with a message.
+ */
+#define NS_ALL		(-1)
+int	ns_join(const struct isolation *, int, int *, char *, size_t);
+
+/*
+ * The namespaces a forked program is created in (clone); cgroup and time
+ * ones are unshared by the program itself (ns_unshare_late) once it is in
+ * its cgroup.  After joins, only a new pid namespace is created with the
+ * program, the others by the program once it has joined: a new namespace
+ * then belongs to the joined user namespace.
+ */
+int	ns_clone_flags(const struct isolation *);
+int	ns_unshare_late(const struct isolation *, char *, size_t);
+
+/*
+ * The maps of a new user namespace: -tt's, --map-users/--map-groups, or
+ * "auto".  A peer other than root may map only the decided target ids
+ * and its ranges in /etc/subuid and /etc/subgid.
+ */
+int	ns_plan_maps(const struct isolation *, const struct peer *,
+	    const struct decision *, struct ns_maps *, char *, size_t);
+
+/*
+ * Writes the maps of process pid (0: this process) through procfd, an
+ * O_PATH descriptor of /proc opened before any namespace was joined.
+ */
+int	ns_write_maps(int, pid_t, const struct ns_maps *, char *, size_t);
+
+/*
+ * -t: the files written once the namespaces exist.  The parent of a
+ * forked program writes /proc/self/{uid_map,gid_map,setgroups} for it
+ * (ns_write_for); the program writes the others itself (ns_write_own).
+ */
+int	ns_write_for(int, pid_t, const struct isolation *, char *, size_t);
+int	ns_write_own(const struct isolation *, int, char *, size_t);
+
+/*
+ * In a user namespace the program runs as the id that maps to its
+ * decided one outside or, when that has none and zero_ok, as id 0: that
+ * is for maps whose host ids were checked (ns_plan_maps, -tt) or a root
+ * client.  -1 when neither is mapped; file is "uid_map" or "gid_map".
+ */
+long long ns_inside(const char *, unsigned long, int);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * The program's root directory: -R, -r or -V, then /proc for a new pid
+ * namespace.  -W keeps dived's own root as the starting directory.
+ */
+#include <sys/mount.h>
+#include <sys/syscall.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "errbuf.h"
+#include "root.h"
+
+/*
+ * The new root becomes a mount point of its own (pivot_root needs one) in
+ * a mount namespace whose mounts no longer propagate to the host's.
+ */
+static int
+pivot(const char *newroot, const char *putold, char *err, size_t len)
+{
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+		return errbuf(err, len, "-V: private mounts: %s",
+		    strerror(errno));
+	if (mount(newroot, newroot, NULL, MS_BIND | MS_REC, NULL) == -1)
+		return errbuf(err, len, "-V: bind %s: %s", newroot,
+		    strerror(errno));
+	if (chdir(newroot) == -1)
+		return errbuf(err, len, "-V: chdir %s: %s", newroot,
+		    strerror(errno));
+	while (*putold == '/')
+		putold++;
+	if (syscall(SYS_pivot_root, ".", *putold ? putold : ".") == -1)
+		return errbuf(err, len, "-V: pivot_root %s %s: %s", newroot,
+		    putold, strerror(errno));
+	if (chroot(".") == -1 || chdir("/") == -1)
+		return errbuf(err, len, "-V: enter the new root: %s",
+		    strerror(errno));
+	return 0;
+}
+
+int
+root_enter(const struct isolation *iso, int clientroot, int *serverroot,
+    char *err, size_t len)
+{
+	*serverroot = -1;
+	if (iso->root_to_current &&
+	    (*serverroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return errbuf(err, len, "-W: open /: %s", strerror(errno));
+	if (iso->chroot != NULL && chroot(iso->chroot) == -1)
+		return errbuf(err, len, "chroot %s: %s", iso->chroot,
+		    strerror(errno));
+	if (iso->client_root) {
+		if (clientroot == -1)
+			return errbuf(err, len, "-r: the client sent no root "
+			    "directory");
+		if (fchdir(clientroot) == -1 || chroot(".") == -1)
+			return errbuf(err, len, "chroot to the client's root: "
+			    "%s", strerror(errno));
+	}
+	if (iso->pivot_new != NULL &&
+	    pivot(iso->pivot_new, iso->pivot_old, err, len) == -1)
+		return -1;
+	if (iso->mount_proc && mount("proc", "/proc", "proc",
+	    MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
+		return errbuf(err, len, "mount /proc: %s", strerror(errno));
+	return 0;
+}

@@ -1,0 +1,15 @@
+#ifndef DIVED_ROOT_H
+#define DIVED_ROOT_H
+
+#include <stddef.h>
+
+#include "iso.h"
+
+/*
+ * Changes the root as iso says; clientroot is the client's root
+ * directory or -1.  With -W, *serverroot is left open on dived's root,
+ * for the program to start in; else -1.  -1 with a message.
+ */
+int	root_enter(const struct isolation *, int, int *, char *, size_t);
+
+#endif
