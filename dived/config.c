@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <stdint.h>
 
 #include "dived.h"
@@ -142,12 +143,68 @@ warm_name_services(void)
 	endgrent();
 }
 
+static int
+directory(const char *opt, const char *dir, char *err, size_t len)
+{
+	struct stat st;
+
+	if (stat(dir, &st) == -1)
+		return errbuf(err, len, "%s %s: %s", opt, dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return errbuf(err, len, "%s %s: not a directory", opt, dir);
+	return 0;
+}
+
+static int
+other_root(const struct isolation *iso)
+{
+	return iso->chroot != NULL || iso->client_root ||
+	    iso->pivot_new != NULL;
+}
+
+/*
+ * Relative roots are taken from dived's directory at start (it may
+ * leave it, -d), so they are made absolute here; each must be a
+ * directory, and --cgroup one with a cgroup.procs file.
+ */
+static int
+absolute(const char *opt, const char **dir, char *err, size_t len)
+{
+	char *abs;
+
+	if (directory(opt, *dir, err, len) == -1)
+		return -1;
+	if ((abs = realpath(*dir, NULL)) == NULL)
+		return errbuf(err, len, "%s %s: %s", opt, *dir,
+		    strerror(errno));
+	*dir = abs;
+	return 0;
+}
+
+static int
+resolve_roots(struct isolation *iso, char *err, size_t len)
+{
+	char procs[4096];
+
+	if (iso->chroot != NULL && absolute("-R", &iso->chroot, err, len) == -1)
+		return -1;
+	if (iso->pivot_new != NULL &&
+	    absolute("-V", &iso->pivot_new, err, len) == -1)
+		return -1;
+	if (iso->cgroup != NULL) {
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", iso->cgroup);
+		if (access(procs, W_OK) == -1)
+			return errbuf(err, len, "--cgroup %s: %s", iso->cgroup,
+			    strerror(errno));
+	}
+	return 0;
+}
+
 int
 config_resolve(struct config *cfg, char *err, size_t len)
 {
 	struct target *t = &cfg->target;
 	const struct options *o = &cfg->o;
-	struct stat st;
 	int named;
 	gid_t ignored;
 
@@ -177,14 +234,12 @@ config_resolve(struct config *cfg, char *err, size_t len)
 			return -1;
 		t->euser_set = 1;
 	}
-	if (o->chdir != NULL && stat(o->chdir, &st) == -1) {
-		snprintf(err, len, "-h %s: %s", o->chdir, strerror(errno));
+	/* With another root, -h names a directory inside it. */
+	if (o->chdir != NULL && !other_root(&o->iso) &&
+	    directory("-h", o->chdir, err, len) == -1)
 		return -1;
-	}
-	if (o->chdir != NULL && !S_ISDIR(st.st_mode)) {
-		snprintf(err, len, "-h %s: not a directory", o->chdir);
+	if (resolve_roots(&cfg->o.iso, err, len) == -1)
 		return -1;
-	}
 	if ((o->user || o->groups || o->euser) && !cfg->privileged) {
 		snprintf(err, len, "-u, -g and -e need dived to run as root");
 		return -1;
@@ -208,6 +263,7 @@ baseline_from(const struct config *cfg, struct baseline *b)
 	b->no_chdir = o->no_chdir || o->chdir != NULL;
 	b->no_fds = o->no_fds;
 	b->no_umask = o->no_umask;
+	b->iso = &o->iso;
 }
 
 int
