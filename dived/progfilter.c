@@ -41,7 +41,8 @@ build(scmp_filter_ctx ctx, const struct isolation *iso)
 	/* Other ABIs could reach the kernel around the rules: not at all. */
 	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
 	    SCMP_ACT_ERRNO(ENOSYS)) != 0 ||
-	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) != 0)
+	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) != 0 ||
+	    seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1) != 0)
 		return -1;
 	for (i = 0; i < iso->nsyscalls; i++)
 		if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM),
@@ -68,7 +69,8 @@ progfilter_load(const struct isolation *iso, char *err, size_t len)
 	}
 	/*
 	 * Without CAP_SYS_ADMIN the kernel takes a filter only under
-	 * no_new_privs: then the program gets it too.
+	 * no_new_privs: then the program gets it too.  SYSRAWRC above makes
+	 * libseccomp return the kernel's own errno, which says so.
 	 */
 	if ((r = seccomp_load(ctx)) == -EACCES) {
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
