@@ -69,14 +69,20 @@ just_run(const struct config *cfg)
 	l.nofile = cfg->nofile;
 	l.errfd = l.replyfd = l.holdfd = -1;	/* failures go to stderr */
 	l.inplace = 1;
+	if (ns_user_ident(&l.userns) == -1) {
+		fprintf(stderr, "dived: /proc/self/ns/user: %s\n",
+		    strerror(errno));
+		exit(DIVE_EXIT_FAILURE);
+	}
 	if (d.iso.unshare & CLONE_NEWUSER) {
-		if (ns_plan_maps(&d.iso, &p, &d, &maps, why,
+		if (ns_plan_maps(&d.iso, &p, &d, 1, &maps, why,
 		    sizeof(why)) == -1) {
 			fprintf(stderr, "dived: %s\n", why);
 			exit(DIVE_EXIT_FAILURE);
 		}
 		l.maps = &maps;
-		l.zero_ok = p.uid == 0 || d.iso.uidgidmap || d.iso.uidmap_set;
+		l.zero_ok = p.uid == 0 || d.iso.uidgidmap ||
+		    d.iso.uidmap_set || d.iso.gidmap_set;
 	}
 	spawn_program(&l);
 }

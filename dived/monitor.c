@@ -311,17 +311,21 @@ plan_namespaces(struct session *s, struct launch *l)
 
 	if (!(iso->unshare & CLONE_NEWUSER))
 		return;
-	if (ns_plan_maps(iso, &s->peer, &s->dec, &s->maps, err,
-	    sizeof(err)) == -1)
+	if (ns_plan_maps(iso, &s->peer, &s->dec, s->cfg->o.no_wait,
+	    &s->maps, err, sizeof(err)) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "%s", err);
 	l->maps = &s->maps;
-	l->zero_ok = s->peer.uid == 0 || iso->uidgidmap || iso->uidmap_set;
+	l->zero_ok = s->peer.uid == 0 || iso->uidgidmap || iso->uidmap_set ||
+	    iso->gidmap_set;
 }
 
 static void
 prepare_launch(struct session *s, struct launch *l)
 {
 	memset(l, 0, sizeof(*l));
+	if (ns_user_ident(&l->userns) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "/proc/self/ns/user: %s",
+		    strerror(errno));
 	l->d = &s->dec;
 	l->r = &s->req;
 	l->cfg = s->cfg;
@@ -462,8 +466,8 @@ abandon(struct session *s, const char *err)
 /*
  * The program is created in its new namespaces (a new pid namespace
  * makes it pid 1 there, and our child still) after the monitor joined
- * the pid namespace of -N or --enter, if any.  When its parent has steps to do for it, it waits
- * on go until they are done.  /proc is opened first: a joined mount
+ * the pid namespace of -N or --enter, if any.  When its parent has steps
+ * to do for it, it waits on go until they are done.  /proc is opened first: a joined mount
  * namespace may have another.
  */
 static void
@@ -478,7 +482,8 @@ create_program(struct session *s, struct launch *l, int errfd[2])
 	if (wait && (procfd = open("/proc", O_PATH | O_DIRECTORY |
 	    O_CLOEXEC)) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "/proc: %s", strerror(errno));
-	if (ns_join(iso, CLONE_NEWPID, &joined, err, sizeof(err)) == -1)
+	if (ns_drop_groups(iso, s->dec.setids, err, sizeof(err)) == -1 ||
+	    ns_join(iso, CLONE_NEWPID, &joined, err, sizeof(err)) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "%s", err);
 	if (wait && pipe2(go, O_CLOEXEC) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "pipe: %s", strerror(errno));

@@ -3,6 +3,7 @@
 #include <sys/syscall.h>
 
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <linux/nsfs.h>
 #include <sched.h>
@@ -36,10 +37,10 @@ same_ns(pid_t pid, const char *name)
 
 	snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
 	if (stat(path, &a) == -1)
-		return 1;
+		return errno == ENOENT ? 1 : -1;	/* a kind this kernel lacks */
 	snprintf(path, sizeof(path), "/proc/%ld/ns/%s", (long)pid, name);
 	if (stat(path, &b) == -1)
-		return 1;
+		return -1;
 	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
@@ -52,15 +53,26 @@ same_ns(pid_t pid, const char *name)
 static int
 join_process(pid_t pid, int which, int *joined, char *err, size_t len)
 {
-	int fd, flags = 0;
+	int fd, flags = 0, same;
 	size_t i;
 
 	if ((fd = (int)syscall(SYS_pidfd_open, pid, 0)) == -1)
 		return errbuf(err, len, "--enter %ld: %s", (long)pid,
 		    strerror(errno));
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if ((which & kinds[i].flag) && !same_ns(pid, kinds[i].name))
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (!(which & kinds[i].flag))
+			continue;
+		/* Not knowing is not the same: fail rather than stay here. */
+		if ((same = same_ns(pid, kinds[i].name)) == -1) {
+			errbuf(err, len, "--enter %ld: /proc/%ld/ns/%s: %s",
+			    (long)pid, (long)pid, kinds[i].name,
+			    strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (!same)
 			flags |= kinds[i].flag;
+	}
 	if (flags != 0 && setns(fd, flags) == -1) {
 		close(fd);
 		return errbuf(err, len, "--enter %ld: setns: %s", (long)pid,
@@ -153,12 +165,15 @@ subids(const char *file, const char *name, unsigned long id,
 		    (strcmp(who, num) != 0 &&
 		    (name == NULL || strcmp(who, name) != 0)))
 			continue;
+		/* Ids run to 4294967294: (uid_t)-1 is never a valid one. */
+		errno = 0;
 		s = strtoull(start, &end, 10);
-		if (*end != '\0' || *start == '\0')
+		if (*end != '\0' || *start == '\0' || errno != 0 ||
+		    s > 4294967294ull)
 			continue;
 		c = strtoull(count, &end, 10);
-		if (*end != '\0' || *count == '\0' || c == 0 ||
-		    s + c > 4294967295ull)
+		if (*end != '\0' || *count == '\0' || errno != 0 || c == 0 ||
+		    c > 4294967295ull - s)
 			continue;
 		r[n].start = 0;
 		r[n].lower = (uint32_t)s;
@@ -247,7 +262,7 @@ auto_map(struct iso_map *m, int root, uint32_t own, const struct iso_range *d,
 static int
 plan_one(const char *what, const char *file, int set, const struct iso_map *given,
     int root, const char *name, unsigned long peerid, uint32_t own,
-    struct iso_map *out, char *text, char *err, size_t len)
+    struct iso_map *out, char *err, size_t len)
 {
 	struct iso_range d[ISO_MAX_MAPS];
 	size_t nd = root ? 0 : subids(file, name, peerid, d, ISO_MAX_MAPS);
@@ -266,37 +281,60 @@ plan_one(const char *what, const char *file, int set, const struct iso_map *give
 	if (!root_mapped(out))
 		return errbuf(err, len, "%s: nothing maps to id 0 inside",
 		    what);
-	if (map_text(out, text, NS_MAPTEXT) == -1)
-		return errbuf(err, len, "%s: map too long", what);
 	return 0;
+}
+
+/*
+ * A process that makes its own user namespace (in place: -J, -w) has no
+ * capability left in the parent one: the kernel lets it map only its own
+ * id, and a gid map only once setgroups(2) is denied.
+ */
+static int
+own_only(const char *what, const struct iso_map *m, uint32_t own, char *err,
+    size_t len)
+{
+	if (m->n == 1 && m->r[0].count == 1 && m->r[0].lower == own)
+		return 0;
+	return errbuf(err, len, "%s: in place (-J, -j, -w) a new user "
+	    "namespace can map only the id %lu of dived itself; serve it on a "
+	    "socket to map others", what, (unsigned long)own);
 }
 
 int
 ns_plan_maps(const struct isolation *iso, const struct peer *p,
-    const struct decision *d, struct ns_maps *m, char *err, size_t len)
+    const struct decision *d, int inplace, struct ns_maps *m, char *err,
+    size_t len)
 {
 	uid_t uid = d->setids ? d->uid : geteuid();
 	gid_t gid = d->setids ? d->gid : getegid();
 	struct iso_map um, gm;
-
 	int root = p->uid == 0;
 
 	memset(m, 0, sizeof(*m));
 	if (iso->uidgidmap) {
-		snprintf(m->uid, sizeof(m->uid), "0 %lu 1\n", (unsigned long)uid);
-		snprintf(m->gid, sizeof(m->gid), "0 %lu 1\n", (unsigned long)gid);
+		um = (struct iso_map){ .n = 1, .r = { { 0, uid, 1 } } };
+		gm = (struct iso_map){ .n = 1, .r = { { 0, gid, 1 } } };
 		m->deny_setgroups = 1;
-		return 0;
-	}
-	if (!iso->uidmap_set && !iso->gidmap_set)
+	} else if (!iso->uidmap_set && !iso->gidmap_set) {
 		return 0;	/* -t writes them, or none */
-	if (plan_one("--map-users", "/etc/subuid", iso->uidmap_set,
-	    &iso->uidmap, root, p->name, p->uid, (uint32_t)uid, &um, m->uid,
-	    err, len) == -1 ||
+	} else if (plan_one("--map-users", "/etc/subuid", iso->uidmap_set,
+	    &iso->uidmap, root, p->name, p->uid, (uint32_t)uid, &um, err,
+	    len) == -1 ||
 	    plan_one("--map-groups", "/etc/subgid", iso->gidmap_set,
-	    &iso->gidmap, root, p->name, p->gid, (uint32_t)gid, &gm, m->gid,
-	    err, len) == -1)
+	    &iso->gidmap, root, p->name, p->uid, (uint32_t)gid, &gm, err,
+	    len) == -1)
 		return -1;
+	if (inplace) {
+		if (own_only(iso->uidgidmap ? "-tt" : "--map-users", &um,
+		    (uint32_t)geteuid(), err, len) == -1 ||
+		    own_only(iso->uidgidmap ? "-tt" : "--map-groups", &gm,
+		    (uint32_t)getegid(), err, len) == -1)
+			return -1;
+		m->deny_setgroups = 1;
+	}
+	if (map_text(&um, m->uid, NS_MAPTEXT) == -1 ||
+	    map_text(&gm, m->gid, NS_MAPTEXT) == -1)
+		return errbuf(err, len, "user namespace map too long");
 	return 0;
 }
 
@@ -372,6 +410,18 @@ ns_write_for(int procfd, pid_t pid, const struct isolation *iso, char *err,
 	return 0;
 }
 
+/*
+ * Kernel files are written as they are; any other file is created or
+ * truncated first, as a shell's redirection would.
+ */
+static int
+write_flags(const char *file)
+{
+	if (strncmp(file, "/proc/", 6) == 0 || strncmp(file, "/sys/", 5) == 0)
+		return O_WRONLY | O_CLOEXEC;
+	return O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
+}
+
 int
 ns_write_own(const struct isolation *iso, int all, char *err, size_t len)
 {
@@ -383,7 +433,7 @@ ns_write_own(const struct isolation *iso, int all, char *err, size_t len)
 		w = &iso->writes[i];
 		if (!all && parent_file(w->file) != NULL)
 			continue;
-		if ((fd = open(w->file, O_WRONLY | O_CLOEXEC)) == -1)
+		if ((fd = open(w->file, write_flags(w->file), 0644)) == -1)
 			return errbuf(err, len, "-t %s: %s", w->file,
 			    strerror(errno));
 		n = strlen(w->content);
@@ -422,4 +472,45 @@ ns_inside(const char *file, unsigned long id, int zero_ok)
 	}
 	fclose(f);
 	return found != -1 ? found : zero_ok ? zero : -1;
+}
+
+int
+ns_user_ident(struct ns_ident *id)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/user", &st) == -1)
+		return -1;
+	id->dev = st.st_dev;
+	id->ino = st.st_ino;
+	return 0;
+}
+
+/* 1 moved, 0 not; not knowing counts as moved, the stricter answer. */
+int
+ns_user_moved(const struct ns_ident *before)
+{
+	struct ns_ident now;
+
+	if (ns_user_ident(&now) == -1)
+		return 1;
+	return now.dev != before->dev || now.ino != before->ino;
+}
+
+int
+ns_may_change_user(const struct isolation *iso)
+{
+	return (iso->unshare & CLONE_NEWUSER) || iso->enter_pid != 0 ||
+	    iso->nsetns > 0;
+}
+
+int
+ns_drop_groups(const struct isolation *iso, int setids, char *err,
+    size_t len)
+{
+	if (!setids || !ns_may_change_user(iso))
+		return 0;
+	if (setgroups(0, NULL) == -1)
+		return errbuf(err, len, "setgroups: %s", strerror(errno));
+	return 0;
 }

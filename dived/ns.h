@@ -45,10 +45,11 @@ int	ns_unshare_late(const struct isolation *, char *, size_t);
 /*
  * The maps of a new user namespace: -tt's, --map-users/--map-groups, or
  * "auto".  A peer other than root may map only the decided target ids
- * and its ranges in /etc/subuid and /etc/subgid.
+ * and its ranges in /etc/subuid and /etc/subgid.  In place (the int:
+ * -J, -w) the process maps itself, which only its own ids allow.
  */
 int	ns_plan_maps(const struct isolation *, const struct peer *,
-	    const struct decision *, struct ns_maps *, char *, size_t);
+	    const struct decision *, int, struct ns_maps *, char *, size_t);
 
 /*
  * Writes the maps of process pid (0: this process) through procfd, an
@@ -71,5 +72,24 @@ int	ns_write_own(const struct isolation *, int, char *, size_t);
  * client.  -1 when neither is mapped; file is "uid_map" or "gid_map".
  */
 long long ns_inside(const char *, unsigned long, int);
+
+/*
+ * Which user namespace a process is in, to tell afterwards whether the
+ * namespace steps moved it to another one.
+ */
+struct ns_ident {
+	dev_t	dev;
+	ino_t	ino;
+};
+int	ns_user_ident(struct ns_ident *);
+int	ns_user_moved(const struct ns_ident *);
+
+/*
+ * Whether the options may put the program in another user namespace.
+ * Before that, a process with credentials to set sheds its supplementary
+ * groups: a namespace that denies setgroups(2) would let it keep them.
+ */
+int	ns_may_change_user(const struct isolation *);
+int	ns_drop_groups(const struct isolation *, int, char *, size_t);
 
 #endif

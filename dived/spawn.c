@@ -86,13 +86,6 @@ check(const struct launch *l, int r, const char *err)
 		step_failed(l, DIVE_EXIT_FAILURE, "%s", err);
 }
 
-static int
-in_other_userns(const struct isolation *iso)
-{
-	return (iso->unshare & CLONE_NEWUSER) || iso->enter_pid != 0 ||
-	    iso->nsetns > 0;
-}
-
 static void
 set_ids(const struct launch *l, uid_t uid, uid_t euid, gid_t gid,
     const gid_t *groups, int ngroups)
@@ -147,13 +140,13 @@ set_ids_inside(const struct launch *l)
 }
 
 static void
-set_credentials(const struct launch *l)
+set_credentials(const struct launch *l, int moved)
 {
 	const struct decision *d = l->d;
 
 	if (!d->setids)
 		return;
-	if (in_other_userns(&d->iso))
+	if (moved)
 		set_ids_inside(l);
 	else
 		set_ids(l, d->uid, d->euid, d->gid, l->groups, l->ngroups);
@@ -336,6 +329,7 @@ namespaces_in_place(const struct launch *l)
 	char err[DIVE_MAX_ERRTEXT];
 	int flags = ns_clone_flags(iso), procfd, joined;
 
+	check(l, ns_drop_groups(iso, l->d->setids, err, sizeof(err)), err);
 	check(l, ns_join(iso, NS_ALL, &joined, err, sizeof(err)), err);
 	if (iso->cgroup != NULL)
 		check(l, cgroup_join(iso->cgroup, getpid(), err, sizeof(err)),
@@ -375,16 +369,18 @@ spawn_program(struct launch *l)
 {
 	const struct isolation *iso = &l->d->iso;
 	char err[DIVE_MAX_ERRTEXT];
-	int serverroot;
+	int serverroot, moved;
 
 	reset_signals();
 	namespaces(l);
+	/* Asked before a new root can hide /proc. */
+	moved = ns_user_moved(&l->userns);
 	check(l, root_enter(iso, iso->client_root ? l->r->rootfd : -1,
 	    &serverroot, err, sizeof(err)), err);
 	set_session(l);
 	check(l, caps_before(iso, err, sizeof(err)), err);
 	check(l, limits_before(iso, err, sizeof(err)), err);
-	set_credentials(l);
+	set_credentials(l, moved);
 	check(l, caps_after(iso, err, sizeof(err)), err);
 	enter_cwd(l, serverroot);
 	if (l->d->client_umask)

@@ -29,6 +29,7 @@ struct launch {
 	int			 nsready;
 	const struct ns_maps	*maps;		/* !nsready: its own maps */
 	int			 zero_ok;	/* see ns_inside */
+	struct ns_ident		 userns;	/* before the namespace steps */
 };
 
 /*
