@@ -13,16 +13,10 @@
 #include "errbuf.h"
 #include "root.h"
 
-/*
- * The new root becomes a mount point of its own (pivot_root needs one) in
- * a mount namespace whose mounts no longer propagate to the host's.
- */
+/* The new root becomes a mount point of its own: pivot_root needs one. */
 static int
 pivot(const char *newroot, const char *putold, char *err, size_t len)
 {
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
-		return errbuf(err, len, "-V: private mounts: %s",
-		    strerror(errno));
 	if (mount(newroot, newroot, NULL, MS_BIND | MS_REC, NULL) == -1)
 		return errbuf(err, len, "-V: bind %s: %s", newroot,
 		    strerror(errno));
@@ -45,6 +39,15 @@ root_enter(const struct isolation *iso, int clientroot, int *serverroot,
     char *err, size_t len)
 {
 	*serverroot = -1;
+	/*
+	 * Before anything is mounted, and before a chroot hides the mount
+	 * point: in a new mount namespace whose mounts still propagate
+	 * (systemd makes / shared), a /proc mounted here would cover the
+	 * host's.
+	 */
+	if ((iso->mount_proc || iso->pivot_new != NULL) &&
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+		return errbuf(err, len, "private mounts: %s", strerror(errno));
 	if (iso->root_to_current &&
 	    (*serverroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return errbuf(err, len, "-W: open /: %s", strerror(errno));
