@@ -563,6 +563,9 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 		return errbuf(err, len, "-P cannot be combined with -u, -g or -e");
 	if (o->iso.root_to_current)
 		o->no_chdir = 1;
+	if (o->mode == MODE_JUST && o->iso.client_root)
+		return errbuf(err, len, "-r cannot be combined with -J: "
+		    "there is no client whose root to take");
 	if (o->no_wait && (o->iso.unshare & CLONE_NEWPID))
 		return errbuf(err, len, "-w cannot be combined with -s pid: "
 		    "only a forked program enters a new pid namespace");
