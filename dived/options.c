@@ -364,48 +364,47 @@ static const struct opt table[] = {
 	{ NULL, "--signals-pgid", 0, CALL(set_signals_pgid),
 	    "deliver the client's signals to the program's group" },
 	{ "-R", "--chroot", 1, CALL(set_chroot),
-	    "chroot to this directory (relative: to dived's directory)" },
+	    "chroot to this directory; -h is inside it" },
 	{ "-r", "--client-chroot", 0, FLAG(iso.client_root),
 	    "chroot to the client's root directory" },
 	{ "-W", "--root-to-current", 0, FLAG(iso.root_to_current),
 	    "start in dived's root directory (implies -H)" },
 	{ "-V", "--pivot-root", 2, CALL2(set_pivot),
-	    "pivot_root to NEWROOT, old root to PUTOLD inside it (needs -s fs)" },
+	    "pivot_root to the first, old root to the second" },
 	{ "-s", "--unshare", 1, CALL(set_unshare),
-	    "new namespaces: ipc,net,fs,pid,uts,user,cgroup,time" },
+	    "unshare ipc,net,fs,pid,uts,user,cgroup,time" },
 	{ "-N", "--setns", 1, CALL(set_setns),
-	    "enter the namespace of this file, like /proc/PID/ns/net "
-	    "(repeatable)" },
+	    "join the namespace of this file (repeatable)" },
 	{ NULL, "--enter", 1, CALL(set_enter),
-	    "enter every namespace of this process (its user one first)" },
+	    "join every namespace of this process, user first" },
 	{ "-t", "--write-content", 2, CALL2(set_write),
-	    "write CONTENT to FILE once the namespaces exist (repeatable)" },
+	    "write the second to the file the first names" },
 	{ "-tt", "--setup-uidgidmap", 0, FLAG(iso.uidgidmap),
-	    "map uid and gid 0 of a new user namespace to the target's" },
+	    "map uid and gid 0 inside to the target's ids" },
 	{ NULL, "--map-users", 1, CALL(set_uidmap),
-	    "uid map of a new user namespace: START:LOWER:COUNT,... or auto" },
+	    "uid map of -s user: START:LOWER:COUNT,... or auto" },
 	{ NULL, "--map-groups", 1, CALL(set_gidmap),
-	    "gid map of a new user namespace: START:LOWER:COUNT,... or auto" },
+	    "gid map of -s user: START:LOWER:COUNT,... or auto" },
 	{ NULL, "--mount-proc", 0, FLAG(iso.mount_proc),
-	    "mount /proc of the new pid namespace (needs -s pid,fs)" },
+	    "mount /proc of the new pid namespace (-s pid,fs)" },
 	{ "-B", "--retain-capabilities", 1, CALL(set_retain_caps),
-	    "keep only these capabilities in the bounding set ('' for none)" },
+	    "keep only these in the bounding set ('': none)" },
 	{ "-b", "--remove-capabilities", 1, CALL(set_remove_caps),
-	    "remove these capabilities from the bounding set" },
+	    "remove these from the bounding set" },
 	{ "-m", "--ambient-capabilities", 1, CALL(set_ambient_caps),
-	    "make these permitted and inheritable capabilities ambient" },
+	    "make these permitted, inheritable ones ambient" },
 	{ "-c", "--set-capabilities", 1, CALL(set_capset),
-	    "set the capabilities, in cap_from_text syntax" },
+	    "set capabilities, in cap_from_text(3) syntax" },
 	{ "-L", "--lock-securebits", 0, FLAG(iso.lock_securebits),
-	    "set and lock SECBIT_NO_SETUID_FIXUP and SECBIT_NOROOT" },
+	    "lock securebits NO_SETUID_FIXUP and NOROOT on" },
 	{ "-X", "--no-new-privs", 0, FLAG(iso.no_new_privs),
-	    "set no_new_privs: no privileges from setuid files or file caps" },
+	    "set no_new_privs: setuid and file caps give nothing" },
 	{ "-l", "--rlimit", 1, CALL(set_rlimits),
-	    "resource limits: name=hard[:soft],... (names below, or numbers)" },
+	    "limits: name=hard[:soft],... (names below)" },
 	{ NULL, "--cgroup", 1, CALL(set_cgroup),
 	    "start the program in this cgroup v2 directory" },
 	{ NULL, "--restrict-families", 1, CALL(set_families),
-	    "the only socket address families the program may use" },
+	    "the only socket families the program may use" },
 	{ NULL, "--deny-syscalls", 1, CALL(set_syscalls),
 	    "system calls that fail with EPERM for the program" },
 	{ NULL, "--privsep-user", 1, CALL(set_privsep_user),
@@ -435,13 +434,19 @@ options_usage(FILE *f)
 	fprintf(f, "       dived -J|-j [options] -- command [argument ...]\n");
 	fprintf(f, "       dived --help | --version\n");
 	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
-		char names[48];
+		char names[64];
+		int n;
 
-		snprintf(names, sizeof(names), "%s%s%s%s",
+		n = snprintf(names, sizeof(names), "%s%s%s%s",
 		    table[i].s ? table[i].s : "", table[i].s ? ", " : "",
 		    table[i].l, table[i].arg == 2 ? " ARG ARG" :
 		    table[i].arg ? " ARG" : "");
-		fprintf(f, "  %-26s %s\n", names, table[i].help);
+		/* A name too long for its column gets a line of its own. */
+		if (n > 26)
+			fprintf(f, "  %s\n  %-26s %s\n", names, "",
+			    table[i].help);
+		else
+			fprintf(f, "  %-26s %s\n", names, table[i].help);
 	}
 	fprintf(f, "  %-26s %s\n", "-i, --inetd",
 	    "first argument: serve the connection on stdin");

@@ -1,6 +1,7 @@
 #include <sys/capability.h>
 #include <sys/socket.h>
 
+#include <errno.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <stdio.h>
@@ -34,7 +35,7 @@ each_item(const char *list, const char *what, int (*fn)(void *,
 	return 0;
 }
 
-/* A number of at most max, all digits. */
+/* A number of at most max, all digits; one past ULLONG_MAX is none. */
 static int
 number(const char *s, unsigned long long max, unsigned long long *v)
 {
@@ -42,8 +43,9 @@ number(const char *s, unsigned long long max, unsigned long long *v)
 
 	if (*s < '0' || *s > '9')
 		return -1;
+	errno = 0;
 	*v = strtoull(s, &end, 10);
-	return *end != '\0' || *v > max ? -1 : 0;
+	return *end != '\0' || errno == ERANGE || *v > max ? -1 : 0;
 }
 
 static const struct {
@@ -170,12 +172,15 @@ limit_value(const char *s, rlim_t *v)
 	return 0;
 }
 
-/* name=hard[:soft]; the soft limit defaults to the hard one. */
+/*
+ * name=hard[:soft]; the soft limit defaults to the hard one.  hard holds
+ * two of the longest numbers and the colon.
+ */
 static int
 one_rlimit(void *arg, const char *item, char *err, size_t len)
 {
 	struct isolation *iso = arg;
-	char name[32], hard[32], *soft;
+	char name[32], hard[48], *soft;
 	const char *eq = strchr(item, '=');
 	unsigned long long id;
 	struct iso_rlimit l;

@@ -1,4 +1,5 @@
 /* dived's command line, as dived(8) documents it. */
+#include <sched.h>
 #include <string.h>
 
 #include "bounds.h"
@@ -247,6 +248,209 @@ test_modes(void)
 	    "options: every flag sets its own field");
 }
 
+static void
+test_namespaces(void)
+{
+	struct options o;
+	char *argv[2 + 2 * (ISO_MAX_SETNS + 1) + 1];
+	int i;
+
+	CHECK(parse(&o, ARGV("/s", "-s", "net,ipc", "--unshare", "uts")) == 0 &&
+	    o.iso.unshare == (CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS),
+	    "options: -s and --unshare add namespaces");
+	refused("options: -s with an unknown namespace names it",
+	    ARGV("/s", "-s", "net,nett"), "-s nett: unknown namespace");
+	refused("options: -s without its argument is refused",
+	    ARGV("/s", "-s"), "-s: missing argument");
+	CHECK(parse(&o, ARGV("/s", "-N", "/proc/1/ns/net", "--setns",
+	    "/run/netns/blue")) == 0 && o.iso.nsetns == 2 &&
+	    strcmp(o.iso.setns[0], "/proc/1/ns/net") == 0 &&
+	    strcmp(o.iso.setns[1], "/run/netns/blue") == 0,
+	    "options: -N repeats, in order");
+	argv[0] = "dived";
+	argv[1] = "/s";
+	for (i = 0; i <= ISO_MAX_SETNS; i++) {
+		argv[2 + 2 * i] = "-N";
+		argv[3 + 2 * i] = "/proc/1/ns/net";
+	}
+	argv[2 + 2 * i] = NULL;
+	refused("options: more than ISO_MAX_SETNS -N files are refused", argv,
+	    "at most 16 namespace files");
+	argv[2 + 2 * ISO_MAX_SETNS] = NULL;
+	CHECK(parse(&o, argv) == 0 && o.iso.nsetns == ISO_MAX_SETNS,
+	    "options: ISO_MAX_SETNS -N files are taken");
+	refused("options: an empty -N is refused", ARGV("/s", "-N", ""),
+	    "-N: empty file name");
+	CHECK(parse(&o, ARGV("/s", "--enter", "1")) == 0 &&
+	    o.iso.enter_pid == 1, "options: --enter takes pid 1");
+	CHECK(parse(&o, ARGV("/s", "--enter", "2147483647")) == 0 &&
+	    o.iso.enter_pid == 2147483647,
+	    "options: --enter takes the largest pid");
+	refused("options: --enter 0 is refused", ARGV("/s", "--enter", "0"),
+	    "--enter 0: expected a process id");
+	refused("options: --enter past the largest pid is refused",
+	    ARGV("/s", "--enter", "2147483648"), "--enter 2147483648:");
+	refused("options: --enter with a sign is refused",
+	    ARGV("/s", "--enter", "+5"), "--enter +5:");
+	refused("options: --enter with a word is refused",
+	    ARGV("/s", "--enter", "self"), "--enter self:");
+	refused("options: -w with -s pid is refused",
+	    ARGV("/s", "-w", "-s", "pid"), "-w cannot be combined with -s pid");
+	refused("options: -s user with -N is refused",
+	    ARGV("/s", "-s", "user", "-N", "/proc/1/ns/net"),
+	    "-s user cannot be combined with -N");
+	refused("options: -s user with --enter is refused",
+	    ARGV("/s", "--enter", "1", "-s", "user"),
+	    "-s user cannot be combined");
+	refused("options: --mount-proc without -s pid,fs is refused",
+	    ARGV("/s", "--mount-proc", "-s", "pid"),
+	    "--mount-proc needs new pid and mount");
+	CHECK(parse(&o, ARGV("/s", "--mount-proc", "-s", "pid,fs")) == 0 &&
+	    o.iso.mount_proc, "options: --mount-proc with -s pid,fs is taken");
+}
+
+static void
+test_user_namespaces(void)
+{
+	struct options o;
+
+	CHECK(parse(&o, ARGV("/s", "-s", "user", "-t", "/proc/self/uid_map",
+	    "0 1000 1", "--write-content", "/proc/self/setgroups", "deny")) ==
+	    0 && o.iso.nwrites == 2 &&
+	    strcmp(o.iso.writes[0].file, "/proc/self/uid_map") == 0 &&
+	    strcmp(o.iso.writes[0].content, "0 1000 1") == 0 &&
+	    strcmp(o.iso.writes[1].content, "deny") == 0,
+	    "options: -t takes a file and its content, and repeats");
+	CHECK(parse(&o, ARGV("/s", "-t", "/f", "", "-C", "600")) == 0 &&
+	    o.iso.nwrites == 1 && o.iso.writes[0].content[0] == '\0' &&
+	    o.chmod_mode == 0600,
+	    "options: -t takes an empty content and both its arguments");
+	refused("options: -t without its content is refused",
+	    ARGV("/s", "-t", "/proc/self/uid_map"), "-t: missing argument");
+	refused("options: -t with an empty file name is refused",
+	    ARGV("/s", "-t", "", "x"), "-t: empty file name");
+	CHECK(parse(&o, ARGV("/s", "-s", "user", "-tt")) == 0 &&
+	    o.iso.uidgidmap && o.iso.nwrites == 0,
+	    "options: -tt is a flag of its own, not -t");
+	refused("options: -tt without -s user is refused", ARGV("/s", "-tt"),
+	    "need a new user namespace");
+	CHECK(parse(&o, ARGV("/s", "-s", "user", "--map-users",
+	    "0:100000:65536", "--map-groups", "auto")) == 0 &&
+	    o.iso.uidmap_set && o.iso.uidmap.n == 1 &&
+	    o.iso.uidmap.r[0].lower == 100000 && o.iso.gidmap_set &&
+	    o.iso.gidmap.n == 0, "options: --map-users ranges, --map-groups auto");
+	CHECK(parse(&o, ARGV("/s", "-s", "user", "--map-users", "0:1:1",
+	    "--map-users", "auto")) == 0 && o.iso.uidmap_set &&
+	    o.iso.uidmap.n == 0, "options: a later --map-users auto replaces "
+	    "ranges");
+	refused("options: a bad --map-users range is named",
+	    ARGV("/s", "-s", "user", "--map-users", "0:1000:1,5:6"),
+	    "--map-users 5:6: expected START:LOWER:COUNT");
+	refused("options: a bad --map-groups range is named",
+	    ARGV("/s", "-s", "user", "--map-groups", "0:1000:0"),
+	    "--map-groups 0:1000:0: empty range");
+	refused("options: --map-users without -s user is refused",
+	    ARGV("/s", "--map-users", "auto"), "need a new user namespace");
+	refused("options: -tt with --map-groups is refused",
+	    ARGV("/s", "-s", "user", "-tt", "--map-groups", "auto"),
+	    "exclude each other");
+}
+
+static void
+test_roots(void)
+{
+	struct options o;
+
+	CHECK(parse(&o, ARGV("/s", "-R", "/srv/jail", "-h", "/")) == 0 &&
+	    strcmp(o.iso.chroot, "/srv/jail") == 0 &&
+	    strcmp(o.chdir, "/") == 0, "options: -R with -h");
+	refused("options: an empty -R is refused", ARGV("/s", "-R", ""),
+	    "-R: empty directory name");
+	CHECK(parse(&o, ARGV("/s", "-r", "-W")) == 0 && o.iso.client_root &&
+	    o.iso.root_to_current && o.no_chdir,
+	    "options: -r, and -W implies -H");
+	CHECK(parse(&o, ARGV("/s", "-s", "fs", "-V", "/new", "old")) == 0 &&
+	    strcmp(o.iso.pivot_new, "/new") == 0 &&
+	    strcmp(o.iso.pivot_old, "old") == 0,
+	    "options: -V takes NEWROOT and PUTOLD");
+	CHECK(parse(&o, ARGV("/s", "-s", "fs", "--pivot-root", "/new", "old",
+	    "-C", "600")) == 0 && o.chmod_mode == 0600,
+	    "options: the option after -V's two arguments is parsed");
+	refused("options: -V with one argument is refused",
+	    ARGV("/s", "-s", "fs", "-V", "/new"), "-V: missing argument");
+	refused("options: -V with an empty PUTOLD is refused",
+	    ARGV("/s", "-s", "fs", "-V", "/new", ""), "-V: empty directory");
+	refused("options: -V without -s fs is refused",
+	    ARGV("/s", "-V", "/new", "old"), "-V needs a new mount namespace");
+	refused("options: -R with -r is refused", ARGV("/s", "-R", "/a", "-r"),
+	    "-R, -r and -V exclude each other");
+}
+
+static void
+test_capabilities(void)
+{
+	struct options o;
+
+	CHECK(parse(&o, ARGV("/s", "-B", "")) == 0 && o.iso.bound_keep_set &&
+	    o.iso.bound_keep == 0,
+	    "options: -B '' keeps no capability in the bounding set");
+	CHECK(parse(&o, ARGV("/s")) == 0 && !o.iso.bound_keep_set,
+	    "options: without -B the bounding set is kept");
+	CHECK(parse(&o, ARGV("/s", "--retain-capabilities", "net_raw,13")) ==
+	    0 && o.iso.bound_keep == (1ull << 13), "options: -B by name and "
+	    "number (net_raw is 13)");
+	CHECK(parse(&o, ARGV("/s", "-b", "cap_sys_admin", "-m",
+	    "CAP_NET_BIND_SERVICE")) == 0 && o.iso.bound_drop == 1ull << 21 &&
+	    o.iso.ambient == 1ull << 10, "options: -b and -m take capabilities");
+	refused("options: a bad -B capability is named",
+	    ARGV("/s", "-B", "net_raw,net_cooked"),
+	    "-B net_cooked: unknown capability");
+	refused("options: a bad -b capability is named",
+	    ARGV("/s", "-b", "99"), "-b 99: unknown capability");
+	refused("options: a bad -m capability is named",
+	    ARGV("/s", "--ambient-capabilities", "x"), "-m x: unknown");
+	CHECK(parse(&o, ARGV("/s", "-c", "cap_net_raw+ep")) == 0 &&
+	    strcmp(o.iso.capset, "cap_net_raw+ep") == 0,
+	    "options: -c keeps its text for libcap");
+	refused("options: an empty -c is refused", ARGV("/s", "-c", ""),
+	    "-c: empty capability text");
+	CHECK(parse(&o, ARGV("/s", "-L", "-X")) == 0 &&
+	    o.iso.lock_securebits && o.iso.no_new_privs,
+	    "options: -L and -X are flags");
+}
+
+static void
+test_limits_and_filters(void)
+{
+	struct options o;
+
+	CHECK(parse(&o, ARGV("/s", "-l", "nofile=64:32", "--rlimit",
+	    "cpu=5")) == 0 && o.iso.nrlimits == 2 &&
+	    o.iso.rlimits[0].rl.rlim_max == 64 &&
+	    o.iso.rlimits[0].rl.rlim_cur == 32,
+	    "options: -l and --rlimit add limits");
+	refused("options: a malformed -l item is named",
+	    ARGV("/s", "-l", "cpu=5,nofile:7"), "-l nofile:7: expected");
+	refused("options: an unknown -l resource is named",
+	    ARGV("/s", "-l", "files=7"), "unknown resource files");
+	CHECK(parse(&o, ARGV("/s", "--cgroup", "/sys/fs/cgroup/dive")) == 0 &&
+	    strcmp(o.iso.cgroup, "/sys/fs/cgroup/dive") == 0,
+	    "options: --cgroup takes an absolute directory");
+	refused("options: a relative --cgroup is refused",
+	    ARGV("/s", "--cgroup", "dive"), "--cgroup dive: not an absolute");
+	CHECK(parse(&o, ARGV("/s", "--restrict-families", "unix")) == 0 &&
+	    o.iso.families_set && o.iso.families == 1ull << 1,
+	    "options: --restrict-families");
+	refused("options: an unknown family is named",
+	    ARGV("/s", "--restrict-families", "unix,ipx"),
+	    "--restrict-families ipx");
+	CHECK(parse(&o, ARGV("/s", "--deny-syscalls", "ptrace")) == 0 &&
+	    o.iso.nsyscalls == 1, "options: --deny-syscalls");
+	refused("options: an unknown system call is named",
+	    ARGV("/s", "--deny-syscalls", "ptrace,ptrac"),
+	    "--deny-syscalls ptrac");
+}
+
 void
 t_options(void)
 {
@@ -259,4 +463,9 @@ t_options(void)
 	test_misc();
 	test_prefix();
 	test_modes();
+	test_namespaces();
+	test_user_namespaces();
+	test_roots();
+	test_capabilities();
+	test_limits_and_filters();
 }
