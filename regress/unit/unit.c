@@ -57,6 +57,7 @@ main(void)
 	t_privsep();
 	t_options();
 	t_policy();
+	t_rules();
 	return failures() ? 1 : 0;
 }
 

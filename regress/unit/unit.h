@@ -24,5 +24,6 @@ void	t_proto(void);
 void	t_privsep(void);
 void	t_options(void);
 void	t_policy(void);
+void	t_rules(void);
 
 #endif
