@@ -307,6 +307,8 @@ environment(struct parse *p, struct rule *r, struct word *kw)
 	struct word *w;
 	size_t first;
 
+	if (r->env_set)
+		return error(p, kw->col, "env: given twice in one rule");
 	if (!is(w = next(p), "{"))
 		return error(p, w ? w->col : end_col(p), "env: expected {");
 	first = p->i;

@@ -152,6 +152,8 @@ t_errors(void)
 	bad("rules: env keeps DIVE_ to dived", "permit env { DIVE_UID=0 } "
 	    "alice\n", 1, 14, "env: DIVE_UID=0: the DIVE_ variables are "
 	    "dived's own");
+	bad("rules: env once per rule", "permit env { A } env { B } alice\n",
+	    1, 18, "env: given twice in one rule");
 	nul();
 }
 
