@@ -133,6 +133,22 @@ reap(void)
 			}
 }
 
+/* A denial before any monitor exists: the peer is all that is known. */
+static void
+record_refusal(unsigned long id, const struct ucred *uc, const char *text)
+{
+	struct peer p = { uc->pid, uc->uid, uc->gid, NULL, NULL, 0 };
+	struct audit_rec a;
+
+	memset(&a, 0, sizeof(a));
+	a.event = "decision";
+	a.outcome = "denied";
+	a.reason = text;
+	a.session = id;
+	a.peer = &p;
+	audit_write(&a);
+}
+
 /*
  * Over a limit, the client is told so and let go.  The master writes the
  * greeting and the error but, as always, reads nothing.
@@ -165,6 +181,7 @@ over_limit(const struct config *cfg, int c, unsigned long id)
 	logmsg(LOG_WARNING, "session %lu: peer pid %ld uid %lu gid %lu: "
 	    "refused: %s", id, (long)uc.pid, (unsigned long)uc.uid,
 	    (unsigned long)uc.gid, text);
+	record_refusal(id, &uc, text);
 	proto_send_u32(c, MSG_HELLO, DIVE_PROTO_VERSION);
 	proto_send_error(c, DIVE_EXIT_FAILURE, text);
 	return 1;
