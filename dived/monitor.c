@@ -109,7 +109,7 @@ record(struct session *s, const char *event, const char *outcome,
 	    s->req.cwdfd : AT_FDCWD, cwd, sizeof(cwd)) == 0)
 		a.cwd = cwd;
 	a.pid = s->pid;
-	if (strcmp(event, "end") == 0 && s->pid > 0) {
+	if (strcmp(outcome, "exited") == 0 || strcmp(outcome, "signaled") == 0) {
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		a.ended = 1;
 		a.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
@@ -341,6 +341,11 @@ decide(struct session *s)
 	if (policy_decide(&b, &s->peer, s->req.argv, s->req.argc,
 	    s->req.envp, s->req.envc, &s->dec, why, sizeof(why)) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "%s", why);
+	/* Only a waiting monitor can keep a rule's controls. */
+	if (s->cfg->o.no_wait && (s->dec.time_limit || s->dec.die_with_client))
+		refuse(s, DIVE_EXIT_FAILURE, "the rule at line %d sets a time "
+		    "limit or die-with-client, which -w cannot keep",
+		    s->dec.rule != NULL ? s->dec.rule->line : 0);
 	log_quotev((const char *const *)s->dec.argv, argv, sizeof(argv));
 	/* The directory the program will start in: -h, dived's, or the client's. */
 	if (s->cfg->o.chdir != NULL)

@@ -603,6 +603,9 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 		return errbuf(err, len, "-P cannot be combined with -u, -g or -e");
 	if (o->iso.root_to_current)
 		o->no_chdir = 1;
+	if (o->no_wait && (o->time_limit || o->die_with_client))
+		return errbuf(err, len, "-w cannot be combined with --time-limit "
+		    "or --die-with-client: no monitor stays to end the program");
 	if (o->no_wait && (o->iso.unshare & CLONE_NEWPID))
 		return errbuf(err, len, "-w cannot be combined with -s pid: "
 		    "only a forked program enters a new pid namespace");

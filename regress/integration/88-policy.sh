@@ -189,6 +189,11 @@ expect_eq "audit: a program that cannot start is recorded as failed" \
 end failed 7 /nonexistent/program" "$(audit_summary "$A")"
 expect_match "audit: with the reason" '"reason":"[^"]*nonexistent' \
     "$(tail -n 1 "$A")"
+expect_eq "audit: a failed start has no exit status" "None None" \
+    "$(tail -n 1 "$A" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+print(r.get("exit"), r.get("signal"))')"
 
 # SIGHUP: new rules for new sessions; a broken file keeps the old ones.
 cp "$P" "$T/policy.old"
@@ -292,6 +297,31 @@ expect_match "die with client: recorded" \
     '"signal":9,.*"ended_by":"client-gone"' "$(grep '"event":"end"' "$A6")"
 expect_eq "die with client: a client that stays gets the status" "exit 0" \
     "$(wait_status "$DIVE" "$S6" true)"
+stop_dived "$DIVED_PID"
+
+# -w cannot keep a time limit: refused at start, or per rule.
+out=$("$DIVED" "$T/w.sock" -w --time-limit 5 2>&1)
+expect_eq "-w: --time-limit is a usage error" 4 $?
+echo "permit timelimit 5 *" >"$T/w.conf"
+S8=$T/w.sock
+start_dived "$S8" -w --policy "$T/w.conf"
+out=$("$DIVE" "$S8" true 2>&1)
+expect_eq "-w: a rule's time limit denies the request" \
+    "125 dive: the rule at line 1 sets a time limit or die-with-client, which -w cannot keep" \
+    "$? $out"
+stop_dived "$DIVED_PID"
+
+# A session over a bound is recorded by the master.
+S9=$T/bound.sock
+A9=$T/audit9.log
+start_dived "$S9" --max-per-uid 1 --audit-log "$A9"
+"$DIVE" "$S9" sleep 3 &
+busy=$!
+wait_for grep -q '"outcome":"allowed"' "$A9"
+"$DIVE" "$S9" true 2>/dev/null
+expect_match "audit: a session over a bound is a denial" \
+    '"outcome":"denied","reason":"too many sessions for uid 0' "$(cat "$A9")"
+wait "$busy"
 stop_dived "$DIVED_PID"
 
 # Without --policy or --audit-log, SIGHUP still stops dived.
