@@ -73,6 +73,10 @@ $T/bad.conf:3:8: nobody-such-user: no such user
 $T/bad.conf:4:18: cmd id: not an absolute path
 $T/bad.conf:5:18: timelimit 0: expected seconds from 1 to 31536000
 $T/bad.conf:6:8: env: missing }" "$out"
+for i in $(seq 70); do echo bad; done >"$T/many.conf"
+out=$("$DIVED" --check-policy "$T/many.conf" 2>&1)
+expect_eq "check: the errors past 64 are counted" \
+    "$T/many.conf: 6 more errors" "$(echo "$out" | tail -n 1)"
 out=$("$DIVED" --check-policy "$T/missing.conf" 2>&1)
 expect_eq "check: a missing file says so" \
     "1 $T/missing.conf: No such file or directory" "$? $out"

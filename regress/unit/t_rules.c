@@ -157,6 +157,47 @@ t_errors(void)
 	nul();
 }
 
+/* Errors that need big inputs. */
+static void
+t_limits(void)
+{
+	struct rules_errors e;
+	size_t n = RULES_MAX_BYTES + 1, i;
+	char *big;
+
+	if ((big = malloc(n + 1)) == NULL)
+		return;
+	memset(big, '#', n);
+	big[n] = '\0';
+	CHECK(rules_parse(big, n, &names, &e) == NULL && e.n == 1 &&
+	    strcmp(e.e[0].msg, "the file is larger than 1048576 bytes") == 0,
+	    "limits: the file's size");
+	/* One word over the limit on a line. */
+	for (i = 0, n = 0; i <= RULES_MAX_WORDS; i++)
+		n += (size_t)sprintf(big + n, "%s ", i ? "x" : "permit");
+	CHECK(rules_parse(big, n, &names, &e) == NULL && e.n == 1 &&
+	    strcmp(e.e[0].msg, "more than 256 words on a line") == 0,
+	    "limits: words on a line");
+	n = (size_t)sprintf(big, "permit alice as bob:");
+	for (i = 0; i <= RULES_MAX_GROUPS; i++)
+		n += (size_t)sprintf(big + n, "%s10", i ? "," : "");
+	CHECK(rules_parse(big, n, &names, &e) == NULL && e.n == 1 &&
+	    strcmp(e.e[0].msg, "as bob: more than 64 groups") == 0,
+	    "limits: groups of a target");
+	for (i = 0, n = 0; i <= RULES_MAX_RULES; i++)
+		n += (size_t)sprintf(big + n, "permit *\n");
+	CHECK(rules_parse(big, n, &names, &e) == NULL && e.n == 1 &&
+	    e.e[0].line == RULES_MAX_RULES + 1 &&
+	    strcmp(e.e[0].msg, "more than 4096 rules") == 0,
+	    "limits: rules in a file");
+	for (i = 0, n = 0; i < RULES_MAX_ERRORS + 5; i++)
+		n += (size_t)sprintf(big + n, "bad\n");
+	CHECK(rules_parse(big, n, &names, &e) == NULL &&
+	    e.n == RULES_MAX_ERRORS && e.total == RULES_MAX_ERRORS + 5,
+	    "limits: errors past the kept ones are counted");
+	free(big);
+}
+
 static void
 t_all_errors(void)
 {
@@ -425,6 +466,7 @@ void
 t_rules(void)
 {
 	t_errors();
+	t_limits();
 	t_all_errors();
 	t_matching();
 	t_commands();
