@@ -738,11 +738,10 @@ await_program(struct session *s)
 			{ s->pidfd, POLLIN, 0 }, { s->ps, POLLIN, 0 },
 			{ watch ? s->client : -1, 0, 0 },
 		};
-		int r;
 
 		if (s->pidfd == -1)
 			break;
-		if ((r = poll(p, 3, time_step(s, &killed))) == -1) {
+		if (poll(p, 3, time_step(s, &killed)) == -1) {
 			if (errno == EINTR)
 				continue;
 			break;
