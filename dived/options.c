@@ -475,6 +475,8 @@ options_usage(FILE *f)
 	fprintf(f, "  %-26s %s\n", "-J, --just-execute",
 	    "first argument: no socket, start the command directly");
 	fprintf(f, "  %-26s %s\n", "-j, --just-execute2", "-J -S -T -P");
+	fprintf(f, "  %-26s %s\n", "--check-policy FILE",
+	    "first argument: check a rule file and exit");
 	fprintf(f, "  %-26s %s\n", "--",
 	    "prepend the rest to every client's command line");
 	fprintf(f, "resources for -l:");

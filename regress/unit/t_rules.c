@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "options.h"
 #include "policy.h"
 #include "rules.h"
 #include "unit.h"
@@ -462,9 +463,58 @@ t_narrowing(void)
 	rules_free((struct ruleset *)(uintptr_t)b.rules);
 }
 
+#define ARGV(...)	((char *[]){ "dived", __VA_ARGS__, NULL })
+
+static int
+opts(struct options *o, char **argv, char *err, size_t len)
+{
+	int argc = 0;
+
+	while (argv[argc] != NULL)
+		argc++;
+	err[0] = '\0';
+	return options_parse(argc, argv, o, err, len);
+}
+
+/* The command line of the rule file, the audit log and the controls. */
+static void
+t_rule_options(void)
+{
+	struct options o;
+	char err[256];
+
+	CHECK(opts(&o, ARGV("@s", "--policy", "/etc/dive.rules", "--audit-log",
+	    "/var/log/dive", "--time-limit", "60", "--die-with-client"), err,
+	    sizeof(err)) == 0 && strcmp(o.policy, "/etc/dive.rules") == 0 &&
+	    strcmp(o.audit_log, "/var/log/dive") == 0 && o.time_limit == 60 &&
+	    o.die_with_client, "options: --policy, --audit-log and controls");
+	CHECK(opts(&o, ARGV("@s", "--time-limit", "0"), err,
+	    sizeof(err)) == -1 && strcmp(err, "--time-limit 0: expected "
+	    "seconds from 1 to 31536000") == 0, "options: --time-limit 0");
+	CHECK(opts(&o, ARGV("@s", "-w", "--die-with-client"), err,
+	    sizeof(err)) == -1 && strstr(err, "-w cannot be combined") != NULL,
+	    "options: -w cannot keep die-with-client");
+	CHECK(opts(&o, ARGV("--check-policy", "f"), err, sizeof(err)) == 0 &&
+	    o.mode == MODE_CHECK && strcmp(o.policy, "f") == 0,
+	    "options: --check-policy FILE");
+	CHECK(opts(&o, ARGV("--check-policy", "f", "--as", "bob", "--", "id"),
+	    err, sizeof(err)) == 0 && strcmp(o.check_as, "bob") == 0 &&
+	    o.nprefix == 1, "options: --check-policy with --as and a command");
+	CHECK(opts(&o, ARGV("--check-policy", "f", "--as", "bob"), err,
+	    sizeof(err)) == -1 && strcmp(err, "--check-policy: --as USER and "
+	    "-- COMMAND go together") == 0, "options: --as needs a command");
+	CHECK(opts(&o, ARGV("--check-policy"), err, sizeof(err)) == -1 &&
+	    strcmp(err, "--check-policy: missing file") == 0,
+	    "options: --check-policy needs a file");
+	CHECK(opts(&o, ARGV("@s", "--as", "bob"), err, sizeof(err)) == -1 &&
+	    strcmp(err, "--as: only with --check-policy") == 0,
+	    "options: --as only when checking");
+}
+
 void
 t_rules(void)
 {
+	t_rule_options();
 	t_errors();
 	t_limits();
 	t_all_errors();
