@@ -595,6 +595,11 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 	    NULL))
 		return errbuf(err, len, "--check-policy: --as USER and -- "
 		    "COMMAND go together");
+	if (o->mode == MODE_JUST && (o->policy || o->audit_log ||
+	    o->time_limit || o->die_with_client))
+		return errbuf(err, len, "-J and -j have no client: --policy, "
+		    "--audit-log, --time-limit and --die-with-client do not "
+		    "apply");
 	if (o->mode == MODE_JUST && o->nprefix == 0)
 		return errbuf(err, len, "-J and -j need -- and a command");
 	if (o->detach && o->mode != MODE_LISTEN)

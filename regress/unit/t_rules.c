@@ -503,6 +503,9 @@ t_rule_options(void)
 	CHECK(opts(&o, ARGV("--check-policy", "f", "--as", "bob"), err,
 	    sizeof(err)) == -1 && strcmp(err, "--check-policy: --as USER and "
 	    "-- COMMAND go together") == 0, "options: --as needs a command");
+	CHECK(opts(&o, ARGV("-J", "--time-limit", "5", "--", "true"), err,
+	    sizeof(err)) == -1 && strncmp(err, "-J and -j have no client", 24)
+	    == 0, "options: -J takes no time limit");
 	CHECK(opts(&o, ARGV("--check-policy"), err, sizeof(err)) == -1 &&
 	    strcmp(err, "--check-policy: missing file") == 0,
 	    "options: --check-policy needs a file");
