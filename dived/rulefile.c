@@ -52,6 +52,8 @@ group_ids(void *arg, const char *name, gid_t *gid)
 	return 0;
 }
 
+extern char **environ;
+
 static const struct rules_names names = { user_ids, group_ids, NULL };
 
 static char *
@@ -214,6 +216,7 @@ rulefile_check(struct config *cfg)
 	struct decision d;
 	struct peer p;
 	char why[512];
+	size_t n;
 	int r;
 
 	if ((cfg->rules = rulefile_load(o->policy, to_stderr)) == NULL)
@@ -230,8 +233,11 @@ rulefile_check(struct config *cfg)
 	b.nprefix = 0;
 	b.no_argv = 0;
 	b.privileged = 1;
+	/* The client's environment is taken to be ours. */
+	for (n = 0; environ[n] != NULL; n++)
+		;
 	r = policy_decide(&b, &p, (const char *const *)o->prefix, o->nprefix,
-	    NULL, 0, &d, why, sizeof(why));
+	    (const char *const *)environ, n, &d, why, sizeof(why));
 	if (d.rule != NULL)
 		printf("rule: %s:%d: %s\n", o->policy, d.rule->line,
 		    d.rule->permit ? "permit" : "deny");
