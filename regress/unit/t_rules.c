@@ -229,6 +229,8 @@ struct run {
 
 /* The line of the rule that decided the last run, 0 for none. */
 static int last_line;
+/* The rules of the last run: its decision points into them. */
+static struct ruleset *held;
 
 static int
 run(const struct run *c, struct decision *d, char *why, size_t len)
@@ -247,7 +249,8 @@ run(const struct run *c, struct decision *d, char *why, size_t len)
 	b.privileged = 1;
 	b.target = &t;
 	b.iso = &iso;
-	if ((b.rules = parse(c->rules, &e)) == NULL) {
+	rules_free(held);
+	if ((held = parse(c->rules, &e)) == NULL) {
 		snprintf(why, len, "rules refused: %s", e.n ? e.e[0].msg : "?");
 		return -2;
 	}
@@ -255,10 +258,9 @@ run(const struct run *c, struct decision *d, char *why, size_t len)
 		argc++;
 	while (c->envp[envc] != NULL)
 		envc++;
+	b.rules = held;
 	r = policy_decide(&b, &p, c->argv, argc, c->envp, envc, d, why, len);
 	last_line = d->rule != NULL ? d->rule->line : 0;
-	d->rule = NULL;
-	rules_free((struct ruleset *)(uintptr_t)b.rules);
 	return r;
 }
 
@@ -525,4 +527,6 @@ t_rules(void)
 	t_commands();
 	t_settings();
 	t_narrowing();
+	rules_free(held);
+	held = NULL;
 }
