@@ -41,6 +41,12 @@
 /* Signals that may be forwarded through the socket. */
 #define DIVE_MAX_SIGNAL		64
 
+/* The peer's groups (SO_PEERGROUPS), as many as the kernel allows. */
+#define DIVE_MAX_PEERGROUPS	65536
+
+/* Seconds between SIGTERM and SIGKILL when a time limit is reached. */
+#define DIVE_KILL_GRACE		3
+
 /* Exit statuses of dive itself, following env(1) and chroot(1). */
 #define DIVE_EXIT_USAGE		4
 #define DIVE_EXIT_FAILURE	125

@@ -264,6 +264,9 @@ baseline_from(const struct config *cfg, struct baseline *b)
 	b->no_fds = o->no_fds;
 	b->no_umask = o->no_umask;
 	b->iso = &o->iso;
+	b->rules = cfg->rules;
+	b->time_limit = o->time_limit;
+	b->die_with_client = o->die_with_client;
 }
 
 int

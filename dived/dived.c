@@ -3,18 +3,57 @@
  * monitor and parser per connection.
  */
 #include <err.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "dived.h"
+#include "audit.h"
 #include "bounds.h"
 #include "daemon.h"
 #include "log.h"
+#include "rulefile.h"
 #include "title.h"
 
 #define DIVED_VERSION	"2.0"
+
+static void
+say_stderr(const char *msg)
+{
+	fprintf(stderr, "dived: %s\n", msg);
+}
+
+/*
+ * The rule file and the audit log, by absolute names: -d leaves the
+ * directory, and SIGHUP opens them again.
+ */
+static void
+policy_and_audit(struct config *cfg, int client)
+{
+	struct options *o = &cfg->o;
+	char e[512];
+
+	cfg->audit_fd = -1;
+	if (o->policy != NULL) {
+		if ((o->policy = absolute_path(o->policy)) == NULL)
+			err(1, "--policy");
+		if ((cfg->rules = rulefile_load(o->policy, say_stderr)) == NULL)
+			start_failed(client, "--policy: the rule file has "
+			    "errors");
+	}
+	if (o->audit_log != NULL) {
+		if ((o->audit_log = absolute_path(o->audit_log)) == NULL)
+			err(1, "--audit-log");
+		if ((cfg->audit_fd = audit_open(o->audit_log, -1)) == -1) {
+			snprintf(e, sizeof(e), "--audit-log %s: %s",
+			    o->audit_log, strerror(errno));
+			start_failed(client, e);
+		}
+	}
+	audit_use(cfg->audit_fd);
+}
 
 int
 main(int argc, char **argv)
@@ -48,6 +87,9 @@ main(int argc, char **argv)
 		err(1, "getrlimit");
 	if (config_resolve(&cfg, e, sizeof(e)) == -1)
 		start_failed(client, e);
+	if (cfg.o.mode == MODE_CHECK)
+		rulefile_check(&cfg);
+	policy_and_audit(&cfg, client);
 	if (cfg.o.mode == MODE_JUST) {
 		if (pidfiles_write(&cfg.o, e, sizeof(e)) == -1)
 			errx(1, "%s", e);

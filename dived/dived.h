@@ -17,6 +17,8 @@ struct config {
 	struct target	target;		/* -u, -g, -e resolved */
 	uid_t		sock_uid;	/* -U resolved */
 	gid_t		sock_gid;
+	struct ruleset	*rules;		/* --policy, as last read */
+	int		audit_fd;	/* --audit-log, or -1: syslog */
 };
 
 /* Resolves user and group names of the options; -1 with a message. */
@@ -26,7 +28,8 @@ void	baseline_from(const struct config *, struct baseline *);
 /* The groups a decision gives the program; -1 when they cannot be read. */
 int	groups_of(const struct decision *, gid_t **, int *);
 
-void	master_run(const struct config *) __attribute__((noreturn));
+/* The master re-reads the rule file and reopens the audit log on SIGHUP. */
+void	master_run(struct config *) __attribute__((noreturn));
 /* -J and -j: the program setup applied to dived itself, then exec. */
 void	just_run(const struct config *) __attribute__((noreturn));
 void	monitor_run(const struct config *, int, unsigned long)

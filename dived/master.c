@@ -17,14 +17,16 @@
 #include <unistd.h>
 
 #include "dived.h"
+#include "audit.h"
 #include "bounds.h"
 #include "daemon.h"
 #include "log.h"
 #include "proto.h"
+#include "rulefile.h"
 #include "title.h"
 #include "sock.h"
 
-static volatile sig_atomic_t stopping;
+static volatile sig_atomic_t stopping, reloading;
 /* The socket file to remove, absolute (-d moves to /); NULL if abstract. */
 static char *sockfile;
 
@@ -32,6 +34,12 @@ static void
 on_stop(int sig)
 {
 	stopping = sig;
+}
+
+static void
+on_hup(int sig)
+{
+	reloading = sig;
 }
 
 static void
@@ -125,6 +133,22 @@ reap(void)
 			}
 }
 
+/* A denial before any monitor exists: the peer is all that is known. */
+static void
+record_refusal(unsigned long id, const struct ucred *uc, const char *text)
+{
+	struct peer p = { uc->pid, uc->uid, uc->gid, NULL, NULL, 0 };
+	struct audit_rec a;
+
+	memset(&a, 0, sizeof(a));
+	a.event = "decision";
+	a.outcome = "denied";
+	a.reason = text;
+	a.session = id;
+	a.peer = &p;
+	audit_write(&a);
+}
+
 /*
  * Over a limit, the client is told so and let go.  The master writes the
  * greeting and the error but, as always, reads nothing.
@@ -157,13 +181,18 @@ over_limit(const struct config *cfg, int c, unsigned long id)
 	logmsg(LOG_WARNING, "session %lu: peer pid %ld uid %lu gid %lu: "
 	    "refused: %s", id, (long)uc.pid, (unsigned long)uc.uid,
 	    (unsigned long)uc.gid, text);
+	record_refusal(id, &uc, text);
 	proto_send_u32(c, MSG_HELLO, DIVE_PROTO_VERSION);
 	proto_send_error(c, DIVE_EXIT_FAILURE, text);
 	return 1;
 }
 
+/*
+ * With a rule file or an audit log, SIGHUP reads the one and reopens the
+ * other; without either it stops dived, as it always did.
+ */
 static void
-handlers(sigset_t *waitmask)
+handlers(const struct config *cfg, sigset_t *waitmask)
 {
 	struct sigaction sa;
 	sigset_t block;
@@ -173,6 +202,8 @@ handlers(sigset_t *waitmask)
 	sa.sa_handler = on_stop;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	if (cfg->o.policy != NULL || cfg->o.audit_log != NULL)
+		sa.sa_handler = on_hup;
 	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = on_child;
 	sigaction(SIGCHLD, &sa, NULL);
@@ -261,7 +292,40 @@ start_monitor(const struct config *cfg, int ls, int c, unsigned long id,
 }
 
 static void
-serve(const struct config *cfg, int ls, const sigset_t *waitmask,
+say_log(const char *msg)
+{
+	logmsg(LOG_ERR, "%s", msg);
+}
+
+/*
+ * New sessions get the new rules; running ones keep theirs.  A file with
+ * errors changes nothing.
+ */
+static void
+reload(struct config *cfg)
+{
+	struct ruleset *rs;
+
+	reloading = 0;
+	if (cfg->o.policy != NULL) {
+		if ((rs = rulefile_load(cfg->o.policy, say_log)) == NULL)
+			logmsg(LOG_ERR, "%s: errors, the previous rules stay",
+			    cfg->o.policy);
+		else {
+			rules_free(cfg->rules);
+			cfg->rules = rs;
+			logmsg(LOG_INFO, "%s: %zu rules read", cfg->o.policy,
+			    rs->nrules);
+		}
+	}
+	if (cfg->o.audit_log != NULL &&
+	    audit_open(cfg->o.audit_log, cfg->audit_fd) == -1)
+		logmsg(LOG_ERR, "--audit-log %s: cannot reopen, writing on to "
+		    "the old file: %s", cfg->o.audit_log, strerror(errno));
+}
+
+static void
+serve(struct config *cfg, int ls, const sigset_t *waitmask,
     const sigset_t *orig)
 {
 	unsigned long id = 0;
@@ -276,6 +340,8 @@ serve(const struct config *cfg, int ls, const sigset_t *waitmask,
 			exit(1);
 		}
 		reap();
+		if (reloading)
+			reload(cfg);
 		if (stopping || !(p.revents & POLLIN))
 			continue;
 		if ((c = accept4(ls, NULL, NULL, SOCK_CLOEXEC)) == -1) {
@@ -295,7 +361,7 @@ serve(const struct config *cfg, int ls, const sigset_t *waitmask,
 }
 
 void
-master_run(const struct config *cfg)
+master_run(struct config *cfg)
 {
 	sigset_t waitmask, orig;
 	char e[512];
@@ -304,7 +370,7 @@ master_run(const struct config *cfg)
 	if (cfg->o.detach)
 		ready = daemon_detach();
 	/* Blocked until the first poll: a stop signal finds all in place. */
-	handlers(&waitmask);
+	handlers(cfg, &waitmask);
 	sigprocmask(SIG_SETMASK, NULL, &orig);
 	sigdelset(&orig, SIGTERM);
 	sigdelset(&orig, SIGINT);

@@ -25,6 +25,7 @@
 #include <vis.h>
 
 #include "dived.h"
+#include "audit.h"
 #include "bounds.h"
 #include "log.h"
 #include "title.h"
@@ -53,6 +54,8 @@ struct session {
 	int			 pidfd;
 	struct timespec		 t0;
 	const char		*verdict;	/* for the log: refused, failed */
+	const char		*ended_by;	/* time-limit, client-gone */
+	gid_t			 groups[DIVE_MAX_PEERGROUPS];
 };
 
 /* waitpid for one child, through interruptions; -1 on a real error. */
@@ -80,6 +83,49 @@ stop_parser(struct session *s)
 	}
 }
 
+/*
+ * One audit record: event "decision" (allowed or denied) or "end"
+ * (exited, signaled, or failed during setup), with what is known so far.
+ */
+static int
+record(struct session *s, const char *event, const char *outcome,
+    const char *reason, int st)
+{
+	struct audit_rec a;
+	struct timespec t1;
+	char cwd[4096];
+
+	memset(&a, 0, sizeof(a));
+	a.event = event;
+	a.outcome = outcome;
+	a.reason = reason;
+	a.session = s->id;
+	a.peer = &s->peer;
+	a.policy = s->cfg->o.policy;
+	a.rule = s->dec.rule != NULL ? s->dec.rule->line : 0;
+	a.dec = s->dec.argv != NULL ? &s->dec : NULL;
+	a.argv = s->dec.argv != NULL ? (const char *const *)s->dec.argv :
+	    s->req.argv;
+	a.envp = s->dec.envp != NULL ? (const char *const *)s->dec.envp :
+	    s->req.envp;
+	if (s->cfg->o.chdir != NULL)
+		a.cwd = s->cfg->o.chdir;
+	else if (audit_dir(s->dec.argv == NULL || s->dec.client_cwd ?
+	    s->req.cwdfd : AT_FDCWD, cwd, sizeof(cwd)) == 0)
+		a.cwd = cwd;
+	a.pid = s->pid;
+	if (strcmp(outcome, "exited") == 0 || strcmp(outcome, "signaled") == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		a.ended = 1;
+		a.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+		a.signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+		a.duration = (double)(t1.tv_sec - s->t0.tv_sec) +
+		    (double)(t1.tv_nsec - s->t0.tv_nsec) / 1e9;
+		a.ended_by = s->ended_by;
+	}
+	return audit_write(&a);
+}
+
 static void __attribute__((noreturn, format(printf, 3, 4)))
 refuse(struct session *s, uint32_t status, const char *fmt, ...)
 {
@@ -89,6 +135,10 @@ refuse(struct session *s, uint32_t status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
+	if (strcmp(s->verdict, "failed") == 0)
+		record(s, "end", "failed", text, 0);
+	else
+		record(s, "decision", "denied", text, 0);
 	logmsg(LOG_WARNING, "session %lu: peer pid %ld uid %lu gid %lu: "
 	    "%s: %s", s->id, (long)s->peer.pid,
 	    (unsigned long)s->peer.uid, (unsigned long)s->peer.gid,
@@ -113,6 +163,16 @@ peer_credentials(struct session *s)
 	s->peer.pid = uc.pid;
 	s->peer.uid = uc.uid;
 	s->peer.gid = uc.gid;
+	/* The groups the client had when it connected, for group rules. */
+	len = sizeof(s->groups);
+	if (getsockopt(s->client, SOL_SOCKET, SO_PEERGROUPS, s->groups,
+	    &len) == -1) {
+		logmsg(LOG_ERR, "session %lu: SO_PEERGROUPS: %s", s->id,
+		    strerror(errno));
+		_exit(1);
+	}
+	s->peer.groups = s->groups;
+	s->peer.ngroups = (int)(len / sizeof(gid_t));
 }
 
 static void
@@ -286,6 +346,11 @@ decide(struct session *s)
 	if (policy_decide(&b, &s->peer, s->req.argv, s->req.argc,
 	    s->req.envp, s->req.envc, &s->dec, why, sizeof(why)) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "%s", why);
+	/* Only a waiting monitor can keep a rule's controls. */
+	if (s->cfg->o.no_wait && (s->dec.time_limit || s->dec.die_with_client))
+		refuse(s, DIVE_EXIT_FAILURE, "the rule at line %d sets a time "
+		    "limit or die-with-client, which -w cannot keep",
+		    s->dec.rule != NULL ? s->dec.rule->line : 0);
 	log_quotev((const char *const *)s->dec.argv, argv, sizeof(argv));
 	/* The directory the program will start in: -h, dived's, or the client's. */
 	if (s->cfg->o.chdir != NULL)
@@ -302,6 +367,11 @@ decide(struct session *s)
 	    (unsigned long)s->peer.gid, s->peer.name ? s->peer.name : "-",
 	    argv, (unsigned long)uid, uid != euid ? euids : "",
 	    (unsigned long)(s->dec.setids ? s->dec.gid : getgid()), cwd);
+	/* Nothing runs without its record. */
+	if (record(s, "decision", "allowed", NULL, 0) == -1) {
+		s->verdict = "refused";
+		refuse(s, DIVE_EXIT_FAILURE, "the audit log cannot be written");
+	}
 }
 
 /*
@@ -620,19 +690,68 @@ parser_message(struct session *s)
 	frame_free(&f);
 }
 
+/* The program, and its group when it leads one. */
+static void
+end_program(struct session *s, int sig)
+{
+	syscall(SYS_pidfd_send_signal, s->pidfd, sig, NULL, 0);
+	if (getpgid(s->pid) == s->pid)
+		kill(-s->pid, sig);
+}
+
+/*
+ * Milliseconds until the next step of the time limit: SIGTERM when it is
+ * reached, SIGKILL DIVE_KILL_GRACE seconds later; -1 without a limit.
+ */
+static int
+time_step(struct session *s, int *killed)
+{
+	struct timespec now;
+	long long ms, due;
+
+	if (s->dec.time_limit == 0 || *killed == 2)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (now.tv_sec - s->t0.tv_sec) * 1000LL +
+	    (now.tv_nsec - s->t0.tv_nsec) / 1000000;
+	due = (long long)s->dec.time_limit * 1000 +
+	    (*killed ? DIVE_KILL_GRACE * 1000LL : 0);
+	if (ms < due)
+		return due - ms > INT32_MAX ? INT32_MAX : (int)(due - ms);
+	if (*killed == 0)
+		logmsg(LOG_NOTICE, "session %lu: pid %ld: time limit of %u "
+		    "seconds reached", s->id, (long)s->pid, s->dec.time_limit);
+	s->ended_by = "time-limit";
+	end_program(s, *killed ? SIGKILL : SIGTERM);
+	(*killed)++;
+	return time_step(s, killed);
+}
+
+/* --die-with-client: a client that hung up takes its program along. */
+static void
+client_gone(struct session *s, int *watch)
+{
+	logmsg(LOG_NOTICE, "session %lu: client gone, killing pid %ld",
+	    s->id, (long)s->pid);
+	s->ended_by = "client-gone";
+	end_program(s, SIGKILL);
+	*watch = 0;
+}
+
 static int
 await_program(struct session *s)
 {
-	int st;
+	int st, killed = 0, watch = s->dec.die_with_client;
 
 	for (;;) {
-		struct pollfd p[2] = {
+		struct pollfd p[3] = {
 			{ s->pidfd, POLLIN, 0 }, { s->ps, POLLIN, 0 },
+			{ watch ? s->client : -1, 0, 0 },
 		};
 
 		if (s->pidfd == -1)
 			break;
-		if (poll(p, s->ps == -1 ? 1 : 2, -1) == -1) {
+		if (poll(p, 3, time_step(s, &killed)) == -1) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -641,6 +760,8 @@ await_program(struct session *s)
 			break;
 		if (p[1].revents)
 			parser_message(s);
+		if (p[2].revents & (POLLHUP | POLLERR))
+			client_gone(s, &watch);
 	}
 	return wait_child(s->pid, &st) == -1 ? 0 : st;
 }
@@ -660,6 +781,7 @@ finish(struct session *s, int st)
 	 * free, or nearly.
 	 */
 	stop_parser(s);
+	record(s, "end", WIFSIGNALED(st) ? "signaled" : "exited", NULL, st);
 	if (WIFSIGNALED(st)) {
 		logmsg(LOG_INFO, "session %lu: pid %ld killed by signal %d "
 		    "after %.3fs", s->id, (long)s->pid, WTERMSIG(st), secs);

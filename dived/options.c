@@ -9,6 +9,7 @@
 #include "bounds.h"
 #include "errbuf.h"
 #include "options.h"
+#include "rules.h"
 
 /*
  * An option sets an int flag, stores its argument, or calls a setter with
@@ -317,6 +318,20 @@ set_syscalls(struct options *o, const char *a, char *err, size_t len)
 	return iso_parse_syscalls(&o->iso, a, err, len);
 }
 
+static int
+set_time_limit(struct options *o, const char *a, char *err, size_t len)
+{
+	const char *why;
+	long long t;
+
+	t = strtonum(a, 1, RULES_MAX_TIMELIMIT, &why);
+	if (why != NULL || strspn(a, "0123456789") != strlen(a))
+		return errbuf(err, len, "--time-limit %s: expected seconds from "
+		    "1 to %d", a, RULES_MAX_TIMELIMIT);
+	o->time_limit = (unsigned int)t;
+	return 0;
+}
+
 static const struct opt table[] = {
 	{ "-d", "--detach", 0, FLAG(detach),
 	    "detach once the socket listens and pidfiles are written" },
@@ -421,6 +436,16 @@ static const struct opt table[] = {
 	    "sessions at once for one client uid (default 32)" },
 	{ NULL, "--log-stderr", 0, FLAG(log_stderr),
 	    "log to standard error as well as to syslog" },
+	{ NULL, "--policy", 1, STRING(policy),
+	    "the rule file: who may run what, as whom (re-read on SIGHUP)" },
+	{ NULL, "--audit-log", 1, STRING(audit_log),
+	    "write the audit records to this file as JSON lines" },
+	{ NULL, "--time-limit", 1, CALL(set_time_limit),
+	    "SIGTERM the program after this many seconds, SIGKILL later" },
+	{ NULL, "--die-with-client", 0, FLAG(die_with_client),
+	    "kill the program when its client disconnects" },
+	{ NULL, "--as", 1, STRING(check_as),
+	    "with --check-policy: the user whose request is checked" },
 };
 
 void
@@ -432,6 +457,8 @@ options_usage(FILE *f)
 	    "[-- command [argument ...]]\n");
 	fprintf(f, "       dived -i [options] [-- command [argument ...]]\n");
 	fprintf(f, "       dived -J|-j [options] -- command [argument ...]\n");
+	fprintf(f, "       dived --check-policy file [--as user [options] -- "
+	    "command [argument ...]]\n");
 	fprintf(f, "       dived --help | --version\n");
 	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
 		char names[64];
@@ -453,6 +480,8 @@ options_usage(FILE *f)
 	fprintf(f, "  %-26s %s\n", "-J, --just-execute",
 	    "first argument: no socket, start the command directly");
 	fprintf(f, "  %-26s %s\n", "-j, --just-execute2", "-J -S -T -P");
+	fprintf(f, "  %-26s %s\n", "--check-policy FILE",
+	    "first argument: check a rule file and exit");
 	fprintf(f, "  %-26s %s\n", "--",
 	    "prepend the rest to every client's command line");
 	fprintf(f, "resources for -l:");
@@ -539,9 +568,16 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 		o->version = 1;
 		return 0;
 	}
-	if (first(argv[1], o, err, len) == -1)
+	i = 2;
+	if (strcmp(argv[1], "--check-policy") == 0) {
+		if (argc < 3 || argv[2][0] == '\0')
+			return errbuf(err, len, "--check-policy: missing file");
+		o->mode = MODE_CHECK;
+		o->policy = argv[2];
+		i = 3;
+	} else if (first(argv[1], o, err, len) == -1)
 		return -1;
-	for (i = 2; i < argc; i++) {
+	for (; i < argc; i++) {
 		const struct opt *p;
 
 		if (strcmp(argv[i], "--") == 0) {
@@ -558,6 +594,17 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 			return -1;
 		i += p->arg;
 	}
+	if (o->check_as != NULL && o->mode != MODE_CHECK)
+		return errbuf(err, len, "--as: only with --check-policy");
+	if (o->mode == MODE_CHECK && (o->check_as == NULL) != (o->prefix ==
+	    NULL))
+		return errbuf(err, len, "--check-policy: --as USER and -- "
+		    "COMMAND go together");
+	if (o->mode == MODE_JUST && (o->policy || o->audit_log ||
+	    o->time_limit || o->die_with_client))
+		return errbuf(err, len, "-J and -j have no client: --policy, "
+		    "--audit-log, --time-limit and --die-with-client do not "
+		    "apply");
 	if (o->mode == MODE_JUST && o->nprefix == 0)
 		return errbuf(err, len, "-J and -j need -- and a command");
 	if (o->detach && o->mode != MODE_LISTEN)
@@ -571,6 +618,9 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 	if (o->mode == MODE_JUST && o->iso.client_root)
 		return errbuf(err, len, "-r cannot be combined with -J: "
 		    "there is no client whose root to take");
+	if (o->no_wait && (o->time_limit || o->die_with_client))
+		return errbuf(err, len, "-w cannot be combined with --time-limit "
+		    "or --die-with-client: no monitor stays to end the program");
 	if (o->no_wait && (o->iso.unshare & CLONE_NEWPID))
 		return errbuf(err, len, "-w cannot be combined with -s pid: "
 		    "only a forked program enters a new pid namespace");

@@ -13,6 +13,7 @@ enum dived_mode {
 	MODE_LISTEN,		/* dived SOCKET */
 	MODE_INETD,		/* dived -i: the connection is on stdin */
 	MODE_JUST,		/* dived -J/-j: no socket, start the prefix */
+	MODE_CHECK,		/* dived --check-policy FILE */
 };
 
 #define MAX_PIDFILES	16
@@ -54,6 +55,11 @@ struct options {
 	unsigned int	  max_sessions;
 	unsigned int	  max_per_uid;
 	int		  log_stderr;
+	const char	 *policy;	/* --policy, --check-policy */
+	const char	 *audit_log;	/* --audit-log */
+	unsigned int	  time_limit;	/* --time-limit, 0: none */
+	int		  die_with_client;
+	const char	 *check_as;	/* --as, with --check-policy */
 	struct isolation  iso;		/* the program's process shape */
 	int		  help, version;
 	char		**prefix;	/* after --: forced command line */

@@ -95,6 +95,168 @@ decide_ids(const struct baseline *b, const struct peer *p,
 		d->euid = t->euid;
 }
 
+/* A rule's "as": only a dived that may change credentials gives it. */
+static int
+rule_ids(const struct baseline *b, const struct rule *r, struct decision *d,
+    char *why, size_t len)
+{
+	if (!r->as_set)
+		return 0;
+	if (!b->privileged || b->no_setuid) {
+		snprintf(why, len, "the rule at line %d names a target user, "
+		    "but dived %s", r->line, b->no_setuid ? "runs with -P" :
+		    "cannot change credentials");
+		return -1;
+	}
+	d->uid = d->euid = r->as_uid;
+	d->gid = r->as_gid;
+	d->user = r->as_user;
+	d->groups = NULL;
+	d->ngroups = 0;
+	if (r->as_ngroups > 0) {
+		d->groups = r->as_groups;
+		d->ngroups = r->as_ngroups;
+		d->user = NULL;
+	}
+	return 0;
+}
+
+/* env { NAME NAME=value }: the client's NAMEs, then the values set. */
+static int
+rule_env(const struct rule *r, const char *const **envp, size_t *envc,
+    struct decision *d)
+{
+	size_t i, j, k = 0;
+
+	if ((d->kept = calloc(*envc + r->nenv + 1, sizeof(*d->kept))) == NULL)
+		return -1;
+	for (i = 0; i < *envc; i++)
+		for (j = 0; j < r->nenv; j++) {
+			size_t n = strlen(r->env[j]);
+
+			if (strchr(r->env[j], '=') == NULL &&
+			    strncmp((*envp)[i], r->env[j], n) == 0 &&
+			    (*envp)[i][n] == '=') {
+				d->kept[k++] = (char *)(uintptr_t)(*envp)[i];
+				break;
+			}
+		}
+	for (j = 0; j < r->nenv; j++)
+		if (strchr(r->env[j], '=') != NULL)
+			d->kept[k++] = r->env[j];
+	*envp = (const char *const *)d->kept;
+	*envc = k;
+	return 0;
+}
+
+/* The lower of two limits, where 0 is none. */
+static unsigned int
+lower(unsigned int a, unsigned int b)
+{
+	if (a == 0 || b == 0)
+		return a ? a : b;
+	return a < b ? a : b;
+}
+
+/* A rule's limits only lower the baseline's. */
+static void
+rule_rlimits(const struct rule *r, struct isolation *iso)
+{
+	for (size_t i = 0; i < r->limits.nrlimits; i++) {
+		const struct iso_rlimit *l = &r->limits.rlimits[i];
+		size_t k;
+
+		for (k = 0; k < iso->nrlimits; k++)
+			if (iso->rlimits[k].resource == l->resource)
+				break;
+		if (k == iso->nrlimits) {
+			iso->rlimits[iso->nrlimits++] = *l;
+			continue;
+		}
+		if (l->rl.rlim_max < iso->rlimits[k].rl.rlim_max)
+			iso->rlimits[k].rl.rlim_max = l->rl.rlim_max;
+		if (l->rl.rlim_cur < iso->rlimits[k].rl.rlim_cur)
+			iso->rlimits[k].rl.rlim_cur = l->rl.rlim_cur;
+	}
+}
+
+/* Isolation a rule adds: it takes nothing away from the baseline's. */
+static int
+rule_iso(const struct rule *r, struct isolation *iso, char *why, size_t len)
+{
+	int has_root = iso->chroot != NULL || iso->client_root ||
+	    iso->pivot_new != NULL;
+
+	if ((r->chroot != NULL || r->clientroot) && has_root) {
+		snprintf(why, len, "the rule at line %d sets a root, and so "
+		    "do dived's options", r->line);
+		return -1;
+	}
+	if (r->chroot != NULL)
+		iso->chroot = r->chroot;
+	if (r->clientroot)
+		iso->client_root = 1;
+	iso->unshare |= r->unshare;
+	if (r->caps_set) {
+		iso->bound_keep = iso->bound_keep_set ?
+		    iso->bound_keep & r->caps : r->caps;
+		iso->bound_keep_set = 1;
+	}
+	iso->bound_drop |= r->dropcaps;
+	iso->no_new_privs |= r->nonewprivs;
+	rule_rlimits(r, iso);
+	if (iso_check(iso, why, len) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+apply_rule(const struct baseline *b, const struct rule *r,
+    struct decision *d, char *why, size_t len)
+{
+	if (!r->permit) {
+		snprintf(why, len, "denied by the rule at line %d", r->line);
+		return -1;
+	}
+	if (rule_ids(b, r, d, why, len) == -1 ||
+	    rule_iso(r, &d->iso, why, len) == -1)
+		return -1;
+	d->client_cwd &= !r->nocwd;
+	d->client_fds &= !r->nofds;
+	d->client_umask &= !r->noumask;
+	d->time_limit = lower(d->time_limit, r->timelimit);
+	d->die_with_client |= r->diewithclient;
+	return 0;
+}
+
+static int
+decide_rules(const struct baseline *b, const struct peer *p,
+    struct decision *d, char *why, size_t len)
+{
+	const struct rule *r;
+
+	r = rules_match(b->rules, p->uid, p->gid, p->groups, p->ngroups,
+	    (const char *const *)d->argv);
+	if (r == NULL) {
+		snprintf(why, len, "no rule permits uid %lu to run %s",
+		    (unsigned long)p->uid, d->argv[0]);
+		return -1;
+	}
+	d->rule = r;
+	return apply_rule(b, r, d, why, len);
+}
+
+/* Refused by a rule: nothing is kept but the rule, for the record. */
+static int
+rule_denies(struct decision *d)
+{
+	const struct rule *r = d->rule;
+
+	decision_free(d);
+	d->rule = r;
+	return -1;
+}
+
 int
 policy_decide(const struct baseline *b, const struct peer *p,
     const char *const *argv, size_t argc, const char *const *envp,
@@ -117,7 +279,16 @@ policy_decide(const struct baseline *b, const struct peer *p,
 	d->client_umask = !b->no_umask;
 	if (b->iso != NULL)
 		d->iso = *b->iso;
-	if (build_argv(b, argv, argc, d) == -1 ||
+	d->time_limit = b->time_limit;
+	d->die_with_client = b->die_with_client;
+	if (build_argv(b, argv, argc, d) == -1) {
+		decision_free(d);
+		return deny(why, len, "out of memory");
+	}
+	if (b->rules != NULL && decide_rules(b, p, d, why, len) == -1)
+		return rule_denies(d);
+	if ((d->rule != NULL && d->rule->env_set &&
+	    rule_env(d->rule, &envp, &envc, d) == -1) ||
 	    policy_env(p, envp, envc, d) == -1) {
 		decision_free(d);
 		return deny(why, len, "out of memory");
@@ -131,5 +302,6 @@ decision_free(struct decision *d)
 	free(d->argv);
 	free(d->envp);
 	free(d->vars);
+	free(d->kept);
 	memset(d, 0, sizeof(*d));
 }

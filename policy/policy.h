@@ -11,12 +11,15 @@
 #include <stdint.h>
 
 #include "iso.h"
+#include "rules.h"
 
 struct peer {
 	pid_t		 pid;
 	uid_t		 uid;
 	gid_t		 gid;
 	const char	*name;		/* NULL when the uid has no name */
+	const gid_t	*groups;	/* SO_PEERGROUPS, for group rules */
+	int		 ngroups;
 };
 
 #define MAX_TARGET_GROUPS	256
@@ -47,6 +50,9 @@ struct baseline {
 	int		  no_fds;	/* -O */
 	int		  no_umask;	/* -M */
 	const struct isolation *iso;	/* namespaces, root, caps, limits */
+	const struct ruleset *rules;	/* --policy, or NULL */
+	unsigned int	  time_limit;	/* --time-limit, 0: none */
+	int		  die_with_client;
 };
 
 struct decision {
@@ -63,12 +69,19 @@ struct decision {
 	char		**argv;		/* prefix + client argv */
 	char		**envp;		/* client env + DIVE_* */
 	char		 *vars;		/* storage for the DIVE_* entries */
+	char		**kept;		/* a rule's env: what it keeps */
 	struct isolation iso;		/* the baseline's, as a rule left it */
+	const struct rule *rule;	/* the rule that decided, or NULL */
+	unsigned int	 time_limit;	/* seconds, 0: none */
+	int		 die_with_client;
 };
 
 /*
  * Returns 0 with d filled, or -1 with a reason in why.  argv and envp
- * point into the request's strings, which must outlive d.
+ * point into the request's strings, which must outlive d, as must the
+ * baseline's rule set.  With a rule set the first rule that matches the
+ * peer and the command line decides, and no match denies; d->rule names
+ * the deciding rule either way (NULL when none matched).
  */
 int	policy_decide(const struct baseline *, const struct peer *,
 	    const char *const *, size_t, const char *const *, size_t,

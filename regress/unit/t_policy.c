@@ -4,7 +4,7 @@
 #include "policy.h"
 #include "unit.h"
 
-static const struct peer alice = { 4242, 1000, 1001, "alice" };
+static const struct peer alice = { 4242, 1000, 1001, "alice", NULL, 0 };
 
 /* The decision's vector (a) holds exactly the n strings of b. */
 static int
@@ -85,7 +85,7 @@ static void
 test_env(void)
 {
 	struct baseline b = { .privileged = 0 };
-	struct peer nameless = { 77, 4294967294u, 65534, NULL };
+	struct peer nameless = { 77, 4294967294u, 65534, NULL, NULL, 0 };
 	const char *argv[] = { "env" };
 	const char *envp[] = { "Z=1", "A=2", "PATH=/bin" };
 	const char *want[] = { "Z=1", "A=2", "PATH=/bin", "DIVE_UID=1000",

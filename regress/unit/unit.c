@@ -58,6 +58,7 @@ main(void)
 	t_options();
 	t_policy();
 	t_iso();
+	t_rules();
 	return failures() ? 1 : 0;
 }
 

@@ -25,5 +25,6 @@ void	t_privsep(void);
 void	t_options(void);
 void	t_policy(void);
 void	t_iso(void);
+void	t_rules(void);
 
 #endif

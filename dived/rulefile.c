@@ -1,0 +1,253 @@
+/*
+ * The rule file as dived reads it: at start, on SIGHUP in the master, and
+ * for --check-policy.  Names in it are resolved here, once per load, so
+ * the policy code itself needs no name service.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dived.h"
+#include "bounds.h"
+#include "log.h"
+#include "rulefile.h"
+
+static int
+user_ids(void *arg, const char *name, uid_t *uid, gid_t *gid)
+{
+	struct passwd *pw;
+	char *end;
+	unsigned long v;
+
+	(void)arg;
+	if (name[0] >= '0' && name[0] <= '9') {
+		v = strtoul(name, &end, 10);
+		if (*end != '\0' || v >= (uid_t)-1 ||
+		    (pw = getpwuid((uid_t)v)) == NULL)
+			return -1;
+	} else if ((pw = getpwnam(name)) == NULL)
+		return -1;
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	return 0;
+}
+
+static int
+group_ids(void *arg, const char *name, gid_t *gid)
+{
+	struct group *gr;
+
+	(void)arg;
+	if ((gr = getgrnam(name)) == NULL)
+		return -1;
+	*gid = gr->gr_gid;
+	return 0;
+}
+
+extern char **environ;
+
+static const struct rules_names names = { user_ids, group_ids, NULL };
+
+static char *
+slurp(const char *file, size_t *len, char *err, size_t errlen)
+{
+	struct stat st;
+	char *buf = NULL;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size > RULES_MAX_BYTES) {
+		snprintf(err, errlen, "%s: %s", file, S_ISREG(st.st_mode) ?
+		    "larger than the rule file's limit" : "not a regular file");
+		close(fd);
+		return NULL;
+	}
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", file);
+		close(fd);
+		return NULL;
+	}
+	*len = 0;
+	while (*len <= (size_t)st.st_size && (n = read(fd, buf + *len,
+	    (size_t)st.st_size + 1 - *len)) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			snprintf(err, errlen, "%s: %s", file, strerror(errno));
+			free(buf);
+			close(fd);
+			return NULL;
+		}
+		*len += (size_t)n;
+	}
+	close(fd);
+	return buf;
+}
+
+struct ruleset *
+rulefile_load(const char *file, void (*say)(const char *))
+{
+	struct rules_errors *e;
+	struct ruleset *rs;
+	char msg[512], *buf;
+	size_t len, i;
+
+	if ((buf = slurp(file, &len, msg, sizeof(msg))) == NULL) {
+		say(msg);
+		return NULL;
+	}
+	if ((e = malloc(sizeof(*e))) == NULL) {
+		free(buf);
+		say("out of memory");
+		return NULL;
+	}
+	rs = rules_parse(buf, len, &names, e);
+	free(buf);
+	endpwent();
+	endgrent();
+	if (rs == NULL && e->total == 0) {
+		snprintf(msg, sizeof(msg), "%s: out of memory", file);
+		say(msg);
+	}
+	for (i = 0; rs == NULL && i < e->n; i++) {
+		snprintf(msg, sizeof(msg), "%s:%d:%d: %s", file, e->e[i].line,
+		    e->e[i].col, e->e[i].msg);
+		say(msg);
+	}
+	if (rs == NULL && e->total > e->n) {
+		snprintf(msg, sizeof(msg), "%s: %zu more errors", file,
+		    e->total - e->n);
+		say(msg);
+	}
+	free(e);
+	return rs;
+}
+
+static void
+to_stderr(const char *msg)
+{
+	fprintf(stderr, "%s\n", msg);
+}
+
+/* --as USER: the peer such a user's client would be. */
+static void
+peer_of(const char *user, struct peer *p)
+{
+	static gid_t groups[256];
+	int n = 256;
+	gid_t gid;
+
+	memset(p, 0, sizeof(*p));
+	if (user_ids(NULL, user, &p->uid, &gid) == -1) {
+		fprintf(stderr, "dived: --as %s: no such user\n", user);
+		exit(DIVE_EXIT_USAGE);
+	}
+	p->gid = gid;
+	p->pid = getpid();
+	p->name = getpwuid(p->uid)->pw_name;
+	if (getgrouplist(p->name, gid, groups, &n) == -1)
+		n = 0;
+	p->groups = groups;
+	p->ngroups = n;
+}
+
+static void
+say_vector(const char *what, char *const *v)
+{
+	printf("%s:", what);
+	for (; *v != NULL; v++) {
+		char q[4 * 256 + 8];
+
+		log_quote(*v, q, sizeof(q));
+		printf(" %s", q);
+	}
+	printf("\n");
+}
+
+static void
+say_decision(const struct decision *d)
+{
+	const struct isolation *iso = &d->iso;
+
+	say_vector("command", d->argv);
+	if (d->setids)
+		printf("as: uid %lu euid %lu gid %lu%s%s\n",
+		    (unsigned long)d->uid, (unsigned long)d->euid,
+		    (unsigned long)d->gid, d->user ? " user " : "",
+		    d->user ? d->user : "");
+	else
+		printf("as: dived's own user\n");
+	say_vector("environment", d->envp);
+	printf("client's directory: %s, descriptors: %s, umask: %s\n",
+	    d->client_cwd ? "yes" : "no", d->client_fds ? "yes" : "no",
+	    d->client_umask ? "yes" : "no");
+	printf("root: %s\n", iso->chroot ? iso->chroot : iso->client_root ?
+	    "the client's" : iso->pivot_new ? iso->pivot_new : "dived's");
+	printf("new namespaces:");
+	for (int bit = 0; bit < 31; bit++)
+		if (iso->unshare & (1 << bit))
+			printf(" %s", iso_ns_name(1 << bit));
+	printf("%s\n", iso->unshare ? "" : " none");
+	if (d->time_limit)
+		printf("time limit: %u seconds\n", d->time_limit);
+	else
+		printf("time limit: none\n");
+	printf("die with client: %s\n", d->die_with_client ? "yes" : "no");
+}
+
+void
+rulefile_check(struct config *cfg)
+{
+	const struct options *o = &cfg->o;
+	struct baseline b;
+	struct decision d;
+	struct peer p;
+	char why[512];
+	size_t n;
+	int r;
+
+	if ((cfg->rules = rulefile_load(o->policy, to_stderr)) == NULL)
+		exit(1);
+	if (o->check_as == NULL) {
+		printf("%s: %zu rules, no errors\n", o->policy,
+		    cfg->rules->nrules);
+		exit(0);
+	}
+	peer_of(o->check_as, &p);
+	baseline_from(cfg, &b);
+	/* After --, the command to check; as a root dived would decide. */
+	b.prefix = NULL;
+	b.nprefix = 0;
+	b.no_argv = 0;
+	b.privileged = 1;
+	/* The client's environment is taken to be ours. */
+	for (n = 0; environ[n] != NULL; n++)
+		;
+	r = policy_decide(&b, &p, (const char *const *)o->prefix, o->nprefix,
+	    (const char *const *)environ, n, &d, why, sizeof(why));
+	if (d.rule != NULL)
+		printf("rule: %s:%d: %s\n", o->policy, d.rule->line,
+		    d.rule->permit ? "permit" : "deny");
+	else
+		printf("rule: none matches\n");
+	if (r == -1) {
+		printf("denied: %s\n", why);
+		exit(1);
+	}
+	printf("allowed\n");
+	say_decision(&d);
+	exit(0);
+}

@@ -1,0 +1,18 @@
+/* The rule file on disk: read, parsed, checked (--check-policy). */
+#ifndef DIVED_RULEFILE_H
+#define DIVED_RULEFILE_H
+
+#include "rules.h"
+
+struct config;
+
+/*
+ * Reads and parses the file.  Each error goes to say as "FILE:LINE:COL:
+ * message"; NULL when there was any.
+ */
+struct ruleset *rulefile_load(const char *, void (*)(const char *));
+
+/* --check-policy: validates, and with --as tells what would happen. */
+void	rulefile_check(struct config *) __attribute__((noreturn));
+
+#endif
