@@ -66,7 +66,8 @@ main(int argc, char **argv)
 		err(1, "out of memory");
 	if (options_parse(argc, argv, &cfg.o, e, sizeof(e)) == -1) {
 		fprintf(stderr, "dived: %s\n", e);
-		options_usage(stderr);
+		options_synopsis(stderr);
+		fprintf(stderr, "dived --help lists the options.\n");
 		return DIVE_EXIT_USAGE;
 	}
 	if (cfg.o.help) {

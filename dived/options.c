@@ -449,10 +449,8 @@ static const struct opt table[] = {
 };
 
 void
-options_usage(FILE *f)
+options_synopsis(FILE *f)
 {
-	size_t i;
-
 	fprintf(f, "usage: dived socket_path|@abstract_name [options] "
 	    "[-- command [argument ...]]\n");
 	fprintf(f, "       dived -i [options] [-- command [argument ...]]\n");
@@ -460,6 +458,14 @@ options_usage(FILE *f)
 	fprintf(f, "       dived --check-policy file [--as user [options] -- "
 	    "command [argument ...]]\n");
 	fprintf(f, "       dived --help | --version\n");
+}
+
+void
+options_usage(FILE *f)
+{
+	size_t i;
+
+	options_synopsis(f);
 	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
 		char names[64];
 		int n;

@@ -74,6 +74,7 @@ struct options {
  * in o point into argv.
  */
 int	options_parse(int, char **, struct options *, char *, size_t);
-void	options_usage(FILE *);
+void	options_usage(FILE *);	/* --help: the synopsis and every option */
+void	options_synopsis(FILE *);	/* after a usage error */
 
 #endif
