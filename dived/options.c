@@ -402,6 +402,8 @@ static const struct opt table[] = {
 	    "gid map of -s user: START:LOWER:COUNT,... or auto" },
 	{ NULL, "--mount-proc", 0, FLAG(iso.mount_proc),
 	    "mount /proc of the new pid namespace (-s pid,fs)" },
+	{ NULL, "--init", 0, FLAG(iso.init),
+	    "with -s pid: a reaper is pid 1, the program pid 2" },
 	{ "-B", "--retain-capabilities", 1, CALL(set_retain_caps),
 	    "keep only these in the bounding set ('': none)" },
 	{ "-b", "--remove-capabilities", 1, CALL(set_remove_caps),

@@ -35,6 +35,7 @@
 #include "bounds.h"
 #include "caps.h"
 #include "dived.h"
+#include "pidinit.h"
 #include "progfilter.h"
 #include "proto.h"
 #include "rlimits.h"
@@ -373,6 +374,9 @@ spawn_program(struct launch *l)
 
 	reset_signals();
 	namespaces(l);
+	if (iso->init && getpid() == 1 && pidinit_start(&l->cfg->o) == -1)
+		step_failed(l, DIVE_EXIT_FAILURE, "--init: fork: %s",
+		    strerror(errno));
 	/* Asked before a new root can hide /proc. */
 	moved = ns_user_moved(&l->userns);
 	check(l, root_enter(iso, iso->client_root ? l->r->rootfd : -1,

@@ -366,6 +366,9 @@ iso_check(const struct isolation *iso, char *err, size_t len)
 	if (iso->mount_proc && (!fs || !(iso->unshare & CLONE_NEWPID)))
 		return errbuf(err, len, "--mount-proc needs new pid and mount "
 		    "namespaces (-s pid,fs)");
+	if (iso->init && !(iso->unshare & CLONE_NEWPID))
+		return errbuf(err, len, "--init needs a new pid namespace "
+		    "(-s pid)");
 	if ((iso->uidgidmap || iso->uidmap_set || iso->gidmap_set) && !user)
 		return errbuf(err, len, "-tt, --map-users and --map-groups need a "
 		    "new user namespace (-s user)");

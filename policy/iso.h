@@ -53,6 +53,7 @@ struct isolation {
 	int		 uidmap_set, gidmap_set;
 	struct iso_map	 uidmap, gidmap;	/* --map-users, --map-groups */
 	int		 mount_proc;	/* --mount-proc */
+	int		 init;		/* --init: a reaper as pid 1 */
 
 	/* Root: -R, -r, -V, -W. */
 	const char	*chroot;

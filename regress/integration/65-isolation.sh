@@ -70,6 +70,37 @@ expect_eq "-s pid: what pid 1 leaves behind ends with it" "" \
 expect_eq "--mount-proc: the host's mount table is untouched" \
     "$procs_before" "$(grep -c ' - proc ' /proc/self/mountinfo)"
 
+S=$T/init.sock
+start_dived "$S" -C 0777 -s pid,fs --mount-proc --init
+expect_eq "--init: a reaper is pid 1, the program pid 2" "2 dived-init" \
+    "$(dv "$S" sh -c 'echo $$ $(cat /proc/1/comm)')"
+# The program leaves an orphan and never waits itself.
+zombies='(sleep 0.2 &); exec perl -e "sleep 1;
+    for (glob q(/proc/[0-9]*/status)) { open F, \$_; print qq(\$_\n) if
+    grep { /^State:\s+Z/ } <F> }"'
+expect_eq "--init: orphans of the namespace are reaped, no zombie stays" "" \
+    "$(dv "$S" sh -c "$zombies")"
+expect_eq "--init: the program's exit status reaches the client" "exit 7" \
+    "$(wait_status "${TMO[@]}" "$DIVE" "$S" sh -c 'exit 7')"
+expect_eq "--init: a program ended by a signal is 128 and its number" \
+    "exit 143" "$(wait_status "${TMO[@]}" "$DIVE" "$S" sh -c 'kill $$')"
+expect_eq "--init: it holds no descriptor of the session" "" \
+    "$(dv "$S" ls /proc/1/fd 2>&1)"
+S=$T/noinit.sock
+start_dived "$S" -C 0777 -s pid,fs --mount-proc
+expect_match "without --init: the program's orphans stay zombies while it runs" \
+    "/proc/[0-9]+/status" "$(dv "$S" sh -c "$zombies")"
+S=$T/initn.sock
+start_dived "$S" -C 0777 -s pid --init -n
+"${TMO[@]}" "$DIVE" "$S" sh -c "trap 'echo got-term >$T/w/init-term; exit 0' TERM
+    echo up >$T/w/init-up; sleep 10 & wait" &
+dvpid=$!
+wait_for test -s "$T/w/init-up"
+kill -TERM "$dvpid"
+wait "$dvpid"
+expect_eq "--init with -n: the client's signal reaches the program" "got-term" \
+    "$(cat "$T/w/init-term" 2>&1)"
+
 S=$T/late.sock
 start_dived "$S" -C 0777 -s cgroup,time
 expect_eq "-s cgroup,time: new cgroup and time namespaces" "2" \
@@ -414,6 +445,7 @@ for bad in "-s bogus|unknown namespace" "-B cap_bogus|unknown capability" \
     "-s user -tt --map-users auto|exclude each other" \
     "--map-users auto|need a new user namespace" \
     "-s fs --mount-proc|needs new pid and mount" \
+    "-s net --init|--init needs a new pid namespace" \
     "-s user -N /proc/1/ns/net|cannot be combined with -N" \
     "-R $T/root -r|exclude each other" \
     "-R $T/nonexistent|No such file"; do

@@ -415,6 +415,14 @@ test_check(void)
 	CHECK(checked(&iso) == 0, "iso: --mount-proc with -s pid,fs is taken");
 
 	memset(&iso, 0, sizeof(iso));
+	iso.init = 1;
+	iso.unshare = CLONE_NEWNS;
+	refused("iso: --init without -s pid is refused", checked(&iso),
+	    "--init needs a new pid namespace");
+	iso.unshare = CLONE_NEWPID;
+	CHECK(checked(&iso) == 0, "iso: --init with -s pid is taken");
+
+	memset(&iso, 0, sizeof(iso));
 	iso.uidgidmap = 1;
 	refused("iso: -tt without -s user is refused", checked(&iso),
 	    "need a new user namespace");

@@ -307,6 +307,10 @@ test_namespaces(void)
 	    "--mount-proc needs new pid and mount");
 	CHECK(parse(&o, ARGV("/s", "--mount-proc", "-s", "pid,fs")) == 0 &&
 	    o.iso.mount_proc, "options: --mount-proc with -s pid,fs is taken");
+	refused("options: --init without -s pid is refused",
+	    ARGV("/s", "--init", "-s", "net"), "--init needs a new pid");
+	CHECK(parse(&o, ARGV("/s", "--init", "-s", "pid")) == 0 &&
+	    o.iso.init, "options: --init with -s pid is taken");
 }
 
 static void
