@@ -32,6 +32,7 @@
 #include "policy.h"
 #include "privsep.h"
 #include "proto.h"
+#include "pty.h"
 #include "ns.h"
 #include "rlimits.h"
 #include "spawn.h"
@@ -49,6 +50,7 @@ struct session {
 	struct spawn_req	 req;
 	struct decision		 dec;
 	pid_t			 pid;		/* the program */
+	int			 ptymaster;	/* for the client, or -1 */
 	struct ns_maps		 maps;		/* of a new user namespace */
 	int			 pidfd;
 	struct timespec		 t0;
@@ -321,6 +323,8 @@ plan_namespaces(struct session *s, struct launch *l)
 static void
 prepare_launch(struct session *s, struct launch *l)
 {
+	char err[DIVE_MAX_ERRTEXT];
+
 	memset(l, 0, sizeof(*l));
 	l->d = &s->dec;
 	l->r = &s->req;
@@ -334,6 +338,19 @@ prepare_launch(struct session *s, struct launch *l)
 		refuse(s, DIVE_EXIT_FAILURE, "groups of %s: too many or out "
 		    "of memory", s->dec.user);
 	plan_namespaces(s, l);
+	if (pty_make(s->cfg, &s->dec, &s->req, &s->ptymaster, err,
+	    sizeof(err)) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "%s", err);
+}
+
+/* STARTED, and the pseudo-terminal's master is the client's alone. */
+static void
+report_start(struct session *s, pid_t pid, uint32_t flags)
+{
+	proto_send_started(s->client, (uint32_t)pid, flags, s->ptymaster);
+	if (s->ptymaster != -1)
+		close(s->ptymaster);
+	s->ptymaster = -1;
 }
 
 /*
@@ -346,8 +363,7 @@ exec_in_place(struct session *s, struct launch *l)
 	stop_parser(s);
 	logmsg(LOG_INFO, "session %lu: starting in place, pid %ld", s->id,
 	    (long)getpid());
-	proto_send_u32x2(s->client, MSG_STARTED, (uint32_t)getpid(),
-	    STARTED_NOSTATUS);
+	report_start(s, getpid(), STARTED_NOSTATUS);
 	l->replyfd = s->client;
 	l->errfd = -1;
 	/*
@@ -513,9 +529,12 @@ launch(struct session *s)
 {
 	struct launch l;
 	struct launch_error e;
+	char err[DIVE_MAX_ERRTEXT];
 	int pipefd[2];
 	ssize_t n;
 
+	if (pty_check(s->cfg, &s->req, err, sizeof(err)) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "%s", err);
 	s->verdict = "failed";
 	prepare_launch(s, &l);
 	if (s->cfg->o.no_wait)
@@ -538,10 +557,13 @@ launch(struct session *s)
 	/* Our copies are the program's now. */
 	close_fds(s->req.fds, s->req.nfds);
 	s->req.nfds = 0;
+	if (s->req.ptyfd != -1)
+		close(s->req.ptyfd);
+	s->req.ptyfd = -1;
 	s->pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
 	logmsg(LOG_INFO, "session %lu: started pid %ld", s->id, (long)s->pid);
-	proto_send_u32x2(s->client, MSG_STARTED, (uint32_t)s->pid,
-	    s->cfg->o.signals != SIGNALS_OFF ? STARTED_SIGSOCKET : 0);
+	report_start(s, s->pid, s->cfg->o.signals != SIGNALS_OFF ?
+	    STARTED_SIGSOCKET : 0);
 }
 
 /*
@@ -673,7 +695,7 @@ monitor_run(const struct config *cfg, int client, unsigned long id)
 	s.cfg = cfg;
 	s.id = id;
 	s.client = client;
-	s.ps = s.pidfd = -1;
+	s.ps = s.pidfd = s.ptymaster = -1;
 	s.verdict = "refused";
 	spawn_req_init(&s.req);
 	peer_credentials(&s);
@@ -681,7 +703,7 @@ monitor_run(const struct config *cfg, int client, unsigned long id)
 	/* The parser's confinement overlaps the rest of our preparation. */
 	start_parser(&s);
 	peer_name(&s);
-	if (proto_send_u32(client, MSG_HELLO, DIVE_PROTO_VERSION) == -1) {
+	if (proto_send_hello(client, pty_hello_flags(cfg)) == -1) {
 		logmsg(LOG_INFO, "session %lu: client left: %s", id,
 		    strerror(errno));
 		stop_parser(&s);

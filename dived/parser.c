@@ -299,7 +299,7 @@ testhook(const struct request *r, uint32_t nfds)
 #endif
 
 static void
-pass_request(struct frame *f, uint32_t nfds)
+pass_request(struct frame *f, uint32_t nfds, const unsigned char *seen)
 {
 	struct request r;
 	struct ps_spawn h;
@@ -313,6 +313,9 @@ pass_request(struct frame *f, uint32_t nfds)
 		refuse(DIVE_EXIT_FAILURE, "request names %zu directory and "
 		    "terminal descriptors but %zu arrived",
 		    request_nauxfds(r.flags), f->nfds);
+	if (r.pty & seen[0])
+		refuse(DIVE_EXIT_FAILURE, "a descriptor sent under a number "
+		    "the pseudo-terminal takes");
 #ifdef DIVE_TESTHOOKS
 	if (testhook(&r, nfds)) {
 		close_fds(f->fds, f->nfds);
@@ -331,6 +334,9 @@ pass_request(struct frame *f, uint32_t nfds)
 	h.flags = r.flags;
 	h.waitmode = r.waitmode;
 	h.sigfwmode = r.sigfwmode;
+	h.pty = r.pty;
+	h.rows = r.rows;
+	h.cols = r.cols;
 	h.nfds = nfds;
 	h.argc = r.argc;
 	h.envc = k;
@@ -382,7 +388,7 @@ parser_run(int client, int monitor, unsigned int timeout)
 		if (f.type == MSG_FDS)
 			pass_fds(&f, seen, &nfds);
 		else if (f.type == MSG_REQUEST) {
-			pass_request(&f, nfds);
+			pass_request(&f, nfds, seen);
 			frame_free(&f);
 			break;
 		} else
