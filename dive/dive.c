@@ -53,6 +53,7 @@ fail(const char *fmt, ...)
 {
 	va_list ap;
 
+	relay_restore();
 	va_start(ap, fmt);
 	vwarn(fmt, ap);
 	va_end(ap);
@@ -64,6 +65,7 @@ failx(const char *fmt, ...)
 {
 	va_list ap;
 
+	relay_restore();
 	va_start(ap, fmt);
 	vwarnx(fmt, ap);
 	va_end(ap);
@@ -402,6 +404,7 @@ reply_fds(int sock, struct frame *f, int eof_ok, int *fds, size_t maxfds)
 		uint32_t status;
 
 		memcpy(&status, f->buf, sizeof(status));
+		relay_restore();
 		fprintf(stderr, "dive: %.*s\n", (int)(f->len - sizeof(status)),
 		    (const char *)f->buf + sizeof(status));
 		exit(status > 0 && status < 256 ? (int)status :
@@ -599,9 +602,9 @@ main(int argc, char **argv)
 		struct pollfd p[2 + RELAY_NPOLL] = {
 			{ sock, POLLIN, 0 }, { sigpipe[0], POLLIN, 0 },
 		};
-		int n = relay_poll(p + 2);
+		int timeout, n = relay_poll(p + 2, &timeout);
 
-		if (poll(p, 2 + (nfds_t)n, -1) == -1) {
+		if (poll(p, 2 + (nfds_t)n, timeout) == -1) {
 			if (errno == EINTR)
 				continue;
 			fail("poll");

@@ -13,6 +13,8 @@
 
 /* After the program's end, output that takes longer than this is lost. */
 #define DRAIN_QUIET_MS	300
+/* How often a dive in the background looks whether it is still there. */
+#define FOREGROUND_CHECK_MS 200
 
 static struct {
 	int		master;		/* -1: no relay */
@@ -21,6 +23,7 @@ static struct {
 	int		tty;		/* the terminal whose size counts */
 	int		raw;		/* saved holds the modes to restore */
 	int		reading;	/* keys are taken from in */
+	int		ended;		/* the program has: no more keys */
 	struct termios	saved;
 	unsigned char	keys[4096];	/* read but not yet written */
 	size_t		nkeys, off;
@@ -107,7 +110,7 @@ take_terminal(void)
 {
 	struct termios raw;
 
-	R.reading = R.master != -1 && foreground();
+	R.reading = R.master != -1 && !R.ended && foreground();
 	if (!R.reading || R.raw)
 		return;
 	if (tcgetattr(R.in, &R.saved) == -1)
@@ -133,12 +136,22 @@ relay_begin(int master, uint32_t mask)
 }
 
 int
-relay_poll(struct pollfd *p)
+relay_poll(struct pollfd *p, int *timeout)
 {
 	int n = 0;
 
+	*timeout = -1;
 	if (R.master == -1)
 		return 0;
+	/*
+	 * A job that the shell moves to the foreground without stopping it
+	 * first (fg on a running job) gets no signal: look again now and then.
+	 */
+	if (R.in != -1 && !R.reading && !R.ended) {
+		take_terminal();
+		if (!R.reading)
+			*timeout = FOREGROUND_CHECK_MS;
+	}
 	p[n++] = (struct pollfd){ R.master,
 	    POLLIN | (R.nkeys > R.off ? POLLOUT : 0), 0 };
 	if (R.reading && R.nkeys == R.off)
@@ -188,10 +201,10 @@ copy_keys(void)
 {
 	ssize_t n = read(R.in, R.keys, sizeof(R.keys));
 
-	if (n > 0) {
+	R.off = 0;
+	if (n > 0)
 		R.nkeys = (size_t)n;
-		R.off = 0;
-	} else if (n == 0 || (errno != EAGAIN && errno != EINTR))
+	else if (n == 0 || (errno != EAGAIN && errno != EINTR))
 		R.reading = 0;	/* the terminal hung up */
 }
 
@@ -254,6 +267,7 @@ void
 relay_end(void)
 {
 	R.reading = 0;
+	R.ended = 1;
 	while (R.master != -1) {
 		struct pollfd p = { R.master, POLLIN, 0 };
 		int r = poll(&p, 1, DRAIN_QUIET_MS);

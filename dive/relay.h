@@ -18,9 +18,12 @@ void		relay_size(uint32_t, uint32_t *, uint32_t *);
 
 /* Starts relaying the master for the terminals of the mask. */
 void	relay_begin(int, uint32_t);
-/* The descriptors to poll now, at most RELAY_NPOLL; their count. */
+/*
+ * The descriptors to poll now, at most RELAY_NPOLL, and how long to wait
+ * at most; their count.
+ */
 #define RELAY_NPOLL	2
-int	relay_poll(struct pollfd *);
+int	relay_poll(struct pollfd *, int *);
 void	relay_io(const struct pollfd *, int);
 /* SIGWINCH, SIGCONT and SIGTSTP; 0 when the signal is not the relay's. */
 int	relay_signal(int);

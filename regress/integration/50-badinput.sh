@@ -101,7 +101,7 @@ expect_eq "zombies: none left under the master" "" \
 # dive's own checks.
 err=$("$DIVE" 2>&1)
 expect_eq "dive usage: no arguments exit 4" 4 $?
-expect_match "dive usage: prints usage" "^usage: dive socket" "$err"
+expect_match "dive usage: prints usage" "^usage: dive \[-t \| -T\] socket" "$err"
 err=$("$DIVE" "$T/nothing-here.sock" true 2>&1)
 expect_eq "dive: a missing socket exits 125" 125 $?
 expect_match "dive: a missing socket is named" "nothing-here.sock: No such file" "$err"
@@ -120,7 +120,7 @@ expect_match "log: the failed program is still recorded, escaped" \
     "$(cat "$T/dived.log")"
 
 # Signals reach dive itself until the program runs.
-"$RAW" --serve "$T/silent.sock" 2 >"$T/silent.out" &
+"$RAW" --serve "$T/silent.sock" "$proto" >"$T/silent.out" &
 silent=$!
 wait_for grep -q listening "$T/silent.out"
 "$DIVE" "$T/silent.sock" true 2>/dev/null &
