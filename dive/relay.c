@@ -166,7 +166,12 @@ write_all(int fd, const unsigned char *b, size_t n)
 
 	while (n > 0) {
 		if ((w = write(fd, b, n)) == -1) {
+			struct pollfd p = { fd, POLLOUT, 0 };
+
 			if (errno == EINTR)
+				continue;
+			/* Someone else made the terminal non-blocking. */
+			if (errno == EAGAIN && poll(&p, 1, -1) >= 0)
 				continue;
 			return;		/* a terminal gone: the output is lost */
 		}
