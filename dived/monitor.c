@@ -524,17 +524,24 @@ create_program(struct session *s, struct launch *l, int errfd[2])
 	close(go[1]);
 }
 
+/* The socket's pseudo-terminal rule, before anything runs for the client. */
+static void
+terminal_rule(struct session *s)
+{
+	char err[DIVE_MAX_ERRTEXT];
+
+	if (pty_check(s->cfg, &s->req, err, sizeof(err)) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "%s", err);
+}
+
 static void
 launch(struct session *s)
 {
 	struct launch l;
 	struct launch_error e;
-	char err[DIVE_MAX_ERRTEXT];
 	int pipefd[2];
 	ssize_t n;
 
-	if (pty_check(s->cfg, &s->req, err, sizeof(err)) == -1)
-		refuse(s, DIVE_EXIT_FAILURE, "%s", err);
 	s->verdict = "failed";
 	prepare_launch(s, &l);
 	if (s->cfg->o.no_wait)
@@ -711,6 +718,7 @@ monitor_run(const struct config *cfg, int client, unsigned long id)
 	}
 	raise_fd_limit();
 	read_request(&s);
+	terminal_rule(&s);
 	authenticate(&s);
 	decide(&s);
 	launch(&s);

@@ -129,10 +129,10 @@ typeln "$DIVE $S sh -c 'sleep 1; echo BG-\$((3+3))' & wait; echo WAITED-\$((1+8)
 expect_pane "pty: a background dive runs to its end" '^WAITED-9$'
 expect_eq "pty: a background dive leaves the terminal modes alone" \
     "$modes" "$(modes_now)"
-typeln "$DIVE $S sh -c 'echo DIVEPID=\$DIVE_PID; read x; echo GOT-\$x'"
-wait_pane '^DIVEPID=[0-9]+$'
-kill -TSTP "$(pane | sed -n 's/^DIVEPID=//p' | tail -n 1)"
-expect_pane "pty: SIGTSTP stops dive" 'Stopped .*DIVEPID'
+typeln "$DIVE $S sh -c 'echo STOPPID=\$DIVE_PID; read x; echo GOT-\$x'"
+wait_pane '^STOPPID=[0-9]+$'
+kill -TSTP "$(pane | sed -n 's/^STOPPID=//p' | tail -n 1)"
+expect_pane "pty: SIGTSTP stops dive" 'Stopped .*STOPPID'
 expect_eq "pty: and gives the caller's shell its terminal modes back" \
     "$modes" "$(modes_now)"
 typeln 'fg'
