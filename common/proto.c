@@ -222,14 +222,9 @@ proto_decode_hello(const unsigned char *p, size_t len, uint32_t *version,
 }
 
 int
-proto_send_started(int sock, uint32_t pid, uint32_t flags, int master)
+proto_send_pty(int sock, uint32_t pty, int master)
 {
-	uint32_t v[2] = { pid, flags };
-
-	if (master == -1)
-		return frame_send(sock, MSG_STARTED, v, sizeof(v), NULL, 0);
-	v[1] |= STARTED_PTY;
-	return frame_send(sock, MSG_STARTED, v, sizeof(v), &master, 1);
+	return frame_send(sock, MSG_PTY, &pty, sizeof(pty), &master, 1);
 }
 
 int

@@ -14,8 +14,9 @@
  * Server to client:
  *   HELLO    u32 version, u32 flags (first, always; dive reads it before
  *            it sends its request)
- *   STARTED  u32 pid, u32 flags; the pseudo-terminal's master attached
- *            when flags has STARTED_PTY
+ *   PTY      u32 pty of the request; the pseudo-terminal's master
+ *            attached (when the request asked for one, before STARTED)
+ *   STARTED  u32 pid, u32 flags
  *   EXIT     u32 how (EXITED or SIGNALED), u32 value
  *   ERROR    u32 exit status for dive, text (no NUL)
  */
@@ -35,6 +36,7 @@ enum {
 	MSG_STARTED,
 	MSG_EXIT,
 	MSG_ERROR,
+	MSG_PTY,
 };
 
 /* REQUEST flags: which descriptors are attached, in this order. */
@@ -73,7 +75,6 @@ enum {
 /* STARTED flags. */
 #define STARTED_NOSTATUS  0x1u	/* no EXIT will follow */
 #define STARTED_SIGSOCKET 0x2u	/* forward signals over the socket */
-#define STARTED_PTY	  0x4u	/* the pseudo-terminal's master is attached */
 
 #define EXIT_EXITED	0
 #define EXIT_SIGNALED	1
@@ -128,8 +129,8 @@ int	proto_send_hello(int, uint32_t);
 int	proto_decode_hello(const unsigned char *, size_t, uint32_t *,
 	    uint32_t *);
 
-/* STARTED, with the pseudo-terminal's master unless it is -1. */
-int	proto_send_started(int, uint32_t, uint32_t, int);
+/* PTY, with the master attached. */
+int	proto_send_pty(int, uint32_t, int);
 
 int	proto_send_u32(int, uint32_t, uint32_t);
 int	proto_send_u32x2(int, uint32_t, uint32_t, uint32_t);

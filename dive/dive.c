@@ -330,7 +330,7 @@ catch_signals(int forward, int relay)
 
 	if (!forward && !relay)
 		return;
-	if (pipe2(sigpipe, O_CLOEXEC | O_NONBLOCK) == -1)
+	if (sigpipe[0] == -1 && pipe2(sigpipe, O_CLOEXEC | O_NONBLOCK) == -1)
 		fail("pipe");
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -341,24 +341,6 @@ catch_signals(int forward, int relay)
 		sigaction(forwarded[i], &sa, NULL);
 	for (i = 0; relay && i < sizeof(relays) / sizeof(relays[0]); i++)
 		sigaction(relays[i], &sa, NULL);
-}
-
-static void
-forward_signals(int sock, pid_t pid, uint32_t mode, uint32_t started,
-    int relay)
-{
-	unsigned char c;
-
-	while (read(sigpipe[0], &c, 1) == 1) {
-		if (relay && relay_signal(c))
-			continue;
-		if (mode == SIGFW_NONE)
-			continue;
-		if (started & STARTED_SIGSOCKET)
-			proto_send_u32(sock, MSG_SIGNAL, c);
-		else
-			kill(mode == SIGFW_PGRP ? -pid : pid, c);
-	}
 }
 
 /* Ends dive the way the program ended. */
@@ -520,33 +502,119 @@ drop_terminals(int *fds, size_t *nfds, int *aux, size_t *naux,
 	}
 }
 
-/* STARTED, with the master when the server made a pseudo-terminal. */
+/* Where a session stands, as the replies tell it. */
+struct session {
+	int		 sock;
+	struct request	*r;
+	uint32_t	 pid;		/* 0 until STARTED */
+	uint32_t	 started;	/* STARTED_* */
+	int		 holders;	/* the end is the connection's */
+	int		 relay;		/* a pseudo-terminal is relayed */
+	int		 have_exit;
+	uint32_t	 how, value;
+};
+
+/*
+ * The relay's signals go to it; the others, once the program runs and
+ * unless forwarding is off, to the program.
+ */
 static void
-started_reply(int sock, uint32_t *pid, uint32_t *started, int *master)
+forward_signals(struct session *s)
+{
+	uint32_t mode = s->r->sigfwmode;
+	unsigned char c;
+
+	while (read(sigpipe[0], &c, 1) == 1) {
+		if (s->relay && relay_signal(c))
+			continue;
+		if (s->pid == 0 || mode == SIGFW_NONE)
+			continue;
+		if (s->started & STARTED_SIGSOCKET)
+			proto_send_u32(s->sock, MSG_SIGNAL, c);
+		else
+			kill(mode == SIGFW_PGRP ? -(pid_t)s->pid :
+			    (pid_t)s->pid, c);
+	}
+}
+
+/* PTY: the master, before the program starts; relayed from now on. */
+static void
+take_pty(struct session *s, struct frame *f)
+{
+	uint32_t pty;
+
+	if (s->relay || s->pid != 0 || f->nfds != 1 ||
+	    proto_decode_u32(f->buf, f->len, &pty) == -1 ||
+	    pty != s->r->pty) {
+		close_fds(f->fds, f->nfds);
+		failx("unexpected reply from dived");
+	}
+	s->relay = 1;
+	catch_signals(0, 1);
+	relay_begin(f->fds[0], pty);
+}
+
+/*
+ * STARTED: until now a signal acted on dive as usual; from now on it is
+ * the program's, unless forwarding is off.
+ */
+static void
+take_started(struct session *s, struct frame *f)
+{
+	if (s->pid != 0 || (s->r->pty != 0 && !s->relay) ||
+	    proto_decode_u32x2(f->buf, f->len, &s->pid, &s->started) == -1 ||
+	    s->pid == 0 || s->pid > INT32_MAX)
+		failx("unexpected reply from dived");
+	if (s->r->waitmode == WAIT_NONE)
+		exit(0);
+	/*
+	 * Waiting for holders: the connection ends when the last process
+	 * holding the program's copy of it has gone.
+	 */
+	s->holders = s->r->waitmode == WAIT_HOLDERS ||
+	    (s->started & STARTED_NOSTATUS);
+	catch_signals(s->r->sigfwmode != SIGFW_NONE, s->relay);
+}
+
+/* The next reply; the end of the connection ends dive. */
+static void
+take_reply(struct session *s)
 {
 	struct frame f;
 	int fd[1];
 
-	reply_fds(sock, &f, 0, fd, 1);
-	*master = f.nfds == 1 ? fd[0] : -1;
-	if (f.type != MSG_STARTED ||
-	    proto_decode_u32x2(f.buf, f.len, pid, started) == -1 ||
-	    *pid == 0 || *pid > INT32_MAX ||
-	    !(*started & STARTED_PTY) != (*master == -1))
+	if (reply_fds(s->sock, &f, s->pid != 0 && s->holders, fd, 1) == 0) {
+		if (s->have_exit)
+			mirror(s->how, s->value);
+		relay_end();
+		exit(0);
+	}
+	if (f.type == MSG_PTY)
+		take_pty(s, &f);
+	else if (f.nfds != 0) {
+		close_fds(f.fds, f.nfds);
 		failx("unexpected reply from dived");
+	} else if (f.type == MSG_STARTED)
+		take_started(s, &f);
+	else if (f.type != MSG_EXIT || s->pid == 0 ||
+	    proto_decode_u32x2(f.buf, f.len, &s->how, &s->value) == -1 ||
+	    (s->how != EXIT_EXITED && s->how != EXIT_SIGNALED))
+		failx("unexpected reply from dived");
+	else if (!s->holders)
+		mirror(s->how, s->value);
+	else
+		s->have_exit = 1;
 	frame_free(&f);
 }
 
 int
 main(int argc, char **argv)
 {
-	struct frame f;
+	struct session s;
 	struct request r;
 	enum pty_choice choice;
-	uint32_t pid, started, how, value;
 	size_t nfds, naux;
-	int sock, *fds, aux[DIVE_MAX_AUXFDS], holders, have_exit = 0, master;
-	int relay, first;
+	int *fds, aux[DIVE_MAX_AUXFDS], first;
 	const char *name;
 
 	if (argc < 2)
@@ -569,38 +637,24 @@ main(int argc, char **argv)
 	/* Everything that can fail locally fails before dived is asked. */
 	fds = open_fds(&nfds);
 	naux = open_aux(aux, &r.flags);
-	sock = connect_to(name);
-	if (proto_send_u32(sock, MSG_HELLO, DIVE_PROTO_VERSION) == -1)
-		send_failed(sock, name);
-	r.pty = want_pty(choice, greeting(sock, name), r.waitmode, name);
+	memset(&s, 0, sizeof(s));
+	s.r = &r;
+	s.sock = connect_to(name);
+	if (proto_send_u32(s.sock, MSG_HELLO, DIVE_PROTO_VERSION) == -1)
+		send_failed(s.sock, name);
+	r.pty = want_pty(choice, greeting(s.sock, name), r.waitmode, name);
 	if (r.pty != 0) {
 		drop_terminals(fds, &nfds, aux, &naux, &r.flags);
 		relay_size(r.pty, &r.rows, &r.cols);
 	}
-	send_fds(sock, fds, nfds);
+	send_fds(s.sock, fds, nfds);
 	free(fds);
-	send_request(sock, argv + first + 1, argc - first - 1, &r, aux, naux);
-
-	started_reply(sock, &pid, &started, &master);
-	if (r.waitmode == WAIT_NONE)
-		return 0;
-	/*
-	 * Waiting for holders: the connection ends when the last process
-	 * holding the program's copy of it has gone.
-	 */
-	holders = r.waitmode == WAIT_HOLDERS || (started & STARTED_NOSTATUS);
-	/*
-	 * Until the program runs, a signal acts on dive as usual; from now on
-	 * it is the program's, unless forwarding is off.
-	 */
-	relay = master != -1;
-	catch_signals(r.sigfwmode != SIGFW_NONE, relay);
-	if (relay)
-		relay_begin(master, r.pty);
+	send_request(s.sock, argv + first + 1, argc - first - 1, &r, aux,
+	    naux);
 
 	for (;;) {
 		struct pollfd p[2 + RELAY_NPOLL] = {
-			{ sock, POLLIN, 0 }, { sigpipe[0], POLLIN, 0 },
+			{ s.sock, POLLIN, 0 }, { sigpipe[0], POLLIN, 0 },
 		};
 		int timeout, n = relay_poll(p + 2, &timeout);
 
@@ -610,24 +664,9 @@ main(int argc, char **argv)
 			fail("poll");
 		}
 		if (p[1].revents)
-			forward_signals(sock, (pid_t)pid, r.sigfwmode, started,
-			    relay);
+			forward_signals(&s);
 		relay_io(p + 2, n);
-		if (p[0].revents == 0)
-			continue;
-		if (reply(sock, &f, holders) == 0) {
-			if (have_exit)
-				mirror(how, value);
-			relay_end();
-			return 0;
-		}
-		if (f.type != MSG_EXIT ||
-		    proto_decode_u32x2(f.buf, f.len, &how, &value) == -1 ||
-		    (how != EXIT_EXITED && how != EXIT_SIGNALED))
-			failx("unexpected reply from dived");
-		if (!holders)
-			mirror(how, value);
-		have_exit = 1;
-		frame_free(&f);
+		if (p[0].revents)
+			take_reply(&s);
 	}
 }

@@ -50,7 +50,6 @@ struct session {
 	struct spawn_req	 req;
 	struct decision		 dec;
 	pid_t			 pid;		/* the program */
-	int			 ptymaster;	/* for the client, or -1 */
 	struct ns_maps		 maps;		/* of a new user namespace */
 	int			 pidfd;
 	struct timespec		 t0;
@@ -338,19 +337,8 @@ prepare_launch(struct session *s, struct launch *l)
 		refuse(s, DIVE_EXIT_FAILURE, "groups of %s: too many or out "
 		    "of memory", s->dec.user);
 	plan_namespaces(s, l);
-	if (pty_make(s->cfg, &s->dec, &s->req, &s->ptymaster, err,
-	    sizeof(err)) == -1)
+	if (pty_give(s->cfg, &s->dec, &s->req, err, sizeof(err)) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "%s", err);
-}
-
-/* STARTED, and the pseudo-terminal's master is the client's alone. */
-static void
-report_start(struct session *s, pid_t pid, uint32_t flags)
-{
-	proto_send_started(s->client, (uint32_t)pid, flags, s->ptymaster);
-	if (s->ptymaster != -1)
-		close(s->ptymaster);
-	s->ptymaster = -1;
 }
 
 /*
@@ -363,7 +351,8 @@ exec_in_place(struct session *s, struct launch *l)
 	stop_parser(s);
 	logmsg(LOG_INFO, "session %lu: starting in place, pid %ld", s->id,
 	    (long)getpid());
-	report_start(s, getpid(), STARTED_NOSTATUS);
+	proto_send_u32x2(s->client, MSG_STARTED, (uint32_t)getpid(),
+	    STARTED_NOSTATUS);
 	l->replyfd = s->client;
 	l->errfd = -1;
 	/*
@@ -393,6 +382,9 @@ run_authenticator(struct session *s, const char *cmd)
 		if (s->req.targets[i] <= 2)
 			std[s->req.targets[i]] = fcntl(s->req.fds[i],
 			    F_DUPFD_CLOEXEC, 3);
+	for (fd = 0; fd <= 2; fd++)
+		if (s->req.pty & (1u << fd))
+			std[fd] = fcntl(s->req.ptyfd, F_DUPFD_CLOEXEC, 3);
 	for (fd = 0; fd <= 2; fd++)
 		if (std[fd] == -1)
 			std[fd] = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -524,14 +516,27 @@ create_program(struct session *s, struct launch *l, int errfd[2])
 	close(go[1]);
 }
 
-/* The socket's pseudo-terminal rule, before anything runs for the client. */
+/*
+ * The socket's pseudo-terminal rule, before anything runs for the client;
+ * then the pseudo-terminal, whose master goes to the client at once, so
+ * that the -a command can already talk to the caller through it.
+ */
 static void
-terminal_rule(struct session *s)
+terminal(struct session *s)
 {
 	char err[DIVE_MAX_ERRTEXT];
+	int master;
 
 	if (pty_check(s->cfg, &s->req, err, sizeof(err)) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "%s", err);
+	s->verdict = "failed";
+	if (pty_make(&s->req, &master, err, sizeof(err)) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "%s", err);
+	s->verdict = "refused";
+	if (master != -1) {
+		proto_send_pty(s->client, s->req.pty, master);
+		close(master);
+	}
 }
 
 static void
@@ -569,8 +574,8 @@ launch(struct session *s)
 	s->req.ptyfd = -1;
 	s->pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
 	logmsg(LOG_INFO, "session %lu: started pid %ld", s->id, (long)s->pid);
-	report_start(s, s->pid, s->cfg->o.signals != SIGNALS_OFF ?
-	    STARTED_SIGSOCKET : 0);
+	proto_send_u32x2(s->client, MSG_STARTED, (uint32_t)s->pid,
+	    s->cfg->o.signals != SIGNALS_OFF ? STARTED_SIGSOCKET : 0);
 }
 
 /*
@@ -702,7 +707,7 @@ monitor_run(const struct config *cfg, int client, unsigned long id)
 	s.cfg = cfg;
 	s.id = id;
 	s.client = client;
-	s.ps = s.pidfd = s.ptymaster = -1;
+	s.ps = s.pidfd = -1;
 	s.verdict = "refused";
 	spawn_req_init(&s.req);
 	peer_credentials(&s);
@@ -718,7 +723,7 @@ monitor_run(const struct config *cfg, int client, unsigned long id)
 	}
 	raise_fd_limit();
 	read_request(&s);
-	terminal_rule(&s);
+	terminal(&s);
 	authenticate(&s);
 	decide(&s);
 	launch(&s);

@@ -62,13 +62,18 @@ pty_check(const struct config *cfg, const struct spawn_req *r, char *err,
  * The slave belongs to the program's user, in group tty where there is
  * one, as login(1) leaves a terminal: nobody else may read it.
  */
-static int
-give_slave(const struct config *cfg, const struct decision *d, int fd,
-    char *err, size_t len)
+int
+pty_give(const struct config *cfg, const struct decision *d,
+    const struct spawn_req *r, char *err, size_t len)
 {
-	struct group *g = getgrnam("tty");
-	gid_t gid = g != NULL ? g->gr_gid : d->gid;
+	struct group *g;
+	gid_t gid;
+	int fd = r->ptyfd;
 
+	if (fd == -1)
+		return 0;
+	g = getgrnam("tty");
+	gid = g != NULL ? g->gr_gid : d->gid;
 	if (cfg->privileged && d->setids && fchown(fd, d->uid, gid) == -1)
 		return errbuf(err, len, "pseudo-terminal owner: %s",
 		    strerror(errno));
@@ -79,8 +84,7 @@ give_slave(const struct config *cfg, const struct decision *d, int fd,
 }
 
 int
-pty_make(const struct config *cfg, const struct decision *d,
-    struct spawn_req *r, int *master, char *err, size_t len)
+pty_make(struct spawn_req *r, int *master, char *err, size_t len)
 {
 	struct winsize ws;
 	int m, unlock = 0, s;
@@ -97,7 +101,9 @@ pty_make(const struct config *cfg, const struct decision *d,
 		close(m);
 		return -1;
 	}
-	if (give_slave(cfg, d, s, err, len) == -1) {
+	/* Only dived's user's until the program's user is known. */
+	if (fchmod(s, 0600) == -1) {
+		errbuf(err, len, "pseudo-terminal mode: %s", strerror(errno));
 		close(s);
 		close(m);
 		return -1;

@@ -24,12 +24,14 @@ int	pty_check(const struct config *, const struct spawn_req *, char *,
 	    size_t);
 
 /*
- * Makes the pseudo-terminal a request asks for, its slave owned by the
- * program's user, and sets its window size.  The slave goes to r->ptyfd,
- * the master to *master; both close-on-exec.  *master is -1 when the
- * request asks for none.  -1 with a message in err.
+ * Makes the pseudo-terminal a request asks for, with its window size.  The
+ * slave goes to r->ptyfd, the master to *master; both close-on-exec.
+ * *master is -1 when the request asks for none.  -1 with a message in
+ * err.
  */
-int	pty_make(const struct config *, const struct decision *,
-	    struct spawn_req *, int *, char *, size_t);
+int	pty_make(struct spawn_req *, int *, char *, size_t);
+/* Once decided, gives the slave to the program's user. */
+int	pty_give(const struct config *, const struct decision *,
+	    const struct spawn_req *, char *, size_t);
 
 #endif

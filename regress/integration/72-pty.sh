@@ -116,6 +116,19 @@ typeln "$DIVE $S sh -c 'seq 1 20000; echo LAST-\$((5+5))'"
 expect_pane "pty: the last output of a program that exits is shown" \
     '^LAST-10$'
 
+# The -a command talks to the caller through the pseudo-terminal too.
+SA=$T/auth.sock
+start_dived "$SA" -a 'printf "Password: "; read -r pw; [ "$pw" = secret ]'
+typeln "$DIVE $SA sh -c 'echo AUTHORIZED-\$((3*3))'; echo AUTH-RC-\$?"
+wait_pane 'Password: $'
+typeln "secret"
+expect_pane "pty: the -a command reads a password through the pseudo-terminal" \
+    '^AUTHORIZED-9$'
+typeln "$DIVE $SA true; echo AUTH-RC-\$?"
+wait_pane 'Password: $'
+typeln "wrong"
+expect_pane "pty: a wrong one is refused" '^AUTH-RC-125$'
+
 # The caller's terminal afterwards: same modes, echo on.
 expect_eq "pty: the caller's terminal modes are restored" "$modes" \
     "$(modes_now)"
