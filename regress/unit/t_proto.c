@@ -451,6 +451,34 @@ test_frame_fds(void)
 	close_pair(sv);
 }
 
+/* PTY: the request's pty word and the master, one descriptor. */
+static void
+test_pty_message(void)
+{
+	struct frame f;
+	uint32_t pty = 0;
+	int sv[2], p[2], fds[2], rc;
+
+	pair(sv);
+	if (pipe2(p, O_CLOEXEC) == -1)
+		err(1, "pipe2");
+	CHECK(proto_send_pty(sv[0], PTY_STDIN | PTY_STDERR, p[0]) == 0,
+	    "proto: a PTY message can be sent");
+	rc = frame_recv(sv[1], &f, 16, fds, 2);
+	if (check(rc == 1 && f.type == MSG_PTY && f.nfds == 1,
+	    "proto: a PTY message arrives with its master", "rc %d type %x "
+	    "nfds %zu", rc, f.type, f.nfds)) {
+		CHECK(proto_decode_u32(f.buf, f.len, &pty) == 0 &&
+		    pty == (PTY_STDIN | PTY_STDERR),
+		    "proto: a PTY message names the descriptors of the request");
+		close_fds(fds, f.nfds);
+	}
+	frame_free(&f);
+	close(p[0]);
+	close(p[1]);
+	close_pair(sv);
+}
+
 /*
  * Sends n copies of a descriptor and expects frame_recv to refuse them
  * with errno want (any errno when 0), leaving none of them open.
@@ -658,6 +686,7 @@ t_proto(void)
 	test_rbuf();
 	test_frame_payload();
 	test_frame_fds();
+	test_pty_message();
 	test_frame_fd_limits();
 	test_frame_late_fds();
 	test_frame_length();
