@@ -10,6 +10,8 @@ if ! command -v tmux >/dev/null || ! command -v script >/dev/null; then
 	return 0
 fi
 
+# The default, as a user has it (lib.sh turns it off for the other tests).
+unset DIVE_PTY
 S=$T/pty.sock
 start_dived "$S"
 TM=(tmux -L "dive-pty-$$" -f /dev/null)
