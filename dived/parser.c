@@ -251,6 +251,23 @@ testhook(const struct request *r, uint32_t nfds)
 		hook_patch(&w, PS_MAGIC, DIVE_MAX_ARGS + 1);
 		hook_send(PS_SPAWN, &w, NULL, 0);
 		return 1;
+	} else if (strcmp(name, "forge-pty-over") == 0) {
+		/* The slave where the client's own descriptor 0 goes. */
+		h.pty = PTY_STDIN;
+		h.rows = 24;
+		h.cols = 80;
+		hook_encode(&w, &h, touch, HOOK_ENV);
+		hook_send(PS_SPAWN, &w, NULL, 0);
+		return 1;
+	} else if (strcmp(name, "forge-pty-tty") == 0) {
+		/* A terminal descriptor besides the pseudo-terminal. */
+		int one[1] = { mon };
+
+		h.flags = REQ_HAS_TTY;
+		h.pty = PTY_STDOUT;
+		hook_encode(&w, &h, touch, HOOK_ENV);
+		hook_send(PS_SPAWN, &w, one, 1);
+		return 1;
 	} else if (strcmp(name, "forge-dive-env") == 0) {
 		hook_encode(&w, &h, touch, "DIVE_UID=0");
 		hook_send(PS_SPAWN, &w, NULL, 0);
