@@ -121,6 +121,23 @@ take_terminal(void)
 		R.raw = 1;
 }
 
+/*
+ * The program's terminal starts with the caller's modes (erase and kill
+ * keys, UTF-8 input and the like): on a master, the modes set are the
+ * slave's.  Taken before the caller's terminal goes raw, and only in its
+ * foreground: in the background they are those of whoever reads it now,
+ * a shell's line editor say.
+ */
+static void
+copy_modes(void)
+{
+	struct termios t;
+
+	if (R.tty != -1 && tcgetpgrp(R.tty) == getpgrp() &&
+	    tcgetattr(R.tty, &t) == 0)
+		(void)tcsetattr(R.master, TCSANOW, &t);
+}
+
 void
 relay_begin(int master, uint32_t mask)
 {
@@ -131,6 +148,8 @@ relay_begin(int master, uint32_t mask)
 	if (fcntl(master, F_SETFL, O_NONBLOCK) == -1)
 		R.master = -1;
 	atexit(relay_restore);
+	if (R.master != -1)
+		copy_modes();
 	take_terminal();
 	pass_size();
 }

@@ -90,6 +90,11 @@ wait_pane '^\[1\]\+ +Terminated'
 typeln 'echo BACK-$((3+4))'
 expect_pane "pty: exit ends the inner shell and dive" '^BACK-7$'
 
+# The program's terminal starts with the caller's modes.
+typeln "$DIVE $S sh -c 'echo MODES-\$(stty -g)'"
+expect_pane "pty: the program's terminal has the caller's modes" \
+    "^MODES-$modes\$"
+
 # ^C is a key for the program's terminal: the program gets SIGINT.
 typeln "$DIVE $S sh -c 'trap \"echo GOT-INT; exit 3\" INT; echo READY-\$((1+1)); while :; do sleep 0.2; done'; echo DIVE-RC-\$?"
 wait_pane '^READY-2$'
