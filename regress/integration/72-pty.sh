@@ -14,7 +14,7 @@ fi
 unset DIVE_PTY
 S=$T/pty.sock
 start_dived "$S"
-TM=(tmux -L "dive-pty-$$" -f /dev/null)
+TM=(tmux -S "$T/tmux.sock" -f /dev/null)
 
 pty_cleanup() {
 	"${TM[@]}" kill-server 2>/dev/null
