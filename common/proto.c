@@ -12,6 +12,26 @@ request_nauxfds(uint32_t flags)
 }
 
 int
+request_check_pty(uint32_t flags, uint32_t pty, uint32_t rows, uint32_t cols,
+    const char **why)
+{
+	if (pty & ~PTY_MASK) {
+		*why = "unknown pseudo-terminal descriptors";
+		return -1;
+	}
+	if (pty != 0 && (flags & REQ_HAS_TTY)) {
+		*why = "a terminal sent with a pseudo-terminal request";
+		return -1;
+	}
+	if (rows > PTY_MAX_SIZE || cols > PTY_MAX_SIZE ||
+	    (pty == 0 && (rows != 0 || cols != 0))) {
+		*why = "window size out of range";
+		return -1;
+	}
+	return 0;
+}
+
+int
 env_is_dive(const char *s)
 {
 	return strncmp(s, "DIVE_", 5) == 0;
@@ -26,6 +46,9 @@ proto_encode_request(struct wbuf *w, const struct request *r)
 	wbuf_u32(w, r->flags);
 	wbuf_u32(w, r->waitmode);
 	wbuf_u32(w, r->sigfwmode);
+	wbuf_u32(w, r->pty);
+	wbuf_u32(w, r->rows);
+	wbuf_u32(w, r->cols);
 	wbuf_u32(w, r->argc);
 	wbuf_u32(w, r->envc);
 	for (i = 0; i < r->argc; i++)
@@ -66,6 +89,9 @@ proto_decode_request(const unsigned char *p, size_t len, struct request *r,
 	r->flags = rbuf_u32(&rb);
 	r->waitmode = rbuf_u32(&rb);
 	r->sigfwmode = rbuf_u32(&rb);
+	r->pty = rbuf_u32(&rb);
+	r->rows = rbuf_u32(&rb);
+	r->cols = rbuf_u32(&rb);
 	r->argc = rbuf_u32(&rb);
 	r->envc = rbuf_u32(&rb);
 	if (rb.err) {
@@ -84,6 +110,8 @@ proto_decode_request(const unsigned char *p, size_t len, struct request *r,
 		*why = "unknown wait or signal mode";
 		return -1;
 	}
+	if (request_check_pty(r->flags, r->pty, r->rows, r->cols, why) == -1)
+		return -1;
 	if (r->argc > DIVE_MAX_ARGS) {
 		*why = "too many arguments";
 		return -1;
@@ -173,6 +201,30 @@ proto_decode_u32x2(const unsigned char *p, size_t len, uint32_t *a,
 	*a = rbuf_u32(&rb);
 	*b = rbuf_u32(&rb);
 	return rb.err || rb.left != 0 ? -1 : 0;
+}
+
+int
+proto_send_hello(int sock, uint32_t flags)
+{
+	return proto_send_u32x2(sock, MSG_HELLO, DIVE_PROTO_VERSION, flags);
+}
+
+int
+proto_decode_hello(const unsigned char *p, size_t len, uint32_t *version,
+    uint32_t *flags)
+{
+	*flags = 0;
+	if (len == sizeof(uint32_t))
+		return proto_decode_u32(p, len, version);
+	if (proto_decode_u32x2(p, len, version, flags) == -1)
+		return -1;
+	return *flags & ~HELLO_FLAGS ? -1 : 0;
+}
+
+int
+proto_send_pty(int sock, uint32_t pty, int master)
+{
+	return frame_send(sock, MSG_PTY, &pty, sizeof(pty), &master, 1);
 }
 
 int

@@ -6,12 +6,16 @@
  *   FDS      u32 count, count x u32 target numbers; count descriptors
  *            attached (zero or more FDS frames, DIVE_FD_BATCH at most each)
  *   REQUEST  u32 umask, u32 flags, u32 waitmode, u32 sigfwmode,
+ *            u32 pty, u32 rows, u32 cols,
  *            u32 argc, u32 envc, argc + envc NUL-terminated strings;
  *            the cwd, root and terminal descriptors named by flags attached
  *   SIGNAL   u32 signo (any number of them, after REQUEST)
  *
  * Server to client:
- *   HELLO    u32 version (first, always)
+ *   HELLO    u32 version, u32 flags (first, always; dive reads it before
+ *            it sends its request)
+ *   PTY      u32 pty of the request; the pseudo-terminal's master
+ *            attached (when the request asked for one, before STARTED)
  *   STARTED  u32 pid, u32 flags
  *   EXIT     u32 how (EXITED or SIGNALED), u32 value
  *   ERROR    u32 exit status for dive, text (no NUL)
@@ -32,6 +36,7 @@ enum {
 	MSG_STARTED,
 	MSG_EXIT,
 	MSG_ERROR,
+	MSG_PTY,
 };
 
 /* REQUEST flags: which descriptors are attached, in this order. */
@@ -39,6 +44,23 @@ enum {
 #define REQ_HAS_ROOT	0x2u
 #define REQ_HAS_TTY	0x4u
 #define REQ_FLAGS	(REQ_HAS_CWD | REQ_HAS_ROOT | REQ_HAS_TTY)
+
+/*
+ * REQUEST pty: the standard descriptors, by bit, that get the slave of a
+ * pseudo-terminal the server makes; 0 for none.  The client sends no
+ * descriptor of its own under those numbers and no terminal at all, and
+ * gives the terminal's size in rows and columns (0 when unknown).
+ */
+#define PTY_STDIN	0x1u
+#define PTY_STDOUT	0x2u
+#define PTY_STDERR	0x4u
+#define PTY_MASK	(PTY_STDIN | PTY_STDOUT | PTY_STDERR)
+#define PTY_MAX_SIZE	0xffffu
+
+/* Server HELLO flags: the socket's pseudo-terminal rule (dived --pty). */
+#define HELLO_PTY_FORCE	 0x1u	/* a terminal is never passed as it is */
+#define HELLO_PTY_FORBID 0x2u	/* no pseudo-terminals */
+#define HELLO_FLAGS	 (HELLO_PTY_FORCE | HELLO_PTY_FORBID)
 
 /* Wait and signal-forwarding modes (DIVE_WAITMODE, DIVE_SIGFWMODE). */
 #define WAIT_STATUS	0
@@ -62,6 +84,8 @@ struct request {
 	uint32_t	  flags;
 	uint32_t	  waitmode;
 	uint32_t	  sigfwmode;
+	uint32_t	  pty;		/* PTY_* */
+	uint32_t	  rows, cols;
 	uint32_t	  argc;
 	uint32_t	  envc;
 	const char	**argv;	/* argc + 1, pointing into the frame */
@@ -70,6 +94,12 @@ struct request {
 
 /* Number of descriptors attached to a REQUEST with these flags. */
 size_t	request_nauxfds(uint32_t);
+/*
+ * Checks the pseudo-terminal fields of a request against its flags;
+ * -1 with *why set when they do not fit.  Both decoders use it.
+ */
+int	request_check_pty(uint32_t, uint32_t, uint32_t, uint32_t,
+	    const char **);
 
 int	proto_encode_request(struct wbuf *, const struct request *);
 /*
@@ -89,6 +119,18 @@ int	proto_decode_fds(const unsigned char *, size_t, uint32_t *, size_t,
 int	proto_decode_u32(const unsigned char *, size_t, uint32_t *);
 int	proto_decode_u32x2(const unsigned char *, size_t, uint32_t *,
 	    uint32_t *);
+
+/*
+ * The server's HELLO.  The decoder takes the version alone too, as older
+ * servers sent it, so that dive can name the version it does not speak;
+ * the flags are then 0.
+ */
+int	proto_send_hello(int, uint32_t);
+int	proto_decode_hello(const unsigned char *, size_t, uint32_t *,
+	    uint32_t *);
+
+/* PTY, with the master attached. */
+int	proto_send_pty(int, uint32_t, int);
 
 int	proto_send_u32(int, uint32_t, uint32_t);
 int	proto_send_u32x2(int, uint32_t, uint32_t, uint32_t);

@@ -21,9 +21,15 @@
 
 #include "bounds.h"
 #include "proto.h"
+#include "relay.h"
 #include "sock.h"
 
-#define DIVE_VERSION	"2.0"
+#define DIVE_VERSION	"2.1"
+#define USAGE	"usage: dive [-t | -T] socket_path|@abstract_name " \
+		"[program [argument ...]]\n"
+
+/* -t, -T and DIVE_PTY: whether the program gets a pseudo-terminal. */
+enum pty_choice { PTY_AUTO, PTY_YES, PTY_NO };
 
 extern char **environ;
 
@@ -38,8 +44,7 @@ static const int forwarded[] = {
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr,
-	    "usage: dive socket_path|@abstract_name [program [argument ...]]\n");
+	fputs(USAGE, stderr);
 	exit(DIVE_EXIT_USAGE);
 }
 
@@ -48,6 +53,7 @@ fail(const char *fmt, ...)
 {
 	va_list ap;
 
+	relay_restore();
 	va_start(ap, fmt);
 	vwarn(fmt, ap);
 	va_end(ap);
@@ -59,6 +65,7 @@ failx(const char *fmt, ...)
 {
 	va_list ap;
 
+	relay_restore();
 	va_start(ap, fmt);
 	vwarnx(fmt, ap);
 	va_end(ap);
@@ -263,21 +270,17 @@ open_aux(int *aux, uint32_t *flags)
 }
 
 static void
-send_request(int sock, char **argv, int argc, uint32_t waitmode,
-    uint32_t sigfwmode, const int *aux, size_t naux, uint32_t flags)
+send_request(int sock, char **argv, int argc, struct request *r0,
+    const int *aux, size_t naux)
 {
-	struct request r;
+	struct request r = *r0;
 	struct wbuf w = { 0 };
 	size_t envc = 0;
 	mode_t m;
 
-	memset(&r, 0, sizeof(r));
 	m = umask(0);
 	umask(m);
 	r.umask = m;
-	r.waitmode = waitmode;
-	r.sigfwmode = sigfwmode;
-	r.flags = flags;
 	r.argc = (uint32_t)argc;
 	r.argv = (const char **)argv;
 	/* DIVE_* variables are dived's to set; do not send them. */
@@ -314,32 +317,30 @@ on_signal(int sig)
 	errno = save;
 }
 
+/*
+ * The forwarded signals unless forwarding is off; with a relay, the
+ * window size, stop and continue signals too, which it handles itself.
+ */
 static void
-catch_signals(void)
+catch_signals(int forward, int relay)
 {
+	static const int relays[] = { SIGWINCH, SIGTSTP, SIGCONT };
 	struct sigaction sa;
+	size_t i;
 
-	if (pipe2(sigpipe, O_CLOEXEC | O_NONBLOCK) == -1)
+	if (!forward && !relay)
+		return;
+	if (sigpipe[0] == -1 && pipe2(sigpipe, O_CLOEXEC | O_NONBLOCK) == -1)
 		fail("pipe");
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+	for (i = 0; forward && i < sizeof(forwarded) / sizeof(forwarded[0]);
+	    i++)
 		sigaction(forwarded[i], &sa, NULL);
-}
-
-static void
-forward_signals(int sock, pid_t pid, uint32_t mode, uint32_t started)
-{
-	unsigned char c;
-
-	while (read(sigpipe[0], &c, 1) == 1) {
-		if (started & STARTED_SIGSOCKET)
-			proto_send_u32(sock, MSG_SIGNAL, c);
-		else
-			kill(mode == SIGFW_PGRP ? -pid : pid, c);
-	}
+	for (i = 0; relay && i < sizeof(relays) / sizeof(relays[0]); i++)
+		sigaction(relays[i], &sa, NULL);
 }
 
 /* Ends dive the way the program ended. */
@@ -350,6 +351,7 @@ mirror(uint32_t how, uint32_t value)
 	sigset_t set;
 	int sig = (int)value;
 
+	relay_end();
 	if (how == EXIT_EXITED)
 		exit((int)(value & 0xff));
 	if (sig <= 0 || sig > DIVE_MAX_SIGNAL)
@@ -369,10 +371,10 @@ mirror(uint32_t how, uint32_t value)
  * 0 at the end of the stream when that is allowed.
  */
 static int
-reply(int sock, struct frame *f, int eof_ok)
+reply_fds(int sock, struct frame *f, int eof_ok, int *fds, size_t maxfds)
 {
 	int r = frame_recv(sock, f, sizeof(uint32_t) + DIVE_MAX_ERRTEXT,
-	    NULL, 0);
+	    fds, maxfds);
 
 	if (r == 0 && eof_ok)
 		return 0;
@@ -384,6 +386,7 @@ reply(int sock, struct frame *f, int eof_ok)
 		uint32_t status;
 
 		memcpy(&status, f->buf, sizeof(status));
+		relay_restore();
 		fprintf(stderr, "dive: %.*s\n", (int)(f->len - sizeof(status)),
 		    (const char *)f->buf + sizeof(status));
 		exit(status > 0 && status < 256 ? (int)status :
@@ -392,20 +395,232 @@ reply(int sock, struct frame *f, int eof_ok)
 	return 1;
 }
 
+static int
+reply(int sock, struct frame *f, int eof_ok)
+{
+	return reply_fds(sock, f, eof_ok, NULL, 0);
+}
+
+/* -t and -T, before the socket; anything else there is the socket. */
+static int
+parse_options(int argc, char **argv, enum pty_choice *pty)
+{
+	int i;
+
+	*pty = PTY_AUTO;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-t") == 0)
+			*pty = PTY_YES;
+		else if (strcmp(argv[i], "-T") == 0)
+			*pty = PTY_NO;
+		else
+			break;
+	}
+	if (i == argc)
+		usage();
+	if (*pty == PTY_AUTO && getenv("DIVE_PTY") != NULL &&
+	    *getenv("DIVE_PTY") != '\0')
+		*pty = env_mode("DIVE_PTY", 1, 0) ? PTY_YES : PTY_NO;
+	return i;
+}
+
+/* The server's greeting, read first: its version and its terminal rule. */
+static uint32_t
+greeting(int sock, const char *name)
+{
+	struct frame f;
+	uint32_t v, flags;
+
+	reply(sock, &f, 0);
+	if (f.type != MSG_HELLO ||
+	    proto_decode_hello(f.buf, f.len, &v, &flags) == -1)
+		failx("%s: not a dived socket", name);
+	if (v != DIVE_PROTO_VERSION)
+		failx("%s: dived speaks protocol %u, dive speaks %d", name, v,
+		    DIVE_PROTO_VERSION);
+	frame_free(&f);
+	return flags;
+}
+
+/*
+ * The standard descriptors that get a pseudo-terminal instead of the
+ * caller's terminal, or 0 for none.  By default there is one whenever
+ * one of them is a terminal, unless DIVE_TERMINAL is empty, dive does not
+ * wait for the program, or the server gives none.
+ */
+static uint32_t
+want_pty(enum pty_choice c, uint32_t hello, uint32_t waitmode,
+    const char *name)
+{
+	uint32_t mask = relay_terminals();
+	const char *t = getenv("DIVE_TERMINAL");
+
+	if (c == PTY_NO)
+		return 0;
+	if (c == PTY_YES) {
+		if (mask == 0) {
+			warnx("-t: none of standard input, output and error "
+			    "is a terminal");
+			exit(DIVE_EXIT_USAGE);
+		}
+		if (waitmode == WAIT_NONE) {
+			warnx("-t: DIVE_WAITMODE=1 does not wait to relay a "
+			    "terminal");
+			exit(DIVE_EXIT_USAGE);
+		}
+		if (hello & HELLO_PTY_FORBID)
+			failx("%s: dived gives no pseudo-terminals here "
+			    "(--no-pty)", name);
+		return mask;
+	}
+	if ((hello & HELLO_PTY_FORBID) || waitmode == WAIT_NONE)
+		return 0;
+	if (t != NULL && *t == '\0' && !(hello & HELLO_PTY_FORCE))
+		return 0;
+	return mask;
+}
+
+/*
+ * With a pseudo-terminal no terminal of the caller's is sent: neither the
+ * controlling one nor any descriptor that is a terminal.
+ */
+static void
+drop_terminals(int *fds, size_t *nfds, int *aux, size_t *naux,
+    uint32_t *flags)
+{
+	size_t i, k;
+
+	for (i = k = 0; i < *nfds; i++)
+		if (!isatty(fds[i]))
+			fds[k++] = fds[i];
+	*nfds = k;
+	if (*flags & REQ_HAS_TTY) {
+		if (aux[*naux - 1] > 2)
+			close(aux[*naux - 1]);
+		(*naux)--;
+		*flags &= ~REQ_HAS_TTY;
+	}
+}
+
+/* Where a session stands, as the replies tell it. */
+struct session {
+	int		 sock;
+	struct request	*r;
+	uint32_t	 pid;		/* 0 until STARTED */
+	uint32_t	 started;	/* STARTED_* */
+	int		 holders;	/* the end is the connection's */
+	int		 relay;		/* a pseudo-terminal is relayed */
+	int		 have_exit;
+	uint32_t	 how, value;
+};
+
+/*
+ * The relay's signals go to it; the others, once the program runs and
+ * unless forwarding is off, to the program.
+ */
+static void
+forward_signals(struct session *s)
+{
+	uint32_t mode = s->r->sigfwmode;
+	unsigned char c;
+
+	while (read(sigpipe[0], &c, 1) == 1) {
+		if (s->relay && relay_signal(c))
+			continue;
+		if (s->pid == 0 || mode == SIGFW_NONE)
+			continue;
+		if (s->started & STARTED_SIGSOCKET)
+			proto_send_u32(s->sock, MSG_SIGNAL, c);
+		else
+			kill(mode == SIGFW_PGRP ? -(pid_t)s->pid :
+			    (pid_t)s->pid, c);
+	}
+}
+
+/* PTY: the master, before the program starts; relayed from now on. */
+static void
+take_pty(struct session *s, struct frame *f)
+{
+	uint32_t pty;
+
+	if (s->relay || s->pid != 0 || f->nfds != 1 ||
+	    proto_decode_u32(f->buf, f->len, &pty) == -1 ||
+	    pty != s->r->pty) {
+		close_fds(f->fds, f->nfds);
+		failx("unexpected reply from dived");
+	}
+	s->relay = 1;
+	catch_signals(0, 1);
+	relay_begin(f->fds[0], pty);
+}
+
+/*
+ * STARTED: until now a signal acted on dive as usual; from now on it is
+ * the program's, unless forwarding is off.
+ */
+static void
+take_started(struct session *s, struct frame *f)
+{
+	if (s->pid != 0 || (s->r->pty != 0 && !s->relay) ||
+	    proto_decode_u32x2(f->buf, f->len, &s->pid, &s->started) == -1 ||
+	    s->pid == 0 || s->pid > INT32_MAX)
+		failx("unexpected reply from dived");
+	if (s->r->waitmode == WAIT_NONE)
+		exit(0);
+	/*
+	 * Waiting for holders: the connection ends when the last process
+	 * holding the program's copy of it has gone.
+	 */
+	s->holders = s->r->waitmode == WAIT_HOLDERS ||
+	    (s->started & STARTED_NOSTATUS);
+	catch_signals(s->r->sigfwmode != SIGFW_NONE, s->relay);
+}
+
+/* The next reply; the end of the connection ends dive. */
+static void
+take_reply(struct session *s)
+{
+	struct frame f;
+	int fd[1];
+
+	if (reply_fds(s->sock, &f, s->pid != 0 && s->holders, fd, 1) == 0) {
+		if (s->have_exit)
+			mirror(s->how, s->value);
+		relay_end();
+		exit(0);
+	}
+	if (f.type == MSG_PTY)
+		take_pty(s, &f);
+	else if (f.nfds != 0) {
+		close_fds(f.fds, f.nfds);
+		failx("unexpected reply from dived");
+	} else if (f.type == MSG_STARTED)
+		take_started(s, &f);
+	else if (f.type != MSG_EXIT || s->pid == 0 ||
+	    proto_decode_u32x2(f.buf, f.len, &s->how, &s->value) == -1 ||
+	    (s->how != EXIT_EXITED && s->how != EXIT_SIGNALED))
+		failx("unexpected reply from dived");
+	else if (!s->holders)
+		mirror(s->how, s->value);
+	else
+		s->have_exit = 1;
+	frame_free(&f);
+}
+
 int
 main(int argc, char **argv)
 {
-	struct frame f;
-	uint32_t v, pid, started, how, value, waitmode, sigfwmode, flags;
+	struct session s;
+	struct request r;
+	enum pty_choice choice;
 	size_t nfds, naux;
-	int sock, *fds, aux[DIVE_MAX_AUXFDS], holders, have_exit = 0;
+	int *fds, aux[DIVE_MAX_AUXFDS], first;
 	const char *name;
 
 	if (argc < 2)
 		usage();
 	if (strcmp(argv[1], "--help") == 0) {
-		printf("usage: dive socket_path|@abstract_name "
-		    "[program [argument ...]]\n");
+		fputs(USAGE, stdout);
 		return 0;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
@@ -413,74 +628,45 @@ main(int argc, char **argv)
 		    DIVE_PROTO_VERSION);
 		return 0;
 	}
-	name = argv[1];
-	waitmode = (uint32_t)env_mode("DIVE_WAITMODE", WAIT_MAX, WAIT_STATUS);
-	sigfwmode = (uint32_t)env_mode("DIVE_SIGFWMODE", SIGFW_MAX, SIGFW_PID);
+	first = parse_options(argc, argv, &choice);
+	name = argv[first];
+	memset(&r, 0, sizeof(r));
+	r.waitmode = (uint32_t)env_mode("DIVE_WAITMODE", WAIT_MAX, WAIT_STATUS);
+	r.sigfwmode = (uint32_t)env_mode("DIVE_SIGFWMODE", SIGFW_MAX,
+	    SIGFW_PID);
 	/* Everything that can fail locally fails before dived is asked. */
 	fds = open_fds(&nfds);
-	naux = open_aux(aux, &flags);
-	sock = connect_to(name);
-	if (proto_send_u32(sock, MSG_HELLO, DIVE_PROTO_VERSION) == -1)
-		send_failed(sock, name);
-	send_fds(sock, fds, nfds);
+	naux = open_aux(aux, &r.flags);
+	memset(&s, 0, sizeof(s));
+	s.r = &r;
+	s.sock = connect_to(name);
+	if (proto_send_u32(s.sock, MSG_HELLO, DIVE_PROTO_VERSION) == -1)
+		send_failed(s.sock, name);
+	r.pty = want_pty(choice, greeting(s.sock, name), r.waitmode, name);
+	if (r.pty != 0) {
+		drop_terminals(fds, &nfds, aux, &naux, &r.flags);
+		relay_size(r.pty, &r.rows, &r.cols);
+	}
+	send_fds(s.sock, fds, nfds);
 	free(fds);
-	send_request(sock, argv + 2, argc - 2, waitmode, sigfwmode, aux, naux,
-	    flags);
-
-	reply(sock, &f, 0);
-	if (f.type != MSG_HELLO || proto_decode_u32(f.buf, f.len, &v) == -1)
-		failx("%s: not a dived socket", name);
-	if (v != DIVE_PROTO_VERSION)
-		failx("%s: dived speaks protocol %u, dive speaks %d", name, v,
-		    DIVE_PROTO_VERSION);
-	frame_free(&f);
-
-	reply(sock, &f, 0);
-	if (f.type != MSG_STARTED ||
-	    proto_decode_u32x2(f.buf, f.len, &pid, &started) == -1 ||
-	    pid == 0 || pid > INT32_MAX)
-		failx("unexpected reply from dived");
-	frame_free(&f);
-	if (waitmode == WAIT_NONE)
-		return 0;
-	/*
-	 * Waiting for holders: the connection ends when the last process
-	 * holding the program's copy of it has gone.
-	 */
-	holders = waitmode == WAIT_HOLDERS || (started & STARTED_NOSTATUS);
-	/*
-	 * Until the program runs, a signal acts on dive as usual; from now on
-	 * it is the program's, unless forwarding is off.
-	 */
-	if (sigfwmode != SIGFW_NONE)
-		catch_signals();
+	send_request(s.sock, argv + first + 1, argc - first - 1, &r, aux,
+	    naux);
 
 	for (;;) {
-		struct pollfd p[2] = {
-			{ sock, POLLIN, 0 }, { sigpipe[0], POLLIN, 0 },
+		struct pollfd p[2 + RELAY_NPOLL] = {
+			{ s.sock, POLLIN, 0 }, { sigpipe[0], POLLIN, 0 },
 		};
+		int timeout, n = relay_poll(p + 2, &timeout);
 
-		if (poll(p, sigpipe[0] == -1 ? 1 : 2, -1) == -1) {
+		if (poll(p, 2 + (nfds_t)n, timeout) == -1) {
 			if (errno == EINTR)
 				continue;
 			fail("poll");
 		}
 		if (p[1].revents)
-			forward_signals(sock, (pid_t)pid, sigfwmode, started);
-		if (p[0].revents == 0)
-			continue;
-		if (reply(sock, &f, holders) == 0) {
-			if (have_exit)
-				mirror(how, value);
-			return 0;
-		}
-		if (f.type != MSG_EXIT ||
-		    proto_decode_u32x2(f.buf, f.len, &how, &value) == -1 ||
-		    (how != EXIT_EXITED && how != EXIT_SIGNALED))
-			failx("unexpected reply from dived");
-		if (!holders)
-			mirror(how, value);
-		have_exit = 1;
-		frame_free(&f);
+			forward_signals(&s);
+		relay_io(p + 2, n);
+		if (p[0].revents)
+			take_reply(&s);
 	}
 }

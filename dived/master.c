@@ -182,7 +182,7 @@ over_limit(const struct config *cfg, int c, unsigned long id)
 	    "refused: %s", id, (long)uc.pid, (unsigned long)uc.uid,
 	    (unsigned long)uc.gid, text);
 	record_refusal(id, &uc, text);
-	proto_send_u32(c, MSG_HELLO, DIVE_PROTO_VERSION);
+	proto_send_hello(c, 0);
 	proto_send_error(c, DIVE_EXIT_FAILURE, text);
 	return 1;
 }

@@ -33,6 +33,7 @@
 #include "policy.h"
 #include "privsep.h"
 #include "proto.h"
+#include "pty.h"
 #include "ns.h"
 #include "rlimits.h"
 #include "spawn.h"
@@ -397,6 +398,8 @@ plan_namespaces(struct session *s, struct launch *l)
 static void
 prepare_launch(struct session *s, struct launch *l)
 {
+	char err[DIVE_MAX_ERRTEXT];
+
 	memset(l, 0, sizeof(*l));
 	if (ns_user_ident(&l->userns) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "/proc/self/ns/user: %s",
@@ -413,6 +416,8 @@ prepare_launch(struct session *s, struct launch *l)
 		refuse(s, DIVE_EXIT_FAILURE, "groups of %s: too many or out "
 		    "of memory", s->dec.user);
 	plan_namespaces(s, l);
+	if (pty_give(s->cfg, &s->dec, &s->req, err, sizeof(err)) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "%s", err);
 }
 
 /*
@@ -456,6 +461,9 @@ run_authenticator(struct session *s, const char *cmd)
 		if (s->req.targets[i] <= 2)
 			std[s->req.targets[i]] = fcntl(s->req.fds[i],
 			    F_DUPFD_CLOEXEC, 3);
+	for (fd = 0; fd <= 2; fd++)
+		if (s->req.pty & (1u << fd))
+			std[fd] = fcntl(s->req.ptyfd, F_DUPFD_CLOEXEC, 3);
 	for (fd = 0; fd <= 2; fd++)
 		if (std[fd] == -1)
 			std[fd] = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -588,6 +596,29 @@ create_program(struct session *s, struct launch *l, int errfd[2])
 	close(go[1]);
 }
 
+/*
+ * The socket's pseudo-terminal rule, before anything runs for the client;
+ * then the pseudo-terminal, whose master goes to the client at once, so
+ * that the -a command can already talk to the caller through it.
+ */
+static void
+terminal(struct session *s)
+{
+	char err[DIVE_MAX_ERRTEXT];
+	int master;
+
+	if (pty_check(s->cfg, &s->req, err, sizeof(err)) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "%s", err);
+	s->verdict = "failed";
+	if (pty_make(&s->req, &master, err, sizeof(err)) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "%s", err);
+	s->verdict = "refused";
+	if (master != -1) {
+		proto_send_pty(s->client, s->req.pty, master);
+		close(master);
+	}
+}
+
 static void
 launch(struct session *s)
 {
@@ -618,6 +649,9 @@ launch(struct session *s)
 	/* Our copies are the program's now. */
 	close_fds(s->req.fds, s->req.nfds);
 	s->req.nfds = 0;
+	if (s->req.ptyfd != -1)
+		close(s->req.ptyfd);
+	s->req.ptyfd = -1;
 	s->pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
 	logmsg(LOG_INFO, "session %lu: started pid %ld", s->id, (long)s->pid);
 	proto_send_u32x2(s->client, MSG_STARTED, (uint32_t)s->pid,
@@ -813,7 +847,7 @@ monitor_run(const struct config *cfg, int client, unsigned long id)
 	/* The parser's confinement overlaps the rest of our preparation. */
 	start_parser(&s);
 	peer_name(&s);
-	if (proto_send_u32(client, MSG_HELLO, DIVE_PROTO_VERSION) == -1) {
+	if (proto_send_hello(client, pty_hello_flags(cfg)) == -1) {
 		logmsg(LOG_INFO, "session %lu: client left: %s", id,
 		    strerror(errno));
 		stop_parser(&s);
@@ -821,6 +855,7 @@ monitor_run(const struct config *cfg, int client, unsigned long id)
 	}
 	raise_fd_limit();
 	read_request(&s);
+	terminal(&s);
 	authenticate(&s);
 	decide(&s);
 	launch(&s);

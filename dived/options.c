@@ -148,6 +148,22 @@ set_signals_pgid(struct options *o, const char *a, char *err, size_t len)
 }
 
 static int
+set_pty_force(struct options *o, const char *a, char *err, size_t len)
+{
+	(void)a, (void)err, (void)len;
+	o->pty = PTY_RULE_FORCE;
+	return 0;
+}
+
+static int
+set_pty_forbid(struct options *o, const char *a, char *err, size_t len)
+{
+	(void)a, (void)err, (void)len;
+	o->pty = PTY_RULE_FORBID;
+	return 0;
+}
+
+static int
 set_groups(struct options *o, const char *a, char *err, size_t len)
 {
 	if (*a == '\0' || a[strlen(a) - 1] == ',' || *a == ',' ||
@@ -372,6 +388,10 @@ static const struct opt table[] = {
 	    "do not start a new session" },
 	{ "-T", "--no-csctty", 0, FLAG(no_csctty),
 	    "do not make the client's terminal the controlling one" },
+	{ NULL, "--pty", 0, CALL(set_pty_force),
+	    "give programs a pseudo-terminal, never the client's terminal" },
+	{ NULL, "--no-pty", 0, CALL(set_pty_forbid),
+	    "refuse pseudo-terminals; clients pass their terminal" },
 	{ "-w", "--no-wait", 0, FLAG(no_wait),
 	    "exec the program in the monitor; report no exit status" },
 	{ "-n", "--signals", 0, CALL(set_signals),

@@ -23,6 +23,11 @@ enum dived_mode {
 #define SIGNALS_PID	1
 #define SIGNALS_PGID	2
 
+/* Pseudo-terminals for clients that have a terminal (--pty, --no-pty). */
+#define PTY_RULE_CLIENT	0	/* as the client asks */
+#define PTY_RULE_FORCE	1	/* never the client's terminal itself */
+#define PTY_RULE_FORBID	2	/* never a pseudo-terminal */
+
 struct options {
 	enum dived_mode	  mode;
 	const char	 *socket;	/* path or @name */
@@ -47,6 +52,7 @@ struct options {
 	int		  no_umask;	/* -M */
 	int		  no_setsid;	/* -S */
 	int		  no_csctty;	/* -T */
+	int		  pty;		/* PTY_RULE_* */
 	int		  no_wait;	/* -w */
 	int		  signals;	/* SIGNALS_* */
 	const char	 *privsep_user;

@@ -251,6 +251,23 @@ testhook(const struct request *r, uint32_t nfds)
 		hook_patch(&w, PS_MAGIC, DIVE_MAX_ARGS + 1);
 		hook_send(PS_SPAWN, &w, NULL, 0);
 		return 1;
+	} else if (strcmp(name, "forge-pty-over") == 0) {
+		/* The slave where the client's own descriptor 0 goes. */
+		h.pty = PTY_STDIN;
+		h.rows = 24;
+		h.cols = 80;
+		hook_encode(&w, &h, touch, HOOK_ENV);
+		hook_send(PS_SPAWN, &w, NULL, 0);
+		return 1;
+	} else if (strcmp(name, "forge-pty-tty") == 0) {
+		/* A terminal descriptor besides the pseudo-terminal. */
+		int one[1] = { mon };
+
+		h.flags = REQ_HAS_TTY;
+		h.pty = PTY_STDOUT;
+		hook_encode(&w, &h, touch, HOOK_ENV);
+		hook_send(PS_SPAWN, &w, one, 1);
+		return 1;
 	} else if (strcmp(name, "forge-dive-env") == 0) {
 		hook_encode(&w, &h, touch, "DIVE_UID=0");
 		hook_send(PS_SPAWN, &w, NULL, 0);
@@ -299,7 +316,7 @@ testhook(const struct request *r, uint32_t nfds)
 #endif
 
 static void
-pass_request(struct frame *f, uint32_t nfds)
+pass_request(struct frame *f, uint32_t nfds, const unsigned char *seen)
 {
 	struct request r;
 	struct ps_spawn h;
@@ -313,6 +330,9 @@ pass_request(struct frame *f, uint32_t nfds)
 		refuse(DIVE_EXIT_FAILURE, "request names %zu directory and "
 		    "terminal descriptors but %zu arrived",
 		    request_nauxfds(r.flags), f->nfds);
+	if (r.pty & seen[0])
+		refuse(DIVE_EXIT_FAILURE, "a descriptor sent under a number "
+		    "the pseudo-terminal takes");
 #ifdef DIVE_TESTHOOKS
 	if (testhook(&r, nfds)) {
 		close_fds(f->fds, f->nfds);
@@ -331,6 +351,9 @@ pass_request(struct frame *f, uint32_t nfds)
 	h.flags = r.flags;
 	h.waitmode = r.waitmode;
 	h.sigfwmode = r.sigfwmode;
+	h.pty = r.pty;
+	h.rows = r.rows;
+	h.cols = r.cols;
 	h.nfds = nfds;
 	h.argc = r.argc;
 	h.envc = k;
@@ -382,7 +405,7 @@ parser_run(int client, int monitor, unsigned int timeout)
 		if (f.type == MSG_FDS)
 			pass_fds(&f, seen, &nfds);
 		else if (f.type == MSG_REQUEST) {
-			pass_request(&f, nfds);
+			pass_request(&f, nfds, seen);
 			frame_free(&f);
 			break;
 		} else

@@ -11,7 +11,7 @@ void
 spawn_req_init(struct spawn_req *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->cwdfd = r->rootfd = r->ttyfd = -1;
+	r->cwdfd = r->rootfd = r->ttyfd = r->ptyfd = -1;
 }
 
 void
@@ -24,6 +24,8 @@ spawn_req_free(struct spawn_req *r)
 		close(r->rootfd);
 	if (r->ttyfd != -1)
 		close(r->ttyfd);
+	if (r->ptyfd != -1)
+		close(r->ptyfd);
 	free(r->fds);
 	free(r->targets);
 	free(r->argv);
@@ -134,6 +136,13 @@ ps_take_spawn(struct spawn_req *r, unsigned char *p, size_t len,
 		*why = "descriptor count does not match";
 		goto fail;
 	}
+	if (request_check_pty(h.flags, h.pty, h.rows, h.cols, why) == -1)
+		goto fail;
+	/* The slave's numbers are the server's to fill. */
+	if (h.pty & r->seen[0]) {
+		*why = "a descriptor sent where the pseudo-terminal goes";
+		goto fail;
+	}
 	if (h.argc > DIVE_MAX_ARGS || h.envc > DIVE_MAX_ENV ||
 	    h.strbytes > DIVE_MAX_STRBYTES || h.strbytes != len - sizeof(h)) {
 		*why = "spawn request lengths out of range";
@@ -153,6 +162,9 @@ ps_take_spawn(struct spawn_req *r, unsigned char *p, size_t len,
 	r->flags = h.flags;
 	r->waitmode = h.waitmode;
 	r->sigfwmode = h.sigfwmode;
+	r->pty = h.pty;
+	r->rows = h.rows;
+	r->cols = h.cols;
 	r->argc = h.argc;
 	r->envc = h.envc;
 	rb.p = p + sizeof(h);

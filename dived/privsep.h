@@ -34,6 +34,8 @@ struct ps_spawn {
 	uint32_t	flags;		/* REQ_HAS_* */
 	uint32_t	waitmode;
 	uint32_t	sigfwmode;
+	uint32_t	pty;		/* PTY_* */
+	uint32_t	rows, cols;
 	uint32_t	nfds;		/* descriptors sent by PS_FDS before */
 	uint32_t	argc;
 	uint32_t	envc;
@@ -46,7 +48,10 @@ struct spawn_req {
 	uint32_t	  flags;
 	uint32_t	  waitmode;
 	uint32_t	  sigfwmode;
+	uint32_t	  pty;		/* PTY_*: where the slave goes */
+	uint32_t	  rows, cols;
 	int		  cwdfd, rootfd, ttyfd;	/* -1 when absent */
+	int		  ptyfd;	/* the slave, made by the monitor */
 	size_t		  nfds;
 	int		 *fds;		/* the client's descriptors... */
 	uint32_t	 *targets;	/* ...and the numbers they get */

@@ -211,9 +211,14 @@ place_fds(struct launch *l)
 	int *high;
 	size_t i;
 
+	int pty = r->ptyfd;
+
 	for (i = 0; i < r->nfds; i++)
 		if (r->targets[i] > top)
 			top = r->targets[i];
+	for (uint32_t fd = 0; fd <= 2; fd++)
+		if ((r->pty & (1u << fd)) && fd > top)
+			top = fd;
 	if ((high = calloc(r->nfds + 1, sizeof(*high))) == NULL)
 		step_failed(l, DIVE_EXIT_FAILURE, "out of memory");
 	for (i = 0; i < r->nfds; i++)
@@ -225,14 +230,21 @@ place_fds(struct launch *l)
 	move_above(&l->errfd, top);
 	move_above(&l->replyfd, top);
 	move_above(&l->holdfd, top);
+	move_above(&pty, top);
 	for (i = 0; i < r->nfds; i++)
 		if (dup2(high[i], (int)r->targets[i]) == -1)
 			step_failed(l, DIVE_EXIT_FAILURE, "descriptor %u: %s",
 			    r->targets[i], strerror(errno));
+	/* The pseudo-terminal's slave where the client's were terminals. */
+	for (uint32_t fd = 0; fd <= 2; fd++)
+		if ((r->pty & (1u << fd)) && dup2(pty, (int)fd) == -1)
+			step_failed(l, DIVE_EXIT_FAILURE, "pseudo-terminal as "
+			    "descriptor %u: %s", fd, strerror(errno));
 	/* Targets are sorted by the client but need not be: walk gaps. */
 	prev = 0;
 	for (uint32_t fd = 0; fd <= top + 1; fd++) {
-		int wanted = fd <= top && (r->seen[fd / 8] & (1u << (fd % 8)));
+		int wanted = fd <= top && ((r->seen[fd / 8] & (1u << (fd % 8))) ||
+		    (fd <= 2 && (r->pty & (1u << fd))));
 
 		if (wanted) {
 			if (fd > prev)
@@ -248,10 +260,15 @@ place_fds(struct launch *l)
 	hold(l, (int)prev);
 }
 
-/* -S keeps dived's session, -T leaves the controlling terminal alone. */
+/*
+ * -S keeps dived's session, -T leaves the controlling terminal alone.  A
+ * pseudo-terminal is the program's own: any user may take it.
+ */
 static void
 set_session(const struct launch *l)
 {
+	int tty = l->r->ptyfd != -1 ? l->r->ptyfd : l->r->ttyfd;
+
 	if (l->cfg->o.no_setsid)
 		return;
 	/*
@@ -263,10 +280,17 @@ set_session(const struct launch *l)
 	    (setpgid(0, getppid()) == -1 || setsid() == -1))
 		step_failed(l, DIVE_EXIT_FAILURE, "setsid: %s",
 		    strerror(errno));
+	if (l->cfg->o.no_csctty || tty == -1 || !isatty(tty))
+		return;
+	if (l->r->ptyfd != -1) {
+		if (ioctl(tty, TIOCSCTTY, 0) == -1)
+			step_failed(l, DIVE_EXIT_FAILURE, "pseudo-terminal as "
+			    "controlling terminal: %s", strerror(errno));
+		return;
+	}
 	/* Only root may take a terminal that is another session's. */
-	if (l->cfg->privileged && !l->cfg->o.no_csctty && l->r->ttyfd != -1 &&
-	    isatty(l->r->ttyfd))
-		(void)ioctl(l->r->ttyfd, TIOCSCTTY, 1);
+	if (l->cfg->privileged)
+		(void)ioctl(tty, TIOCSCTTY, 1);
 }
 
 /* -O: dived's own 0-2 and nothing else; -J: everything stays. */

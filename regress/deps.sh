@@ -3,11 +3,13 @@
 # missing: the compiler, make, pkg-config, the libcap, libseccomp and libbsd
 # development packages, and the tools the tests use (openbsd-inetd for
 # dived -i; the tests run their own inetd, never the system's; clang with
-# libFuzzer for the fuzzers).
+# libFuzzer for the fuzzers; tmux to type at a terminal for the
+# pseudo-terminal tests).  The package lists are updated first, as a
+# fresh system may never have fetched them.
 set -e
 need=
 for pkg in gcc make pkg-config libc6-dev libcap-dev libseccomp-dev libbsd-dev \
-    procps util-linux passwd perl strace openbsd-inetd clang; do
+    procps util-linux passwd perl strace openbsd-inetd clang tmux; do
 	dpkg-query -W -f='${Status}\n' "$pkg" 2>/dev/null |
 	    grep -q '^install ok installed$' || need="$need $pkg"
 done

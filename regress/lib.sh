@@ -9,6 +9,10 @@ T=$(mktemp -d /tmp/dive-test.XXXXXX)
 chmod 755 "$T"
 DIVED_PIDS=()
 TEST_USERS=()
+# The tests compare what a program gets with the descriptors they pass, so
+# dive passes them as they are, also when the suite runs at a terminal;
+# 72-pty.sh tests the pseudo-terminal, the default, on terminals of its own.
+export DIVE_PTY=0
 
 cleanup() {
 	local p u

@@ -58,7 +58,8 @@ print_replies(int s)
 	uint32_t a, b;
 
 	while (frame_recv(s, &f, DIVE_MAX_MSG, NULL, 0) == 1) {
-		if (f.type == MSG_HELLO && proto_decode_u32(f.buf, f.len, &a) == 0)
+		if (f.type == MSG_HELLO &&
+		    proto_decode_hello(f.buf, f.len, &a, &b) == 0)
 			printf("hello %u\n", a);
 		else if (f.type == MSG_STARTED &&
 		    proto_decode_u32x2(f.buf, f.len, &a, &b) == 0)
@@ -229,7 +230,8 @@ main(int argc, char **argv)
 			h[1] = DIVE_MAX_MSG + 1;
 			(void)!write(s, h, sizeof(h));
 		} else if (strcmp(argv[2], "manyargs") == 0) {
-			uint32_t req[6] = { 022, 0, 0, 0, DIVE_MAX_ARGS + 1, 0 };
+			uint32_t req[9] = { 022, 0, 0, 0, 0, 0, 0,
+			    DIVE_MAX_ARGS + 1, 0 };
 
 			frame_send(s, MSG_REQUEST, req, sizeof(req), NULL, 0);
 		} else if (strcmp(argv[2], "manyfds") == 0 && argc > 4) {

@@ -35,6 +35,10 @@ fuzz_request(const unsigned char *p, size_t len)
 		return;
 	}
 	check(r.argc <= DIVE_MAX_ARGS && r.envc <= DIVE_MAX_ENV);
+	check((r.pty & ~PTY_MASK) == 0 && r.rows <= PTY_MAX_SIZE &&
+	    r.cols <= PTY_MAX_SIZE);
+	check(r.pty != 0 ? !(r.flags & REQ_HAS_TTY) : r.rows == 0 &&
+	    r.cols == 0);
 	check(r.argv[r.argc] == NULL && r.envp[r.envc] == NULL);
 	for (i = 0; i < r.envc; i++)
 		check(strchr(r.envp[i], '=') != NULL);

@@ -61,7 +61,12 @@ check_accepted(const struct spawn_req *r, size_t len)
 	struct wbuf w = { NULL, 0, 0, 0 };
 	uint32_t i;
 
-	check(r->cwdfd == -1 && r->rootfd == -1 && r->ttyfd == -1);
+	check(r->cwdfd == -1 && r->rootfd == -1 && r->ttyfd == -1 &&
+	    r->ptyfd == -1);
+	/* The slave's numbers are free, and never beside a terminal. */
+	check((r->pty & ~PTY_MASK) == 0 && (r->pty & r->seen[0]) == 0);
+	check(r->pty == 0 || !(r->flags & REQ_HAS_TTY));
+	check(r->rows <= PTY_MAX_SIZE && r->cols <= PTY_MAX_SIZE);
 	check(r->argv[r->argc] == NULL && r->envp[r->envc] == NULL);
 	for (i = 0; i < r->envc; i++)
 		check(strchr(r->envp[i], '=') != NULL &&
@@ -72,6 +77,9 @@ check_accepted(const struct spawn_req *r, size_t len)
 	h.flags = r->flags;
 	h.waitmode = r->waitmode;
 	h.sigfwmode = r->sigfwmode;
+	h.pty = r->pty;
+	h.rows = r->rows;
+	h.cols = r->cols;
 	h.nfds = (uint32_t)r->nfds;
 	h.argc = r->argc;
 	h.envc = r->envc;

@@ -1,5 +1,7 @@
-# The default terminal handling: a new session for the program and, when
-# dived is root, the client's terminal as its controlling terminal.
+# The terminal handling without a pseudo-terminal (dive -T, as dive always
+# did): a new session for the program and, when dived is root, the
+# client's terminal as its controlling terminal.  The pseudo-terminal,
+# the default, is 72-pty.sh's.
 
 if ! command -v script >/dev/null; then
 	skip "terminal: tests" "script(1) is not installed"
@@ -12,7 +14,7 @@ start_dived "$S"
 # Inside a pseudo-terminal made by script(1): the program reports its
 # terminal, its controlling terminal and whether it leads its session.
 probe='t=$(tty); c=$(ps -o tty= -p $$); s=$(ps -o sid= -p $$); echo "tty=$t ctty=/dev/${c# } leader=$([ $s -eq $$ ] && echo yes || echo no)"'
-out=$(script -qec "$DIVE $S sh -c '$probe'" /dev/null </dev/null | tr -d '\r')
+out=$(script -qec "$DIVE -T $S sh -c '$probe'" /dev/null </dev/null | tr -d '\r')
 tty=$(sed -n 's/^tty=\([^ ]*\) .*/\1/p' <<<"$out")
 expect_match "terminal: stdin of the program is the client's terminal" \
     "^tty=/dev/pts/[0-9]+ " "$out"
@@ -22,7 +24,7 @@ if is_root; then
 	expect_eq "terminal: as root the client's terminal becomes the controlling one" \
 	    "$tty" "$(sed -n 's/.* ctty=\([^ ]*\) .*/\1/p' <<<"$out")"
 fi
-out=$(script -qec "env DIVE_TERMINAL= $DIVE $S sh -c '$probe'" /dev/null </dev/null | tr -d '\r')
+out=$(script -qec "env DIVE_TERMINAL= $DIVE -T $S sh -c '$probe'" /dev/null </dev/null | tr -d '\r')
 expect_match "terminal: DIVE_TERMINAL empty leaves the program without one" \
     "ctty=/dev/\? " "$out"
 out=$(DIVE_TERMINAL=/dev/null "$DIVE" "$S" sh -c "$probe" </dev/null)

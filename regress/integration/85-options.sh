@@ -366,15 +366,16 @@ expect_eq "default: the program leads its own session (nobody client)" \
     yes "$([ "${out%% *}" = "${out##* }" ] && echo yes || echo no)"
 
 if command -v script >/dev/null; then
+	# dive -T: the client's own terminal, not a pseudo-terminal (72-pty.sh).
 	ttyprobe='c=$(ps -o tty= -p $$); s=$(ps -o sid= -p $$); echo "tty=$(tty) ctty=/dev/${c# } leader=$([ $s -eq $$ ] && echo yes || echo no)"'
 	start_dived "$T/T.sock" -C 0777 -T
-	out=$(script -qec "${TMO[*]} $DIVE $T/T.sock sh -c '$ttyprobe'" /dev/null \
+	out=$(script -qec "${TMO[*]} $DIVE -T $T/T.sock sh -c '$ttyprobe'" /dev/null \
 	    </dev/null | tr -d '\r')
 	expect_match "-T: the program still has the client's terminal as stdin" \
 	    "^tty=/dev/pts/[0-9]+ " "$out"
 	expect_match "-T: no controlling terminal (root client)" \
 	    "ctty=/dev/\? leader=yes" "$out"
-	out=$(as_nobody script -qec "${TMO[*]} $DIVE $T/T.sock sh -c '$ttyprobe'" \
+	out=$(as_nobody script -qec "${TMO[*]} $DIVE -T $T/T.sock sh -c '$ttyprobe'" \
 	    /dev/null </dev/null | tr -d '\r')
 	expect_match "-T: no controlling terminal (nobody client)" \
 	    "ctty=/dev/\? leader=yes" "$out"
@@ -383,7 +384,7 @@ if command -v script >/dev/null; then
 	# root for every client, as dived.8 says: "taken from any session
 	# that has it".  The script(1) terminal is its shell's already.
 	start_dived "$T/noT.sock" -C 0777
-	out=$(as_nobody script -qec "${TMO[*]} $DIVE $T/noT.sock sh -c '$ttyprobe'" \
+	out=$(as_nobody script -qec "${TMO[*]} $DIVE -T $T/noT.sock sh -c '$ttyprobe'" \
 	    /dev/null </dev/null | tr -d '\r')
 	tty=$(sed -n 's/^tty=\([^ ]*\) .*/\1/p' <<<"$out")
 	expect_match "no -T: nobody client's program has its terminal as stdin" \
@@ -391,12 +392,12 @@ if command -v script >/dev/null; then
 	expect_eq "no -T: nobody client's terminal is the controlling one" \
 	    "$tty" "$(sed -n 's/.* ctty=\([^ ]*\) .*/\1/p' <<<"$out")"
 	start_dived "$T/noTu.sock" -C 0777 -u nobody
-	out=$(script -qec "${TMO[*]} $DIVE $T/noTu.sock sh -c '$ttyprobe'" \
+	out=$(script -qec "${TMO[*]} $DIVE -T $T/noTu.sock sh -c '$ttyprobe'" \
 	    /dev/null </dev/null | tr -d '\r')
 	tty=$(sed -n 's/^tty=\([^ ]*\) .*/\1/p' <<<"$out")
 	expect_eq "no -T, -u nobody: root client's terminal is the controlling one" \
 	    "$tty" "$(sed -n 's/.* ctty=\([^ ]*\) .*/\1/p' <<<"$out")"
-	out=$(script -qec "${TMO[*]} $DIVE $T/S.sock sh -c '$ttyprobe'" \
+	out=$(script -qec "${TMO[*]} $DIVE -T $T/S.sock sh -c '$ttyprobe'" \
 	    /dev/null </dev/null | tr -d '\r')
 	expect_match "-S: no new session, so the terminal is not taken" \
 	    "leader=no" "$out"

@@ -70,6 +70,10 @@ hostile forge-dive-env "$S" "$master" \
     "bad request from parser: malformed or reserved environment entry"
 hostile forge-magic "$S" "$master" \
     "bad request from parser: malformed spawn request"
+hostile forge-pty-over "$S" "$master" \
+    "bad request from parser: a descriptor sent where the pseudo-terminal goes"
+hostile forge-pty-tty "$S" "$master" \
+    "bad request from parser: a terminal sent with a pseudo-terminal request"
 
 # A refusal text with a newline, a carriage return and terminal escapes:
 # escaped in the log and to the client, no forged record, and the valid

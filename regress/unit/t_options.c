@@ -238,6 +238,13 @@ test_modes(void)
 	    "options: -n delivers to the pid");
 	CHECK(parse(&o, ARGV("/s", "--signals-pgid")) == 0 &&
 	    o.signals == SIGNALS_PGID, "options: --signals-pgid to the group");
+	CHECK(parse(&o, ARGV("/s")) == 0 && o.pty == PTY_RULE_CLIENT,
+	    "options: without --pty or --no-pty the client chooses");
+	CHECK(parse(&o, ARGV("/s", "--pty")) == 0 && o.pty == PTY_RULE_FORCE,
+	    "options: --pty forces pseudo-terminals");
+	CHECK(parse(&o, ARGV("/s", "--pty", "--no-pty")) == 0 &&
+	    o.pty == PTY_RULE_FORBID,
+	    "options: the last of --pty and --no-pty counts");
 	CHECK(parse(&o, ARGV("/s", "-p", "a", "-p", "b")) == 0 &&
 	    o.npidfiles == 2 && strcmp(o.pidfiles[1], "b") == 0,
 	    "options: -p repeats");

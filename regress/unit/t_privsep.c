@@ -69,8 +69,8 @@ batch_refused(const char *name, const uint32_t *v, size_t nv, size_t nfds,
 static struct ps_spawn
 hdr(uint32_t argc, uint32_t envc, size_t strbytes)
 {
-	struct ps_spawn h = { PS_MAGIC, 022, 0, WAIT_STATUS, SIGFW_NONE, 1,
-	    argc, envc, (uint32_t)strbytes };
+	struct ps_spawn h = { PS_MAGIC, 022, 0, WAIT_STATUS, SIGFW_NONE, 0, 0,
+	    0, 1, argc, envc, (uint32_t)strbytes };
 
 	return h;
 }
@@ -139,7 +139,7 @@ test_good_request(void)
 	const char *argv[] = { "/bin/echo", "hi" };
 	const char *envp[] = { "A=1", "B=x=y" };
 	struct ps_spawn h = { PS_MAGIC, 027, REQ_HAS_CWD | REQ_HAS_TTY,
-	    WAIT_HOLDERS, SIGFW_PGRP, 2, 2, 2, sizeof(s) };
+	    WAIT_HOLDERS, SIGFW_PGRP, 0, 0, 0, 2, 2, 2, sizeof(s) };
 	struct spawn_req r;
 	const char *why = "";
 	unsigned char *buf;
@@ -176,7 +176,8 @@ test_good_request(void)
 static void
 test_aux_order(void)
 {
-	struct ps_spawn h = { PS_MAGIC, 0, REQ_FLAGS, 0, 0, 0, 1, 0, 2 };
+	struct ps_spawn h = { PS_MAGIC, 0, REQ_FLAGS, 0, 0, 0, 0, 0, 0, 1, 0,
+	    2 };
 	struct spawn_req r;
 	const char *why = "";
 	unsigned char *buf;
@@ -452,7 +453,7 @@ test_encode_roundtrip(void)
 	const char *argv[] = { "/bin/sh", "-c", "echo $X", NULL };
 	const char *envp[] = { "X=1", NULL };
 	struct ps_spawn h = { PS_MAGIC, 077, REQ_HAS_ROOT, WAIT_NONE,
-	    SIGFW_PID, 0, 3, 1, 0 }, sent;
+	    SIGFW_PID, 0, 0, 0, 0, 3, 1, 0 }, sent;
 	struct spawn_req r;
 	struct wbuf w = { 0 };
 	const char *why = "";
@@ -506,6 +507,63 @@ test_fail(void)
 	    "privsep: a refusal shorter than its status is malformed");
 }
 
+/* The pseudo-terminal fields, checked again on the monitor's side. */
+static void
+test_spawn_pty(void)
+{
+	static const char str[] = "a";
+	struct ps_spawn h = hdr(1, 0, sizeof(str));
+	struct spawn_req r;
+	const char *why = "";
+	unsigned char *buf;
+	size_t len;
+	int before = count_fds(), rc;
+
+	h.pty = PTY_STDIN | PTY_STDOUT;
+	h.rows = 24;
+	h.cols = 80;
+	spawn_req_init(&r);
+	if (batch(&r, (uint32_t[]){ 1, 3 }, 2, 1, &why) == -1)
+		errx(1, "pty: PS_FDS refused: %s", why);
+	buf = spawn_buf(&h, str, sizeof(str), &len);
+	rc = ps_take_spawn(&r, buf, len, NULL, 0, &why);
+	if (check(rc == 0, "privsep: a pseudo-terminal request is accepted",
+	    "refused: %s", why))
+		CHECK(r.pty == (PTY_STDIN | PTY_STDOUT) && r.rows == 24 &&
+		    r.cols == 80 && r.ptyfd == -1,
+		    "privsep: the pseudo-terminal fields are kept, no slave yet");
+	spawn_req_free(&r);
+	CHECK(count_fds() == before,
+	    "privsep: a pseudo-terminal request leaks no descriptor");
+
+	h.pty = PTY_STDERR;
+	spawn_req_init(&r);
+	if (batch(&r, (uint32_t[]){ 1, 2 }, 2, 1, &why) == -1)
+		errx(1, "pty: PS_FDS refused: %s", why);
+	buf = spawn_buf(&h, str, sizeof(str), &len);
+	rc = ps_take_spawn(&r, buf, len, NULL, 0, &why);
+	spawn_req_free(&r);
+	check(rc == -1 && strstr(why, "pseudo-terminal") != NULL &&
+	    count_fds() == before, "privsep: a client descriptor where the "
+	    "pseudo-terminal goes is refused", "rc %d: %s", rc, why);
+
+	h.pty = 0x8;
+	spawn_case("privsep: a pseudo-terminal beyond descriptor 2 is refused",
+	    &h, str, sizeof(str), 0, "pseudo-terminal");
+	h.pty = PTY_STDIN;
+	h.flags = REQ_HAS_TTY;
+	spawn_case("privsep: a terminal sent with a pseudo-terminal is refused",
+	    &h, str, sizeof(str), 1, "terminal");
+	h.flags = 0;
+	h.rows = PTY_MAX_SIZE + 1;
+	spawn_case("privsep: a window size over the bound is refused", &h, str,
+	    sizeof(str), 0, "window size");
+	h.pty = 0;
+	h.rows = 24;
+	spawn_case("privsep: a window size without a pseudo-terminal is "
+	    "refused", &h, str, sizeof(str), 0, "window size");
+}
+
 void
 t_privsep(void)
 {
@@ -521,5 +579,6 @@ t_privsep(void)
 	test_spawn_strbytes();
 	test_spawn_strings();
 	test_encode_roundtrip();
+	test_spawn_pty();
 	test_fail();
 }

@@ -20,7 +20,8 @@
 #include "wire.h"
 #include "unit.h"
 
-#define NHDR	6	/* umask, flags, waitmode, sigfwmode, argc, envc */
+#define NHDR	9	/* umask, flags, waitmode, sigfwmode, pty, rows, cols,
+			   argc, envc */
 
 /* A REQUEST payload: the numbers of h, then the string bytes as given. */
 static void
@@ -73,8 +74,8 @@ test_request_roundtrip(void)
 {
 	const char *argv[] = { "/bin/echo", "", "two words", NULL };
 	const char *envp[] = { "A=1", "EMPTY=", "B=x=y", NULL };
-	struct request in = { 0027, REQ_HAS_CWD | REQ_HAS_TTY, WAIT_HOLDERS,
-	    SIGFW_PGRP, 3, 3, argv, envp };
+	struct request in = { 0027, REQ_HAS_CWD, WAIT_HOLDERS,
+	    SIGFW_PGRP, PTY_STDIN | PTY_STDERR, 50, 132, 3, 3, argv, envp };
 	struct request out;
 	struct wbuf w = { 0 };
 	const char *why = NULL;
@@ -88,6 +89,9 @@ test_request_roundtrip(void)
 		CHECK(out.umask == 0027 && out.flags == in.flags &&
 		    out.waitmode == WAIT_HOLDERS && out.sigfwmode == SIGFW_PGRP,
 		    "proto: umask, flags and modes survive a round trip");
+		CHECK(out.pty == (PTY_STDIN | PTY_STDERR) && out.rows == 50 &&
+		    out.cols == 132,
+		    "proto: the pseudo-terminal and its size survive a round trip");
 		CHECK(out.argc == 3 && same_strv(argv, out.argv, 3),
 		    "proto: argv survives a round trip, NULL-terminated");
 		CHECK(out.envc == 3 && same_strv(envp, out.envp, 3),
@@ -110,26 +114,47 @@ test_request_roundtrip(void)
 static void
 test_request_header(void)
 {
-	uint32_t five[5] = { 022, 0, 0, 0, 0 };
+	uint32_t eight[8] = { 022, 0, 0, 0, 0, 0, 0, 0 };
 	struct wbuf w = { 0 };
 
-	wbuf_bytes(&w, five, sizeof(five));
+	wbuf_bytes(&w, eight, sizeof(eight));
 	request_verdict("proto: a request shorter than its header is refused",
 	    &w, "truncated");
 	wbuf_free(&w);
 
 	request_case("proto: umask 0777 is accepted",
-	    (uint32_t[]){ 0777, 0, 0, 0, 1, 0 }, "a", 2, NULL);
+	    (uint32_t[]){ 0777, 0, 0, 0, 0, 0, 0, 1, 0 }, "a", 2, NULL);
 	request_case("proto: umask over 0777 is refused",
-	    (uint32_t[]){ 01000, 0, 0, 0, 1, 0 }, "a", 2, "umask");
+	    (uint32_t[]){ 01000, 0, 0, 0, 0, 0, 0, 1, 0 }, "a", 2, "umask");
+	request_case("proto: a pseudo-terminal for 0-2 with a size is accepted",
+	    (uint32_t[]){ 022, REQ_HAS_CWD, 0, 0, PTY_MASK, 24, 80, 1, 0 },
+	    "a", 2, NULL);
+	request_case("proto: a pseudo-terminal of the largest size is accepted",
+	    (uint32_t[]){ 022, 0, 0, 0, PTY_STDOUT, PTY_MAX_SIZE,
+	    PTY_MAX_SIZE, 1, 0 }, "a", 2, NULL);
+	request_case("proto: a pseudo-terminal beyond descriptor 2 is refused",
+	    (uint32_t[]){ 022, 0, 0, 0, 0x8, 24, 80, 1, 0 }, "a", 2,
+	    "pseudo-terminal");
+	request_case("proto: a pseudo-terminal with a terminal descriptor is "
+	    "refused", (uint32_t[]){ 022, REQ_HAS_TTY, 0, 0, PTY_STDIN, 24,
+	    80, 1, 0 }, "a", 2, "terminal");
+	request_case("proto: a window over 65535 rows is refused",
+	    (uint32_t[]){ 022, 0, 0, 0, PTY_STDIN, PTY_MAX_SIZE + 1, 80, 1,
+	    0 }, "a", 2, "window size");
+	request_case("proto: a window over 65535 columns is refused",
+	    (uint32_t[]){ 022, 0, 0, 0, PTY_STDIN, 24, 0x80000000u, 1, 0 },
+	    "a", 2, "window size");
+	request_case("proto: a window size without a pseudo-terminal is "
+	    "refused", (uint32_t[]){ 022, 0, 0, 0, 0, 24, 80, 1, 0 }, "a", 2,
+	    "window size");
 	request_case("proto: an unknown request flag is refused",
-	    (uint32_t[]){ 022, REQ_FLAGS + 1, 0, 0, 1, 0 }, "a", 2, "flags");
+	    (uint32_t[]){ 022, REQ_FLAGS + 1, 0, 0, 0, 0, 0, 1, 0 }, "a", 2, "flags");
 	request_case("proto: the top request flag bit is refused",
-	    (uint32_t[]){ 022, 0x80000000u, 0, 0, 1, 0 }, "a", 2, "flags");
+	    (uint32_t[]){ 022, 0x80000000u, 0, 0, 0, 0, 0, 1, 0 }, "a", 2, "flags");
 	request_case("proto: waitmode past WAIT_MAX is refused",
-	    (uint32_t[]){ 022, 0, WAIT_MAX + 1, 0, 1, 0 }, "a", 2, "mode");
+	    (uint32_t[]){ 022, 0, WAIT_MAX + 1, 0, 0, 0, 0, 1, 0 }, "a", 2, "mode");
 	request_case("proto: sigfwmode past SIGFW_MAX is refused",
-	    (uint32_t[]){ 022, 0, 0, SIGFW_MAX + 1, 1, 0 }, "a", 2, "mode");
+	    (uint32_t[]){ 022, 0, 0, SIGFW_MAX + 1, 0, 0, 0, 1, 0 }, "a", 2, "mode");
 }
 
 static void
@@ -143,23 +168,23 @@ test_request_counts(void)
 		memcpy(assigns + i * 3, "A=", 3);
 	/* Enough strings are present: only the count is wrong. */
 	request_case("proto: exactly DIVE_MAX_ARGS arguments are accepted",
-	    (uint32_t[]){ 022, 0, 0, 0, DIVE_MAX_ARGS, 0 }, empties,
+	    (uint32_t[]){ 022, 0, 0, 0, 0, 0, 0, DIVE_MAX_ARGS, 0 }, empties,
 	    DIVE_MAX_ARGS, NULL);
 	request_case("proto: request with argc over DIVE_MAX_ARGS is refused",
-	    (uint32_t[]){ 022, 0, 0, 0, DIVE_MAX_ARGS + 1, 0 }, empties, n,
+	    (uint32_t[]){ 022, 0, 0, 0, 0, 0, 0, DIVE_MAX_ARGS + 1, 0 }, empties, n,
 	    "arguments");
 	request_case("proto: exactly DIVE_MAX_ENV variables are accepted",
-	    (uint32_t[]){ 022, 0, 0, 0, 0, DIVE_MAX_ENV }, assigns,
+	    (uint32_t[]){ 022, 0, 0, 0, 0, 0, 0, 0, DIVE_MAX_ENV }, assigns,
 	    DIVE_MAX_ENV * 3, NULL);
 	request_case("proto: request with envc over DIVE_MAX_ENV is refused",
-	    (uint32_t[]){ 022, 0, 0, 0, 0, DIVE_MAX_ENV + 1 }, assigns,
+	    (uint32_t[]){ 022, 0, 0, 0, 0, 0, 0, 0, DIVE_MAX_ENV + 1 }, assigns,
 	    (DIVE_MAX_ENV + 1) * 3, "environment");
 	request_case("proto: argc larger than the bytes present is refused",
-	    (uint32_t[]){ 022, 0, 0, 0, 5, 0 }, "a\0b", 4, "truncated");
+	    (uint32_t[]){ 022, 0, 0, 0, 0, 0, 0, 5, 0 }, "a\0b", 4, "truncated");
 	request_case("proto: argc + envc larger than the bytes present is "
-	    "refused", (uint32_t[]){ 022, 0, 0, 0, 1, 1 }, "", 1, "truncated");
+	    "refused", (uint32_t[]){ 022, 0, 0, 0, 0, 0, 0, 1, 1 }, "", 1, "truncated");
 	request_case("proto: maximal counts with one byte present are refused",
-	    (uint32_t[]){ 022, 0, 0, 0, DIVE_MAX_ARGS, DIVE_MAX_ENV }, "", 1,
+	    (uint32_t[]){ 022, 0, 0, 0, 0, 0, 0, DIVE_MAX_ARGS, DIVE_MAX_ENV }, "", 1,
 	    "truncated");
 	free(empties);
 	free(assigns);
@@ -173,21 +198,21 @@ test_request_strings(void)
 	memset(big, 'x', DIVE_MAX_STRING + 1);
 	big[DIVE_MAX_STRING + 1] = '\0';
 	request_case("proto: an unterminated string is refused",
-	    (uint32_t[]){ 022, 0, 0, 0, 1, 0 }, "abc", 3, "string");
+	    (uint32_t[]){ 022, 0, 0, 0, 0, 0, 0, 1, 0 }, "abc", 3, "string");
 	request_case("proto: more strings counted than terminated is refused",
-	    (uint32_t[]){ 022, 0, 0, 0, 2, 0 }, "ab\0c", 4, "string");
+	    (uint32_t[]){ 022, 0, 0, 0, 0, 0, 0, 2, 0 }, "ab\0c", 4, "string");
 	request_case("proto: a string of DIVE_MAX_STRING bytes is accepted",
-	    (uint32_t[]){ 022, 0, 0, 0, 1, 0 }, big + 1, DIVE_MAX_STRING + 1,
+	    (uint32_t[]){ 022, 0, 0, 0, 0, 0, 0, 1, 0 }, big + 1, DIVE_MAX_STRING + 1,
 	    NULL);
 	request_case("proto: a string over DIVE_MAX_STRING is refused",
-	    (uint32_t[]){ 022, 0, 0, 0, 1, 0 }, big, DIVE_MAX_STRING + 2,
+	    (uint32_t[]){ 022, 0, 0, 0, 0, 0, 0, 1, 0 }, big, DIVE_MAX_STRING + 2,
 	    "string");
 	request_case("proto: bytes after the last string are refused",
-	    (uint32_t[]){ 022, 0, 0, 0, 1, 0 }, "a\0x", 3, "trailing");
+	    (uint32_t[]){ 022, 0, 0, 0, 0, 0, 0, 1, 0 }, "a\0x", 3, "trailing");
 	request_case("proto: an environment entry without '=' is refused",
-	    (uint32_t[]){ 022, 0, 0, 0, 1, 1 }, "a\0FOO", 6, "'='");
+	    (uint32_t[]){ 022, 0, 0, 0, 0, 0, 0, 1, 1 }, "a\0FOO", 6, "'='");
 	request_case("proto: an empty environment entry is refused",
-	    (uint32_t[]){ 022, 0, 0, 0, 1, 1 }, "a\0", 3, "'='");
+	    (uint32_t[]){ 022, 0, 0, 0, 0, 0, 0, 1, 1 }, "a\0", 3, "'='");
 	free(big);
 }
 
@@ -208,9 +233,9 @@ test_request_strbytes(void)
 		s[i * each - 1] = '\0';
 	s[total - 1] = '\0';
 	request_case("proto: strings of exactly DIVE_MAX_STRBYTES are accepted",
-	    (uint32_t[]){ 022, 0, 0, 0, 32, 0 }, s, DIVE_MAX_STRBYTES, NULL);
+	    (uint32_t[]){ 022, 0, 0, 0, 0, 0, 0, 32, 0 }, s, DIVE_MAX_STRBYTES, NULL);
 	request_case("proto: strings over DIVE_MAX_STRBYTES in all are refused",
-	    (uint32_t[]){ 022, 0, 0, 0, 33, 0 }, s, total, "");
+	    (uint32_t[]){ 022, 0, 0, 0, 0, 0, 0, 33, 0 }, s, total, "");
 	free(s);
 }
 
@@ -272,6 +297,26 @@ test_small_helpers(void)
 	    request_nauxfds(REQ_HAS_CWD | REQ_HAS_TTY) == 2 &&
 	    request_nauxfds(REQ_FLAGS) == DIVE_MAX_AUXFDS,
 	    "proto: request_nauxfds counts one descriptor per flag");
+}
+
+/* The server's HELLO: version and the socket's pseudo-terminal rule. */
+static void
+test_hello(void)
+{
+	uint32_t two[2] = { DIVE_PROTO_VERSION, HELLO_PTY_FORCE }, v, fl;
+
+	CHECK(proto_decode_hello((unsigned char *)two, 8, &v, &fl) == 0 &&
+	    v == DIVE_PROTO_VERSION && fl == HELLO_PTY_FORCE,
+	    "proto: a HELLO with flags decodes");
+	CHECK(proto_decode_hello((unsigned char *)two, 4, &v, &fl) == 0 &&
+	    v == DIVE_PROTO_VERSION && fl == 0,
+	    "proto: a HELLO of the version alone decodes, without flags");
+	two[1] = HELLO_FLAGS + 1;
+	CHECK(proto_decode_hello((unsigned char *)two, 8, &v, &fl) == -1,
+	    "proto: a HELLO with unknown flags is refused");
+	CHECK(proto_decode_hello((unsigned char *)two, 6, &v, &fl) == -1 &&
+	    proto_decode_hello((unsigned char *)two, 0, &v, &fl) == -1,
+	    "proto: a HELLO of another length is refused");
 }
 
 static void
@@ -398,6 +443,34 @@ test_frame_fds(void)
 		CHECK(write(fds[0], "z", 1) == 1 && read(p[0], &c, 1) == 1 &&
 		    c == 'z',
 		    "frame: the received descriptor is the one sent");
+		close_fds(fds, f.nfds);
+	}
+	frame_free(&f);
+	close(p[0]);
+	close(p[1]);
+	close_pair(sv);
+}
+
+/* PTY: the request's pty word and the master, one descriptor. */
+static void
+test_pty_message(void)
+{
+	struct frame f;
+	uint32_t pty = 0;
+	int sv[2], p[2], fds[2], rc;
+
+	pair(sv);
+	if (pipe2(p, O_CLOEXEC) == -1)
+		err(1, "pipe2");
+	CHECK(proto_send_pty(sv[0], PTY_STDIN | PTY_STDERR, p[0]) == 0,
+	    "proto: a PTY message can be sent");
+	rc = frame_recv(sv[1], &f, 16, fds, 2);
+	if (check(rc == 1 && f.type == MSG_PTY && f.nfds == 1,
+	    "proto: a PTY message arrives with its master", "rc %d type %x "
+	    "nfds %zu", rc, f.type, f.nfds)) {
+		CHECK(proto_decode_u32(f.buf, f.len, &pty) == 0 &&
+		    pty == (PTY_STDIN | PTY_STDERR),
+		    "proto: a PTY message names the descriptors of the request");
 		close_fds(fds, f.nfds);
 	}
 	frame_free(&f);
@@ -609,9 +682,11 @@ t_proto(void)
 	test_request_strbytes();
 	test_decode_fds();
 	test_small_helpers();
+	test_hello();
 	test_rbuf();
 	test_frame_payload();
 	test_frame_fds();
+	test_pty_message();
 	test_frame_fd_limits();
 	test_frame_late_fds();
 	test_frame_length();

@@ -1,0 +1,119 @@
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "dived.h"
+#include "errbuf.h"
+#include "privsep.h"
+#include "proto.h"
+#include "pty.h"
+
+uint32_t
+pty_hello_flags(const struct config *cfg)
+{
+	switch (cfg->o.pty) {
+	case PTY_RULE_FORCE:
+		return HELLO_PTY_FORCE;
+	case PTY_RULE_FORBID:
+		return HELLO_PTY_FORBID;
+	}
+	return 0;
+}
+
+/* The first of the client's descriptors that is a terminal, or -1. */
+static long
+client_terminal(const struct spawn_req *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfds; i++)
+		if (isatty(r->fds[i]))
+			return (long)r->targets[i];
+	return -1;
+}
+
+int
+pty_check(const struct config *cfg, const struct spawn_req *r, char *err,
+    size_t len)
+{
+	long t = client_terminal(r);
+
+	if (r->pty != 0 && cfg->o.pty == PTY_RULE_FORBID)
+		return errbuf(err, len, "this server gives no pseudo-terminals "
+		    "(dived --no-pty): run dive -T");
+	if (r->pty != 0 && t != -1)
+		return errbuf(err, len, "descriptor %ld is a terminal: with a "
+		    "pseudo-terminal the client's own may not be passed", t);
+	if (r->pty == 0 && cfg->o.pty == PTY_RULE_FORCE &&
+	    (t != -1 || (r->ttyfd != -1 && isatty(r->ttyfd))))
+		return errbuf(err, len, "this server passes no terminal but "
+		    "gives a pseudo-terminal (dived --pty): run dive without "
+		    "-T");
+	return 0;
+}
+
+/*
+ * The slave belongs to the program's user, in group tty where there is
+ * one, as login(1) leaves a terminal: nobody else may read it.
+ */
+int
+pty_give(const struct config *cfg, const struct decision *d,
+    const struct spawn_req *r, char *err, size_t len)
+{
+	struct group *g;
+	gid_t gid;
+	int fd = r->ptyfd;
+
+	if (fd == -1)
+		return 0;
+	g = getgrnam("tty");
+	gid = g != NULL ? g->gr_gid : d->gid;
+	if (cfg->privileged && d->setids && fchown(fd, d->uid, gid) == -1)
+		return errbuf(err, len, "pseudo-terminal owner: %s",
+		    strerror(errno));
+	if (fchmod(fd, g != NULL && cfg->privileged ? 0620 : 0600) == -1)
+		return errbuf(err, len, "pseudo-terminal mode: %s",
+		    strerror(errno));
+	return 0;
+}
+
+int
+pty_make(struct spawn_req *r, int *master, char *err, size_t len)
+{
+	struct winsize ws;
+	int m, unlock = 0, s;
+
+	*master = -1;
+	if (r->pty == 0)
+		return 0;
+	if ((m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1)
+		return errbuf(err, len, "/dev/ptmx: %s", strerror(errno));
+	/* The peer by its descriptor, not by a name in /dev/pts. */
+	if (ioctl(m, TIOCSPTLCK, &unlock) == -1 ||
+	    (s = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1) {
+		errbuf(err, len, "pseudo-terminal: %s", strerror(errno));
+		close(m);
+		return -1;
+	}
+	/* Only dived's user's until the program's user is known. */
+	if (fchmod(s, 0600) == -1) {
+		errbuf(err, len, "pseudo-terminal mode: %s", strerror(errno));
+		close(s);
+		close(m);
+		return -1;
+	}
+	memset(&ws, 0, sizeof(ws));
+	ws.ws_row = (unsigned short)r->rows;
+	ws.ws_col = (unsigned short)r->cols;
+	if (r->rows != 0 && r->cols != 0)
+		(void)ioctl(m, TIOCSWINSZ, &ws);
+	r->ptyfd = s;
+	*master = m;
+	return 0;
+}
