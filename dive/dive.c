@@ -614,7 +614,9 @@ main(int argc, char **argv)
 	struct request r;
 	enum pty_choice choice;
 	size_t nfds, naux;
-	int *fds, aux[DIVE_MAX_AUXFDS], first;
+	/* Static: still reachable when a refusal ends dive before its free. */
+	static int *fds;
+	int aux[DIVE_MAX_AUXFDS], first;
 	const char *name;
 
 	if (argc < 2)
