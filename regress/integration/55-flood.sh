@@ -2,9 +2,7 @@
 # crashes nor wedges, leaves no zombie, and the master does not grow.
 
 S=$T/flood.sock
-# Under AddressSanitizer freed memory waits in a quarantine before reuse,
-# which would read as growth; other builds ignore the variable.
-ASAN_OPTIONS=quarantine_size_mb=0:${ASAN_OPTIONS:-} start_dived "$S"
+start_dived "$S"
 rss() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$DIVED_PID/status"; }
 nfd() { ls "/proc/$DIVED_PID/fd" | wc -l; }
 "$DIVE" "$S" true
@@ -25,8 +23,16 @@ expect_eq "flood: no zombie or stray session is left" "" \
     "$(ps -o pid=,stat= --ppid "$DIVED_PID")"
 expect_eq "flood: the next client succeeds" next "$("$DIVE" "$S" echo next)"
 expect_eq "flood: the master holds no more descriptors than before" "$fd0" "$(nfd)"
-expect_eq "flood: the master's memory did not grow" yes \
-    "$([ "$(rss)" -le $((rss0 + 64)) ] && echo yes || echo "no: $rss0 -> $(rss) KiB")"
+# AddressSanitizer's allocator keeps what is freed in caches of its own,
+# so its resident size says nothing there; LeakSanitizer checks instead.
+if ldd "$DIVED" | grep -q libasan; then
+	skip "flood: the master's memory did not grow" \
+	    "resident size is not a measure under AddressSanitizer"
+else
+	expect_eq "flood: the master's memory did not grow" yes \
+	    "$([ "$(rss)" -le $((rss0 + 64)) ] && echo yes ||
+	    echo "no: $rss0 -> $(rss) KiB")"
+fi
 
 # With limits raised, all thousand run at once.
 B=$T/flood-big.sock
