@@ -4,6 +4,7 @@
  * to process 1; a program that never waits for them would collect
  * zombies, this one reaps them as they come.
  */
+#include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bounds.h"
 #include "options.h"
 #include "pidinit.h"
 
@@ -58,6 +60,24 @@ reap(pid_t prog, const sigset_t *all, int groups)
 	}
 }
 
+static int
+harden(void)
+{
+	cap_value_t kill_cap = CAP_KILL;
+	cap_t c;
+	int r;
+
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1 ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
+	    (c = cap_init()) == NULL)
+		return -1;
+	r = cap_set_flag(c, CAP_EFFECTIVE, 1, &kill_cap, CAP_SET) == -1 ||
+	    cap_set_flag(c, CAP_PERMITTED, 1, &kill_cap, CAP_SET) == -1 ||
+	    cap_set_proc(c) == -1 ? -1 : 0;
+	cap_free(c);
+	return r;
+}
+
 int
 pidinit_start(const struct options *o)
 {
@@ -78,6 +98,16 @@ pidinit_start(const struct options *o)
 	if (prog == 0) {
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		return 0;
+	}
+	/*
+	 * This process keeps dived's credentials, and the program may be
+	 * root in a user namespace of its own: it must not be able to trace
+	 * this one or read its memory, and there is nothing to take but
+	 * CAP_KILL, which passing signals on needs.
+	 */
+	if (harden() == -1) {
+		kill(prog, SIGKILL);
+		_exit(DIVE_EXIT_FAILURE);
 	}
 	/*
 	 * Nothing of the session's stays open here: the program has its own

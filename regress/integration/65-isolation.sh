@@ -86,6 +86,14 @@ expect_eq "--init: a program ended by a signal is 128 and its number" \
     "exit 143" "$(wait_status "${TMO[@]}" "$DIVE" "$S" sh -c 'kill $$')"
 expect_eq "--init: it holds no descriptor of the session" "" \
     "$(dv "$S" ls /proc/1/fd 2>&1)"
+# Process 1 keeps dived's credentials: a program that is root in a user
+# namespace of its own must still not trace it or read its memory.
+S=$T/inituser.sock
+start_dived "$S" -C 0777 -s user,pid,fs --mount-proc -tt --init
+expect_match "--init: a program root in its user namespace cannot read pid 1" \
+    "Permission denied" "$(dv_nobody "$S" cat /proc/1/environ 2>&1)"
+expect_eq "--init: pid 1 keeps only CAP_KILL" "0000000000000020" \
+    "$(dv_nobody "$S" cat /proc/1/status | status_of CapEff)"
 S=$T/noinit.sock
 start_dived "$S" -C 0777 -s pid,fs --mount-proc
 expect_match "without --init: the program's orphans stay zombies while it runs" \
