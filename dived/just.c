@@ -69,6 +69,7 @@ just_run(const struct config *cfg)
 	l.nofile = cfg->nofile;
 	l.errfd = l.replyfd = l.holdfd = -1;	/* failures go to stderr */
 	l.inplace = 1;
+	l.steal_tty = spawn_may_steal_tty(r.ttyfd, getpid(), getuid());
 	if (ns_user_ident(&l.userns) == -1) {
 		fprintf(stderr, "dived: /proc/self/ns/user: %s\n",
 		    strerror(errno));

@@ -416,6 +416,8 @@ prepare_launch(struct session *s, struct launch *l)
 		refuse(s, DIVE_EXIT_FAILURE, "groups of %s: too many or out "
 		    "of memory", s->dec.user);
 	plan_namespaces(s, l);
+	l->steal_tty = spawn_may_steal_tty(s->req.ttyfd, s->peer.pid,
+	    s->peer.uid);
 	if (pty_give(s->cfg, &s->dec, &s->req, err, sizeof(err)) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "%s", err);
 }

@@ -19,6 +19,7 @@
  */
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -288,9 +289,47 @@ set_session(const struct launch *l)
 			    "controlling terminal: %s", strerror(errno));
 		return;
 	}
-	/* Only root may take a terminal that is another session's. */
-	if (l->cfg->privileged)
-		(void)ioctl(tty, TIOCSCTTY, 1);
+	/*
+	 * Only root may take a terminal that is another session's, and only
+	 * the client's own; any other is taken only if no session has it.
+	 */
+	(void)ioctl(tty, TIOCSCTTY, l->cfg->privileged && l->steal_tty);
+}
+
+/* The controlling terminal of a process, from /proc/PID/stat; 0 for none. */
+static dev_t
+ctty_of(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long tty = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* The name in parentheses may hold anything: the fields follow. */
+	if ((p = strrchr(buf, ')')) == NULL ||
+	    sscanf(p + 1, " %*c %*d %*d %*d %llu", &tty) != 1)
+		return 0;
+	return (dev_t)tty;
+}
+
+int
+spawn_may_steal_tty(int tty, pid_t peer, uid_t uid)
+{
+	struct stat st;
+	dev_t own;
+
+	if (tty == -1 || fstat(tty, &st) == -1 || !S_ISCHR(st.st_mode) ||
+	    (own = ctty_of(peer)) == 0 || own != st.st_rdev)
+		return 0;
+	return uid == 0 || st.st_uid == uid;
 }
 
 /* -O: dived's own 0-2 and nothing else; -J: everything stays. */

@@ -30,6 +30,7 @@ struct launch {
 	const struct ns_maps	*maps;		/* !nsready: its own maps */
 	int			 zero_ok;	/* see ns_inside */
 	struct ns_ident		 userns;	/* before the namespace steps */
+	int			 steal_tty;	/* see spawn_may_steal_tty */
 };
 
 /*
@@ -40,6 +41,16 @@ struct launch_error {
 	uint32_t	status;
 	char		text[DIVE_MAX_ERRTEXT];
 };
+
+/*
+ * Whether the program may take the client's terminal from the session it
+ * controls: only when it is the controlling terminal of the client (pid:
+ * the peer) and belongs to the client's uid, or the client is root.
+ * Anyone may pass a descriptor of another user's terminal it happens to
+ * hold; stealing that one would let the program type into that user's
+ * shell.
+ */
+int	spawn_may_steal_tty(int, pid_t, uid_t);
 
 /* In the forked child; never returns. */
 void	spawn_program(struct launch *) __attribute__((noreturn));

@@ -33,3 +33,29 @@ expect_match "terminal: DIVE_TERMINAL naming a non-terminal is harmless" \
 err=$(DIVE_TERMINAL=/nonexistent/tty "$DIVE" "$S" true 2>&1)
 expect_eq "terminal: DIVE_TERMINAL naming nothing fails" 125 $?
 expect_match "terminal: and says which path" "/nonexistent/tty" "$err"
+
+# Another user's terminal: a root session's terminal, held by a nobody
+# process in a session of its own (as after su), stays that session's.
+# Were it made the program's controlling terminal, the program could type
+# into the root shell with TIOCSTI.
+if is_root && [ -x "$BIN/tiocsti" ]; then
+	script -qec "exec sleep 30" /dev/null </dev/null >/dev/null 2>&1 &
+	holder=$!
+	wait_for sh -c "pgrep -P $holder -x sleep >/dev/null"
+	victim=$(pgrep -P "$holder" -x sleep)
+	pts=$(readlink "/proc/$victim/fd/0")
+	S=$T/tty-all.sock
+	start_dived "$S" -C 0777
+	out=$(as_nobody setsid -w env DIVE_PTY=0 "$DIVE" "$S" sh -c \
+	    "$probe; $BIN/tiocsti x" <"$pts" 2>&1 | tr -d '\r')
+	expect_match "terminal: another session's terminal is not taken from it" \
+	    "ctty=/dev/\? " "$out"
+	expect_match "terminal: so the program cannot type into that session" \
+	    "TIOCSTI: Operation not permitted" "$out"
+	out=$(as_nobody setsid -w env DIVE_PTY=0 "$DIVE" "$S" sh -c \
+	    "$probe" <"$pts" 2>&1 | tr -d '\r')
+	expect_eq "terminal: the session keeps its terminal" "$pts" \
+	    "/dev/$(ps -o tty= -p "$victim" | tr -d ' ')"
+	kill "$holder" 2>/dev/null
+	wait "$holder" 2>/dev/null
+fi
