@@ -121,31 +121,53 @@ rule_ids(const struct baseline *b, const struct rule *r, struct decision *d,
 	return 0;
 }
 
+/*
+ * What a rule that runs the program as another user keeps of the client's
+ * environment when it says nothing itself: as sudo's env_reset, no
+ * LD_PRELOAD, no IFS, no PATH of the client's choosing.
+ */
+static char *const reset_env[] = {
+	"TERM", "LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES",
+	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+};
+
 /* env { NAME NAME=value }: the client's NAMEs, then the values set. */
 static int
-rule_env(const struct rule *r, const char *const **envp, size_t *envc,
-    struct decision *d)
+keep_env(char *const *env, size_t nenv, const char *const **envp,
+    size_t *envc, struct decision *d)
 {
 	size_t i, j, k = 0;
 
-	if ((d->kept = calloc(*envc + r->nenv + 1, sizeof(*d->kept))) == NULL)
+	if ((d->kept = calloc(*envc + nenv + 1, sizeof(*d->kept))) == NULL)
 		return -1;
 	for (i = 0; i < *envc; i++)
-		for (j = 0; j < r->nenv; j++) {
-			size_t n = strlen(r->env[j]);
+		for (j = 0; j < nenv; j++) {
+			size_t n = strlen(env[j]);
 
-			if (strchr(r->env[j], '=') == NULL &&
-			    strncmp((*envp)[i], r->env[j], n) == 0 &&
+			if (strchr(env[j], '=') == NULL &&
+			    strncmp((*envp)[i], env[j], n) == 0 &&
 			    (*envp)[i][n] == '=') {
 				d->kept[k++] = (char *)(uintptr_t)(*envp)[i];
 				break;
 			}
 		}
-	for (j = 0; j < r->nenv; j++)
-		if (strchr(r->env[j], '=') != NULL)
-			d->kept[k++] = r->env[j];
+	for (j = 0; j < nenv; j++)
+		if (strchr(env[j], '=') != NULL)
+			d->kept[k++] = env[j];
 	*envp = (const char *const *)d->kept;
 	*envc = k;
+	return 0;
+}
+
+static int
+rule_env(const struct rule *r, const struct peer *p,
+    const char *const **envp, size_t *envc, struct decision *d)
+{
+	if (r->env_set)
+		return keep_env(r->env, r->nenv, envp, envc, d);
+	if (r->as_set && r->as_uid != p->uid)
+		return keep_env(reset_env, sizeof(reset_env) /
+		    sizeof(reset_env[0]), envp, envc, d);
 	return 0;
 }
 
@@ -287,8 +309,7 @@ policy_decide(const struct baseline *b, const struct peer *p,
 	}
 	if (b->rules != NULL && decide_rules(b, p, d, why, len) == -1)
 		return rule_denies(d);
-	if ((d->rule != NULL && d->rule->env_set &&
-	    rule_env(d->rule, &envp, &envc, d) == -1) ||
+	if ((d->rule != NULL && rule_env(d->rule, p, &envp, &envc, d) == -1) ||
 	    policy_env(p, envp, envc, d) == -1) {
 		decision_free(d);
 		return deny(why, len, "out of memory");

@@ -397,6 +397,30 @@ t_settings(void)
 		    d.user == NULL, "settings: the first group is the gid");
 		decision_free(&d);
 	}
+	{
+		struct run e = { "permit alice as bob\n", 1001, 1001, NULL, 0,
+		    { "/bin/env", NULL }, { "LD_PRELOAD=/tmp/evil.so",
+		    "PATH=/tmp/evil", "TERM=xterm", "IFS=x", NULL } };
+
+		if (check(run(&e, &d, why, sizeof(why)) == 0, "settings: as "
+		    "without env", "%s", why)) {
+			CHECK(!has(d.envp, "LD_PRELOAD=/tmp/evil.so") &&
+			    !has(d.envp, "IFS=x") &&
+			    !has(d.envp, "PATH=/tmp/evil") &&
+			    has(d.envp, "TERM=xterm") &&
+			    has(d.envp, "PATH=/usr/local/sbin:/usr/local/bin:"
+			    "/usr/sbin:/usr/bin:/sbin:/bin"),
+			    "settings: as another user resets the environment");
+			decision_free(&d);
+		}
+		e.rules = "permit alice as alice\n";
+		if (check(run(&e, &d, why, sizeof(why)) == 0, "settings: as "
+		    "oneself", "%s", why)) {
+			CHECK(has(d.envp, "LD_PRELOAD=/tmp/evil.so"),
+			    "settings: as the client itself keeps it");
+			decision_free(&d);
+		}
+	}
 	c.rules = "permit alice\n";
 	if (run(&c, &d, why, sizeof(why)) == 0) {
 		CHECK(has(d.envp, "SECRET=x") && d.uid == 1001 &&
