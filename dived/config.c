@@ -5,6 +5,8 @@
  */
 #include <sys/stat.h>
 
+#include <sys/syscall.h>
+
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
@@ -191,6 +193,10 @@ resolve_roots(struct isolation *iso, char *err, size_t len)
 	if (iso->pivot_new != NULL &&
 	    absolute("-V", &iso->pivot_new, err, len) == -1)
 		return -1;
+	if (iso->enter_pid != 0 && (iso->enter_fd =
+	    (int)syscall(SYS_pidfd_open, iso->enter_pid, 0)) == -1)
+		return errbuf(err, len, "--enter %ld: %s", (long)iso->enter_pid,
+		    strerror(errno));
 	if (iso->cgroup != NULL) {
 		snprintf(procs, sizeof(procs), "%s/cgroup.procs", iso->cgroup);
 		if (access(procs, W_OK) == -1)

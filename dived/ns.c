@@ -51,14 +51,26 @@ same_ns(pid_t pid, const char *name)
  * that differ are named.
  */
 static int
-join_process(pid_t pid, int which, int *joined, char *err, size_t len)
+join_process(pid_t pid, int pidfd, int which, int *joined, char *err,
+    size_t len)
 {
 	int fd, flags = 0, same;
 	size_t i;
 
-	if ((fd = (int)syscall(SYS_pidfd_open, pid, 0)) == -1)
+	/*
+	 * The pidfd taken at start names the process dived was told of,
+	 * never one that reused its pid after it ended.
+	 */
+	if (pidfd != -1 ? (fd = fcntl(pidfd, F_DUPFD_CLOEXEC, 0)) == -1 ||
+	    syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0) == -1 :
+	    (fd = (int)syscall(SYS_pidfd_open, pid, 0)) == -1) {
+		int e = errno;
+
+		if (pidfd != -1 && fd != -1)
+			close(fd);
 		return errbuf(err, len, "--enter %ld: %s", (long)pid,
-		    strerror(errno));
+		    strerror(e));
+	}
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		if (!(which & kinds[i].flag))
 			continue;
@@ -91,8 +103,8 @@ ns_join(const struct isolation *iso, int which, int *joined, char *err,
 	int fd, type;
 
 	*joined = 0;
-	if (iso->enter_pid != 0 &&
-	    join_process(iso->enter_pid, which, joined, err, len) == -1)
+	if (iso->enter_pid != 0 && join_process(iso->enter_pid, iso->enter_fd,
+	    which, joined, err, len) == -1)
 		return -1;
 	for (i = 0; i < iso->nsetns; i++) {
 		if ((fd = open(iso->setns[i], O_RDONLY | O_CLOEXEC)) == -1)

@@ -585,6 +585,7 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 	o->privsep_dir = DEFAULT_PRIVSEP_DIR;
 	o->request_timeout = DIVE_REQUEST_TIMEOUT;
 	o->max_sessions = DIVE_MAX_SESSIONS;
+	o->iso.enter_fd = -1;
 	o->max_per_uid = DIVE_MAX_PER_UID;
 	if (argc < 2)
 		return errbuf(err, len, "no socket given");

@@ -44,6 +44,7 @@ struct iso_write {
 struct isolation {
 	/* Namespaces, in this order: --enter PID, -N files, -s. */
 	pid_t		 enter_pid;	/* --enter: 0 = none */
+	int		 enter_fd;	/* its pidfd, from dived's start; -1 */
 	const char	*setns[ISO_MAX_SETNS];
 	size_t		 nsetns;
 	int		 unshare;	/* CLONE_NEW* (-s) */

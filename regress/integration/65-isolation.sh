@@ -456,14 +456,15 @@ for bad in "-s bogus|unknown namespace" "-B cap_bogus|unknown capability" \
     "-s net --init|--init needs a new pid namespace" \
     "-s user -N /proc/1/ns/net|cannot be combined with -N" \
     "-R $T/root -r|exclude each other" \
-    "-R $T/nonexistent|No such file"; do
+    "-R $T/nonexistent|No such file" \
+    "--enter 4194304|--enter 4194304: No such process"; do
 	opt=${bad%%|*}
 	want=${bad#*|}
 	# shellcheck disable=SC2086
 	out=$(dived_fails "$T/bad.sock" $opt; echo "status $?")
 	expect_match "dived $opt: refused at start" "$want" "$out"
 	case $want in
-	"No such file") st=1 ;;
+	*"No such"*) st=1 ;;
 	*) st=4 ;;
 	esac
 	expect_match "dived $opt: status $st" "status $st\$" "$out"
