@@ -537,13 +537,17 @@ forward_signals(struct session *s)
 	}
 }
 
-/* PTY: the master, before the program starts; relayed from now on. */
+/*
+ * PTY: the master, before the program starts; relayed from now on.  Only
+ * when asked for: the connection may be the program's too (waitmode 2,
+ * -w), and a program must not make dive copy its terminal to it.
+ */
 static void
 take_pty(struct session *s, struct frame *f)
 {
 	uint32_t pty;
 
-	if (s->relay || s->pid != 0 || f->nfds != 1 ||
+	if (s->r->pty == 0 || s->relay || s->pid != 0 || f->nfds != 1 ||
 	    proto_decode_u32(f->buf, f->len, &pty) == -1 ||
 	    pty != s->r->pty) {
 		close_fds(f->fds, f->nfds);
