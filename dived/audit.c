@@ -93,14 +93,14 @@ put_hex(struct jrec *r, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 
-	puts_(r, "{\"hex\":\"");
+	puts_(r, "\"");
 	for (size_t i = 0; i < n; i++) {
 		char b[2] = { hex[(unsigned char)s[i] >> 4],
 		    hex[(unsigned char)s[i] & 15] };
 
 		put(r, b, 2);
 	}
-	puts_(r, "\"}");
+	puts_(r, "\"");
 }
 
 static void
@@ -131,14 +131,17 @@ put_escaped(struct jrec *r, const char *s, size_t n)
 
 /*
  * Valid UTF-8 is kept as text, with JSON's escapes; anything else
- * becomes {"hex":"..."}, so that no byte is lost or made up.  Strings
- * over DIVE_AUDIT_MAX_STRING bytes are cut there, and a cut text string
- * ends in "...".
+ * becomes {"hex":"..."}, so that no byte is lost or made up.  A string
+ * over DIVE_AUDIT_MAX_STRING bytes is cut there and becomes an object
+ * that says so, {"text":"..."} or {"hex":"..."} with "bytes", its whole
+ * length: a reader never takes a part for the whole.
  */
 static void
 json_string(struct jrec *r, const char *s, size_t n)
 {
-	int cut = n > DIVE_AUDIT_MAX_STRING;
+	size_t all = n;
+	char b[64];
+	int cut = n > DIVE_AUDIT_MAX_STRING, text;
 
 	if (cut) {
 		n = DIVE_AUDIT_MAX_STRING;
@@ -146,15 +149,19 @@ json_string(struct jrec *r, const char *s, size_t n)
 		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
 			n--;
 	}
-	if (!utf8_valid(s, n)) {
+	text = utf8_valid(s, n);
+	if (!text || cut)
+		puts_(r, text ? "{\"text\":" : "{\"hex\":");
+	if (text)
+		put_escaped(r, s, n);
+	else
 		put_hex(r, s, n);
-		return;
-	}
-	put_escaped(r, s, n);
 	if (cut) {
-		r->len--;
-		puts_(r, "...\"");
+		snprintf(b, sizeof(b), ",\"bytes\":%zu", all);
+		puts_(r, b);
 	}
+	if (!text || cut)
+		puts_(r, "}");
 }
 
 static void
