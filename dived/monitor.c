@@ -5,6 +5,7 @@
  * the program, waits for it and reports its end.
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -57,6 +58,7 @@ struct session {
 	const char		*verdict;	/* for the log: refused, failed */
 	const char		*ended_by;	/* time-limit, client-gone */
 	gid_t			 groups[DIVE_MAX_PEERGROUPS];
+	struct stat		 own[3];	/* client, both parser sockets */
 };
 
 /* waitpid for one child, through interruptions; -1 on a real error. */
@@ -214,6 +216,9 @@ start_parser(struct session *s)
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "socketpair: %s", strerror(errno));
+	if (fstat(s->client, &s->own[0]) == -1 ||
+	    fstat(sv[0], &s->own[1]) == -1 || fstat(sv[1], &s->own[2]) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "fstat: %s", strerror(errno));
 	switch (s->parser = fork()) {
 	case -1:
 		refuse(s, DIVE_EXIT_FAILURE, "fork: %s", strerror(errno));
@@ -268,6 +273,41 @@ parser_refused(struct session *s, const struct frame *f)
 	refuse(s, status, "%s", text);
 }
 
+/*
+ * A parser can only pass on what the client sent, and what it holds
+ * itself: the client's connection and its socket to us, which are
+ * dived's and must never reach a program.
+ */
+static int
+is_own(const struct session *s, int fd)
+{
+	struct stat st;
+
+	if (fd == -1)
+		return 0;
+	if (fstat(fd, &st) == -1)
+		return 1;
+	for (size_t i = 0; i < sizeof(s->own) / sizeof(s->own[0]); i++)
+		if (st.st_dev == s->own[i].st_dev &&
+		    st.st_ino == s->own[i].st_ino)
+			return 1;
+	return 0;
+}
+
+static void
+refuse_own_fds(struct session *s)
+{
+	const struct spawn_req *r = &s->req;
+	int bad = is_own(s, r->cwdfd) || is_own(s, r->rootfd) ||
+	    is_own(s, r->ttyfd);
+
+	for (size_t i = 0; !bad && i < r->nfds; i++)
+		bad = is_own(s, r->fds[i]);
+	if (bad)
+		refuse(s, DIVE_EXIT_FAILURE, "bad request from parser: one of "
+		    "dived's own descriptors");
+}
+
 static void
 read_request(struct session *s)
 {
@@ -306,6 +346,7 @@ read_request(struct session *s)
 			    &why) == -1)
 				refuse(s, DIVE_EXIT_FAILURE, "bad request from "
 				    "parser: %s", why);
+			refuse_own_fds(s);
 			return;
 		case PS_FAIL:
 			close_fds(f.fds, f.nfds);

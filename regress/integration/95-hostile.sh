@@ -61,6 +61,10 @@ hostile forge-nfds "$S" "$master" \
     "bad request from parser: descriptor count does not match"
 hostile forge-count "$S" "$master" \
     "bad request from parser: malformed descriptor batch"
+hostile forge-own-monitor "$S" "$master" \
+    "bad request from parser: one of dived's own descriptors"
+hostile forge-own-client "$S" "$master" \
+    "bad request from parser: one of dived's own descriptors"
 hostile forge-huge "$S" "$master" "request parser failed: Message too long"
 hostile forge-unterminated "$S" "$master" \
     "bad request from parser: unterminated or over-long string"
