@@ -75,6 +75,15 @@ slurp(const char *file, size_t *len, char *err, size_t errlen)
 		close(fd);
 		return NULL;
 	}
+	/* Whoever may write the rules decides who runs what: root only. */
+	if ((st.st_uid != 0 && st.st_uid != geteuid()) ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		snprintf(err, errlen, "%s: %s", file, st.st_uid != 0 &&
+		    st.st_uid != geteuid() ? "owned by another user than "
+		    "root or dived's own" : "writable by group or others");
+		close(fd);
+		return NULL;
+	}
 	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
 		snprintf(err, errlen, "%s: out of memory", file);
 		close(fd);

@@ -57,6 +57,17 @@ EOF
 out=$("$DIVED" --check-policy "$P" 2>&1)
 expect_eq "check: a good file is accepted" \
     "0 $P: 6 rules, no errors" "$? $out"
+cp "$P" "$T/open.conf"
+chmod 0666 "$T/open.conf"
+out=$("$DIVED" --check-policy "$T/open.conf" 2>&1)
+expect_eq "check: a file others may write is refused" \
+    "1 $T/open.conf: writable by group or others" "$? $out"
+chmod 0644 "$T/open.conf"
+chown nobody "$T/open.conf"
+out=$("$DIVED" --check-policy "$T/open.conf" 2>&1)
+expect_eq "check: a file of another user is refused" \
+    "1 $T/open.conf: owned by another user than root or dived's own" \
+    "$? $out"
 cat >"$T/bad.conf" <<'EOF'
 permit dpol1
 allow dpol1
