@@ -1,5 +1,6 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +27,25 @@ pty_hello_flags(const struct config *cfg)
 	return 0;
 }
 
+int
+pty_is_terminal(int fd)
+{
+	struct stat st;
+	unsigned int m;
+
+	if (fd == -1 || fstat(fd, &st) == -1 || !S_ISCHR(st.st_mode))
+		return 0;
+	m = major(st.st_rdev);
+	/*
+	 * pty masters and slaves (2, 3, 128-143), consoles and virtual
+	 * terminals (4, 5), USB, ACM and other serial lines (166, 188, 204).
+	 */
+	if (!(m == 2 || m == 3 || m == 4 || m == 5 || (m >= 128 && m <= 143) ||
+	    m == 166 || m == 188 || m == 204))
+		return 0;
+	return isatty(fd);
+}
+
 /* The first of the client's descriptors that is a terminal, or -1. */
 static long
 client_terminal(const struct spawn_req *r)
@@ -33,7 +53,7 @@ client_terminal(const struct spawn_req *r)
 	size_t i;
 
 	for (i = 0; i < r->nfds; i++)
-		if (isatty(r->fds[i]))
+		if (pty_is_terminal(r->fds[i]))
 			return (long)r->targets[i];
 	return -1;
 }
@@ -51,7 +71,7 @@ pty_check(const struct config *cfg, const struct spawn_req *r, char *err,
 		return errbuf(err, len, "descriptor %ld is a terminal: with a "
 		    "pseudo-terminal the client's own may not be passed", t);
 	if (r->pty == 0 && cfg->o.pty == PTY_RULE_FORCE &&
-	    (t != -1 || (r->ttyfd != -1 && isatty(r->ttyfd))))
+	    (t != -1 || pty_is_terminal(r->ttyfd)))
 		return errbuf(err, len, "this server passes no terminal but "
 		    "gives a pseudo-terminal (dived --pty): run dive without "
 		    "-T");

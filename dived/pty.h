@@ -13,6 +13,13 @@ struct config;
 struct decision;
 struct spawn_req;
 
+/*
+ * isatty(3) for a descriptor a client sent, asked as root: the terminal
+ * request goes only to character devices of the terminal drivers, never
+ * to another driver that might read its number otherwise.
+ */
+int	pty_is_terminal(int);
+
 /* The HELLO flags that tell the client the socket's rule. */
 uint32_t	pty_hello_flags(const struct config *);
 

@@ -39,6 +39,7 @@
 #include "pidinit.h"
 #include "progfilter.h"
 #include "proto.h"
+#include "pty.h"
 #include "rlimits.h"
 #include "root.h"
 #include "spawn.h"
@@ -281,7 +282,7 @@ set_session(const struct launch *l)
 	    (setpgid(0, getppid()) == -1 || setsid() == -1))
 		step_failed(l, DIVE_EXIT_FAILURE, "setsid: %s",
 		    strerror(errno));
-	if (l->cfg->o.no_csctty || tty == -1 || !isatty(tty))
+	if (l->cfg->o.no_csctty || !pty_is_terminal(tty))
 		return;
 	if (l->r->ptyfd != -1) {
 		if (ioctl(tty, TIOCSCTTY, 0) == -1)
