@@ -442,7 +442,8 @@ prepare_launch(struct session *s, struct launch *l)
 	char err[DIVE_MAX_ERRTEXT];
 
 	memset(l, 0, sizeof(*l));
-	if (ns_user_ident(&l->userns) == -1)
+	if ((l->procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1 || ns_user_ident(l->procfd, &l->userns) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "/proc/self/ns/user: %s",
 		    strerror(errno));
 	l->d = &s->dec;

@@ -461,20 +461,33 @@ ns_write_own(const struct isolation *iso, int all, char *err, size_t len)
 	return 0;
 }
 
-/*
- * The id inside this process's user namespace that is id outside, from
- * /proc/self/uid_map or gid_map; -1 when it is not mapped.
- */
-long long
-ns_inside(const char *file, unsigned long id, int zero_ok)
+FILE *
+ns_proc_open(int procfd, const char *name)
 {
 	char path[64];
+	FILE *f;
+	int fd;
+
+	snprintf(path, sizeof(path), "self/%s", name);
+	if ((fd = openat(procfd, path, O_RDONLY | O_CLOEXEC)) == -1)
+		return NULL;
+	if ((f = fdopen(fd, "re")) == NULL)
+		close(fd);
+	return f;
+}
+
+/*
+ * The id inside this process's user namespace that is id outside, from
+ * its uid_map or gid_map; -1 when it is not mapped.
+ */
+long long
+ns_inside(int procfd, const char *file, unsigned long id, int zero_ok)
+{
 	unsigned long in, out, count;
 	long long found = -1, zero = -1;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/self/%s", file);
-	if ((f = fopen(path, "re")) == NULL)
+	if ((f = ns_proc_open(procfd, file)) == NULL)
 		return -1;
 	while (fscanf(f, "%lu %lu %lu", &in, &out, &count) == 3) {
 		if (id >= out && id - out < count)
@@ -487,11 +500,11 @@ ns_inside(const char *file, unsigned long id, int zero_ok)
 }
 
 int
-ns_user_ident(struct ns_ident *id)
+ns_user_ident(int procfd, struct ns_ident *id)
 {
 	struct stat st;
 
-	if (stat("/proc/self/ns/user", &st) == -1)
+	if (fstatat(procfd, "self/ns/user", &st, 0) == -1)
 		return -1;
 	id->dev = st.st_dev;
 	id->ino = st.st_ino;
@@ -500,11 +513,11 @@ ns_user_ident(struct ns_ident *id)
 
 /* 1 moved, 0 not; not knowing counts as moved, the stricter answer. */
 int
-ns_user_moved(const struct ns_ident *before)
+ns_user_moved(int procfd, const struct ns_ident *before)
 {
 	struct ns_ident now;
 
-	if (ns_user_ident(&now) == -1)
+	if (ns_user_ident(procfd, &now) == -1)
 		return 1;
 	return now.dev != before->dev || now.ino != before->ino;
 }

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "iso.h"
 #include "policy.h"
@@ -71,7 +72,14 @@ int	ns_write_own(const struct isolation *, int, char *, size_t);
  * is for maps whose host ids were checked (ns_plan_maps, -tt) or a root
  * client.  -1 when neither is mapped; file is "uid_map" or "gid_map".
  */
-long long ns_inside(const char *, unsigned long, int);
+long long ns_inside(int, const char *, unsigned long, int);
+
+/*
+ * These read this process's /proc files through procfd, a /proc opened
+ * before any namespace was entered: an entered mount namespace may show
+ * another /proc, made by whoever rules it.
+ */
+FILE	*ns_proc_open(int, const char *);
 
 /*
  * Which user namespace a process is in, to tell afterwards whether the
@@ -81,8 +89,8 @@ struct ns_ident {
 	dev_t	dev;
 	ino_t	ino;
 };
-int	ns_user_ident(struct ns_ident *);
-int	ns_user_moved(const struct ns_ident *);
+int	ns_user_ident(int, struct ns_ident *);
+int	ns_user_moved(int, const struct ns_ident *);
 
 /*
  * Whether the options may put the program in another user namespace.

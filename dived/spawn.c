@@ -121,9 +121,10 @@ set_ids_inside(const struct launch *l)
 	char allow[16] = "";
 	FILE *f;
 
-	uid = ns_inside("uid_map", d->uid, l->zero_ok);
-	euid = d->euid == d->uid ? uid : ns_inside("uid_map", d->euid, 0);
-	gid = ns_inside("gid_map", d->gid, l->zero_ok);
+	uid = ns_inside(l->procfd, "uid_map", d->uid, l->zero_ok);
+	euid = d->euid == d->uid ? uid :
+	    ns_inside(l->procfd, "uid_map", d->euid, 0);
+	gid = ns_inside(l->procfd, "gid_map", d->gid, l->zero_ok);
 	if (uid == -1 || euid == -1)
 		step_failed(l, DIVE_EXIT_FAILURE, "uid %lu has no id in the "
 		    "user namespace (give it a map: -tt, --map-users or -t)",
@@ -132,7 +133,7 @@ set_ids_inside(const struct launch *l)
 		step_failed(l, DIVE_EXIT_FAILURE, "gid %lu has no id in the "
 		    "user namespace (give it a map: -tt, --map-groups or -t)",
 		    (unsigned long)d->gid);
-	if ((f = fopen("/proc/self/setgroups", "re")) != NULL) {
+	if ((f = ns_proc_open(l->procfd, "setgroups")) != NULL) {
 		if (fgets(allow, sizeof(allow), f) == NULL)
 			allow[0] = '\0';
 		fclose(f);
@@ -442,7 +443,7 @@ spawn_program(struct launch *l)
 		step_failed(l, DIVE_EXIT_FAILURE, "--init: fork: %s",
 		    strerror(errno));
 	/* Asked before a new root can hide /proc. */
-	moved = ns_user_moved(&l->userns);
+	moved = ns_user_moved(l->procfd, &l->userns);
 	check(l, root_enter(iso, iso->client_root ? l->r->rootfd : -1,
 	    &serverroot, err, sizeof(err)), err);
 	set_session(l);

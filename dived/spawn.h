@@ -30,6 +30,7 @@ struct launch {
 	const struct ns_maps	*maps;		/* !nsready: its own maps */
 	int			 zero_ok;	/* see ns_inside */
 	struct ns_ident		 userns;	/* before the namespace steps */
+	int			 procfd;	/* /proc from before them */
 	int			 steal_tty;	/* see spawn_may_steal_tty */
 };
 
