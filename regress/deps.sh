@@ -4,12 +4,12 @@
 # development packages, and the tools the tests use (openbsd-inetd for
 # dived -i; the tests run their own inetd, never the system's; clang with
 # libFuzzer for the fuzzers; tmux to type at a terminal for the
-# pseudo-terminal tests).  The package lists are updated first, as a
+# pseudo-terminal tests), and musl, with which dive starts faster.  The package lists are updated first, as a
 # fresh system may never have fetched them.
 set -e
 need=
 for pkg in gcc make pkg-config libc6-dev libcap-dev libseccomp-dev libbsd-dev \
-    procps util-linux passwd perl strace openbsd-inetd clang tmux; do
+    procps util-linux passwd perl strace openbsd-inetd clang tmux musl-tools; do
 	dpkg-query -W -f='${Status}\n' "$pkg" 2>/dev/null |
 	    grep -q '^install ok installed$' || need="$need $pkg"
 done
