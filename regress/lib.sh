@@ -137,3 +137,13 @@ wait_status() {
 find_proc() {
 	pgrep -f "^dived: $1" | head -n 1
 }
+
+# wait_forwarding PID SIGNAL: waits until dive (PID) catches SIGNAL, which
+# it does once the program has started: from then on the signal is the
+# program's, while before it would end dive itself.
+wait_forwarding() {
+	local bit
+	bit=$(( $(kill -l "$2") - 1 ))
+	wait_for sh -c "[ \$(( 0x\$(awk '\$1 == \"SigCgt:\" { print \$2 }' \
+	    /proc/$1/status) >> $bit & 1 )) = 1 ]"
+}

@@ -89,6 +89,7 @@ expect_eq "signals: with DIVE_SIGFWMODE=0 the program is not signalled" \
     "$T/sigfw1" >"$T/ready" &
 d=$!
 wait_for grep -q ready "$T/ready"
+wait_forwarding "$d" TERM
 kill -TERM "$d"
 wait "$d" 2>/dev/null
 expect_eq "signals: by default SIGTERM is forwarded and the exit mirrored" \

@@ -38,6 +38,7 @@ trapper='trap "echo got-usr1 >\"$0\"; exit 7" USR1; echo ready; while :; do slee
 (cd / && exec setpriv --reuid=65534 --regid=65534 --clear-groups "$DIVE" "$N" sh -c "$trapper" "$T/n.out") >"$T/n.ready" &
 d=$!
 wait_for grep -q ready "$T/n.ready"
+wait_forwarding "$d" USR1
 kill -USR1 "$d"
 wait "$d" 2>/dev/null
 rc=$?
@@ -50,6 +51,7 @@ start_dived "$P" -C 0777 -P
 (cd / && exec setpriv --reuid=65534 --regid=65534 --clear-groups "$DIVE" "$P" sh -c "$trapper" "$T/p.out") >"$T/p.ready" &
 d=$!
 wait_for grep -q ready "$T/p.ready"
+wait_forwarding "$d" USR1
 kill -USR1 "$d"
 sleep 0.5
 expect_eq "without -n: a client cannot signal a program of another user" \
@@ -63,6 +65,7 @@ grouped='sh -c "trap \"echo child >>$0; exit 0\" TERM; while :; do sleep 0.1; do
 (cd / && exec setpriv --reuid=65534 --regid=65534 --clear-groups "$DIVE" "$G" sh -c "$grouped" "$T/g.out") >"$T/g.ready" &
 d=$!
 wait_for grep -q ready "$T/g.ready"
+wait_forwarding "$d" TERM
 kill -TERM "$d"
 wait "$d" 2>/dev/null
 rc=$?
@@ -106,10 +109,10 @@ expect_eq "DIVE_WAITMODE=0: dive returns when the program ends" quick "$out"
 # A signal sent to dive while the authentication command runs never
 # reaches that command: dive forwards nothing before the program starts.
 Q=$T/authsig.sock
-start_dived "$Q" -n -a "trap 'echo signalled >$T/authsig.out' TERM INT USR1; sleep 1; echo finished >>$T/authsig.out"
+start_dived "$Q" -n -a "trap 'echo signalled >$T/authsig.out' TERM INT USR1; echo >$T/authsig.run; sleep 3; echo finished >>$T/authsig.out"
 "$DIVE" "$Q" true 2>/dev/null &
 d=$!
-sleep 0.3
+wait_for test -e "$T/authsig.run"
 kill -USR1 "$d"
 wait "$d" 2>/dev/null
 expect_eq "-a: a signal to dive during authentication ends dive" 138 $?

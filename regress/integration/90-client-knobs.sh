@@ -36,6 +36,7 @@ group='sh -c "trap \"echo child >>$0; exit 0\" TERM; while :; do sleep 0.1; done
 DIVE_SIGFWMODE=2 "$DIVE" "$S" sh -c "$group" "$T/grp.out" >"$T/grp.ready" &
 d=$!
 wait_for grep -q ready "$T/grp.ready"
+wait_forwarding "$d" TERM
 kill -TERM "$d"
 wait "$d" 2>/dev/null
 expect_eq "DIVE_SIGFWMODE=2: the program's group gets the signal" \
@@ -44,6 +45,7 @@ single='sh -c "trap \"echo child >>$0; exit 0\" TERM; while :; do sleep 0.1; don
 DIVE_SIGFWMODE=1 "$DIVE" "$S" sh -c "$single" "$T/one.out" >"$T/one.ready" &
 d=$!
 wait_for grep -q ready "$T/one.ready"
+wait_forwarding "$d" TERM
 kill -TERM "$d"
 wait "$d" 2>/dev/null
 rc=$?
