@@ -3,6 +3,7 @@
  * arguments, environment, umask, directories and terminal, then mirror
  * the program's end.
  */
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -11,6 +12,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <signal.h>
@@ -611,6 +613,34 @@ take_reply(struct session *s)
 	frame_free(&f);
 }
 
+/*
+ * A static-pie musl dive relocates itself but leaves its RELRO segment
+ * writable: make it read-only, as the dynamic loader does (for a glibc
+ * dive it already is, and this changes nothing).
+ */
+static int
+relro(struct dl_phdr_info *info, size_t size, void *data)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	(void)size;
+	(void)data;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t start, end;
+
+		if (ph->p_type != PT_GNU_RELRO || page <= 0)
+			continue;
+		start = (info->dlpi_addr + ph->p_vaddr) & ~(uintptr_t)(page - 1);
+		end = (info->dlpi_addr + ph->p_vaddr + ph->p_memsz) &
+		    ~(uintptr_t)(page - 1);
+		if (end > start && mprotect((void *)start, end - start,
+		    PROT_READ) == -1)
+			err(DIVE_EXIT_FAILURE, "mprotect");
+	}
+	return 1;	/* the first object is dive itself */
+}
+
 int
 main(int argc, char **argv)
 {
@@ -623,6 +653,7 @@ main(int argc, char **argv)
 	int aux[DIVE_MAX_AUXFDS], first;
 	const char *name;
 
+	dl_iterate_phdr(relro, NULL);
 	if (argc < 2)
 		usage();
 	if (strcmp(argv[1], "--help") == 0) {

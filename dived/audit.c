@@ -145,8 +145,9 @@ json_string(struct jrec *r, const char *s, size_t n)
 
 	if (cut) {
 		n = DIVE_AUDIT_MAX_STRING;
-		/* Not in the middle of a character. */
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		/* Not in the middle of a character, which is 4 bytes at most. */
+		for (int k = 0; k < 3 && n > 0 &&
+		    ((unsigned char)s[n] & 0xc0) == 0x80; k++)
 			n--;
 	}
 	text = utf8_valid(s, n);

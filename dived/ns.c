@@ -85,6 +85,13 @@ join_process(pid_t pid, int pidfd, int which, int *joined, char *err,
 		if (!same)
 			flags |= kinds[i].flag;
 	}
+	/* Still the same process after the comparison by its /proc path. */
+	if (pidfd != -1 && syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0) ==
+	    -1) {
+		errbuf(err, len, "--enter %ld: %s", (long)pid, strerror(errno));
+		close(fd);
+		return -1;
+	}
 	if (flags != 0 && setns(fd, flags) == -1) {
 		close(fd);
 		return errbuf(err, len, "--enter %ld: setns: %s", (long)pid,

@@ -84,6 +84,13 @@ pidinit_start(const struct options *o)
 	sigset_t all, none;
 	pid_t prog;
 
+	/*
+	 * Not dumpable from before the fork, so the program cannot reach
+	 * this process before it hardens; the program's exec makes its own
+	 * process dumpable again.
+	 */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		return -1;
 	/* Blocked before the fork, so no signal slips between. */
 	sigfillset(&all);
 	sigemptyset(&none);

@@ -33,8 +33,20 @@ pty_is_terminal(int fd)
 	struct stat st;
 	unsigned int m;
 
+	char link[64], class[256];
+	ssize_t n;
+
 	if (fd == -1 || fstat(fd, &st) == -1 || !S_ISCHR(st.st_mode))
 		return 0;
+	/* The kernel's own word: the device's class is tty. */
+	snprintf(link, sizeof(link), "/sys/dev/char/%u:%u/subsystem",
+	    major(st.st_rdev), minor(st.st_rdev));
+	if ((n = readlink(link, class, sizeof(class) - 1)) > 0) {
+		class[n] = '\0';
+		return n >= 4 && strcmp(class + n - 4, "/tty") == 0 &&
+		    isatty(fd);
+	}
+	/* Without /sys, the majors of the usual terminal drivers. */
 	m = major(st.st_rdev);
 	/*
 	 * pty masters and slaves (2, 3, 128-143), consoles and virtual

@@ -15,8 +15,9 @@ struct spawn_req;
 
 /*
  * isatty(3) for a descriptor a client sent, asked as root: the terminal
- * request goes only to character devices of the terminal drivers, never
- * to another driver that might read its number otherwise.
+ * request goes only to character devices of the tty class (from /sys, or
+ * the usual terminal majors without it), never to another driver that
+ * might read its number otherwise.
  */
 int	pty_is_terminal(int);
 

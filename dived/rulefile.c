@@ -64,7 +64,8 @@ slurp(const char *file, size_t *len, char *err, size_t errlen)
 	ssize_t n;
 	int fd;
 
-	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW)) ==
+	    -1) {
 		snprintf(err, errlen, "%s: %s", file, strerror(errno));
 		return NULL;
 	}

@@ -375,6 +375,9 @@ iso_check(const struct isolation *iso, char *err, size_t len)
 	if (iso->uidgidmap && (iso->uidmap_set || iso->gidmap_set))
 		return errbuf(err, len, "-tt and --map-users/--map-groups exclude "
 		    "each other");
+	if (iso->enter_pid != 0 && (iso->unshare & CLONE_NEWPID))
+		return errbuf(err, len, "--enter cannot be combined with -s pid: "
+		    "the process is not seen from a new pid namespace");
 	if (user && (iso->enter_pid != 0 || iso->nsetns > 0))
 		return errbuf(err, len, "-s user cannot be combined with -N or "
 		    "--enter");

@@ -165,7 +165,8 @@ rule_env(const struct rule *r, const struct peer *p,
 {
 	if (r->env_set)
 		return keep_env(r->env, r->nenv, envp, envc, d);
-	if (r->as_set && r->as_uid != p->uid)
+	if (r->as_set && (r->as_uid != p->uid || r->as_gid != p->gid ||
+	    r->as_ngroups > 0))
 		return keep_env(reset_env, sizeof(reset_env) /
 		    sizeof(reset_env[0]), envp, envc, d);
 	return 0;

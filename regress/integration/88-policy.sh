@@ -192,12 +192,14 @@ print("ok" if a == want and env and all(r["event"] != "forged" for r in rs)
 # A long argument is cut, and the record says so and how long it was.
 : >"$A"
 long=$(printf 'x%.0s' $(seq 1100))
-"$DIVE" "$S" /bin/true "$long" "$(printf '\377')$long"
+"$DIVE" "$S" /bin/true "$long" "$(printf '\377')$long" \
+    "xx$(head -c 1100 /dev/zero | tr '\0' '\200')"
 expect_eq "audit: a cut argument says it is cut, and its whole length" \
-    "1100 1024 1101 2048" "$(head -n 1 "$A" | python3 -c '
+    "1100 1024 1101 2048 1102 hex" "$(head -n 1 "$A" | python3 -c '
 import json, sys
 a = json.load(sys.stdin)["argv"]
-print(a[1]["bytes"], len(a[1]["text"]), a[2]["bytes"], len(a[2]["hex"]))')"
+print(a[1]["bytes"], len(a[1]["text"]), a[2]["bytes"], len(a[2]["hex"]),
+      a[3]["bytes"], "hex" if "hex" in a[3] else "text")')"
 expect_no_match "escaping: no raw control byte in the file" \
     "$(printf '[\001\033\177]')" "$(cat "$A")"
 

@@ -415,6 +415,12 @@ test_check(void)
 	CHECK(checked(&iso) == 0, "iso: --mount-proc with -s pid,fs is taken");
 
 	memset(&iso, 0, sizeof(iso));
+	iso.enter_pid = 1;
+	iso.unshare = CLONE_NEWPID;
+	refused("iso: --enter with -s pid is refused", checked(&iso),
+	    "--enter cannot be combined with -s pid");
+
+	memset(&iso, 0, sizeof(iso));
 	iso.init = 1;
 	iso.unshare = CLONE_NEWNS;
 	refused("iso: --init without -s pid is refused", checked(&iso),

@@ -413,6 +413,13 @@ t_settings(void)
 			    "settings: as another user resets the environment");
 			decision_free(&d);
 		}
+		e.rules = "permit alice as alice:wheel\n";
+		if (check(run(&e, &d, why, sizeof(why)) == 0, "settings: as "
+		    "another group", "%s", why)) {
+			CHECK(!has(d.envp, "LD_PRELOAD=/tmp/evil.so"),
+			    "settings: as another group resets it too");
+			decision_free(&d);
+		}
 		e.rules = "permit alice as alice\n";
 		if (check(run(&e, &d, why, sizeof(why)) == 0, "settings: as "
 		    "oneself", "%s", why)) {
