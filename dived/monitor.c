@@ -558,8 +558,8 @@ authenticate(struct session *s)
  * maps of its user namespace, and the -t files only a parent may write.
  */
 static int
-parent_steps(struct session *s, const struct launch *l, int procfd,
-    char *err, size_t len)
+parent_steps(struct session *s, const struct launch *l, char *err,
+    size_t len)
 {
 	const struct isolation *iso = &s->dec.iso;
 
@@ -567,9 +567,9 @@ parent_steps(struct session *s, const struct launch *l, int procfd,
 	    cgroup_join(iso->cgroup, s->pid, err, len) == -1)
 		return -1;
 	if (l->maps != NULL &&
-	    ns_write_maps(procfd, s->pid, l->maps, err, len) == -1)
+	    ns_write_maps(l->procfd, s->pid, l->maps, err, len) == -1)
 		return -1;
-	return ns_write_for(procfd, s->pid, iso, err, len);
+	return ns_write_for(l->procfd, s->pid, iso, err, len);
 }
 
 /* A fork, or a clone into new namespaces (bubblewrap does the same). */
@@ -594,21 +594,19 @@ abandon(struct session *s, const char *err)
  * The program is created in its new namespaces (a new pid namespace
  * makes it pid 1 there, and our child still) after the monitor joined
  * the pid namespace of -N or --enter, if any.  When its parent has steps
- * to do for it, it waits on go until they are done.  /proc is opened first: a joined mount
- * namespace may have another.
+ * to do for it, it waits on go until they are done.  They write through
+ * the launch's /proc, opened before any namespace was joined: a joined
+ * mount namespace may have another.
  */
 static void
 create_program(struct session *s, struct launch *l, int errfd[2])
 {
 	const struct isolation *iso = &s->dec.iso;
-	int flags = ns_clone_flags(iso), go[2] = { -1, -1 }, procfd = -1;
+	int flags = ns_clone_flags(iso), go[2] = { -1, -1 };
 	int joined;
 	int wait = l->maps != NULL || iso->cgroup != NULL || iso->nwrites > 0;
 	char err[DIVE_MAX_ERRTEXT], c = 0;
 
-	if (wait && (procfd = open("/proc", O_PATH | O_DIRECTORY |
-	    O_CLOEXEC)) == -1)
-		refuse(s, DIVE_EXIT_FAILURE, "/proc: %s", strerror(errno));
 	if (ns_drop_groups(iso, s->dec.setids, err, sizeof(err)) == -1 ||
 	    ns_join(iso, CLONE_NEWPID, &joined, err, sizeof(err)) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "%s", err);
@@ -632,9 +630,8 @@ create_program(struct session *s, struct launch *l, int errfd[2])
 	if (!wait)
 		return;
 	close(go[0]);
-	if (parent_steps(s, l, procfd, err, sizeof(err)) == -1)
+	if (parent_steps(s, l, err, sizeof(err)) == -1)
 		abandon(s, err);
-	close(procfd);
 	if (write(go[1], &c, 1) != 1)
 		abandon(s, "cannot start the program");
 	close(go[1]);

@@ -357,29 +357,42 @@ ns_plan_maps(const struct isolation *iso, const struct peer *p,
 	return 0;
 }
 
+/*
+ * Writes text to path (relative to dirfd) with one write(2), as the
+ * kernel's files want it; what failed is reported as what: path.
+ */
+static int
+write_file(int dirfd, const char *path, int flags, const char *text,
+    const char *what, char *err, size_t len)
+{
+	size_t n = strlen(text);
+	int fd, e;
+
+	if ((fd = openat(dirfd, path, flags, 0644)) == -1)
+		return errbuf(err, len, "%s%s: %s", what, path,
+		    strerror(errno));
+	if (write(fd, text, n) != (ssize_t)n) {
+		e = errno;
+		close(fd);
+		return errbuf(err, len, "%s%s: %s", what, path, strerror(e));
+	}
+	close(fd);
+	return 0;
+}
+
 /* Writes one /proc file of process pid, or of this one for pid 0. */
 static int
 write_proc(int procfd, pid_t pid, const char *file, const char *text,
     char *err, size_t len)
 {
 	char path[64];
-	size_t n = strlen(text);
-	int fd;
 
 	if (pid == 0)
 		snprintf(path, sizeof(path), "self/%s", file);
 	else
 		snprintf(path, sizeof(path), "%ld/%s", (long)pid, file);
-	if ((fd = openat(procfd, path, O_WRONLY | O_CLOEXEC)) == -1)
-		return errbuf(err, len, "/proc/%s: %s", path, strerror(errno));
-	if (write(fd, text, n) != (ssize_t)n) {
-		int e = errno;
-
-		close(fd);
-		return errbuf(err, len, "/proc/%s: %s", path, strerror(e));
-	}
-	close(fd);
-	return 0;
+	return write_file(procfd, path, O_WRONLY | O_CLOEXEC, text, "/proc/",
+	    err, len);
 }
 
 int
@@ -445,25 +458,14 @@ int
 ns_write_own(const struct isolation *iso, int all, char *err, size_t len)
 {
 	const struct iso_write *w;
-	size_t i, n;
-	int fd;
+	size_t i;
 
 	for (i = 0; i < iso->nwrites; i++) {
 		w = &iso->writes[i];
-		if (!all && parent_file(w->file) != NULL)
-			continue;
-		if ((fd = open(w->file, write_flags(w->file), 0644)) == -1)
-			return errbuf(err, len, "-t %s: %s", w->file,
-			    strerror(errno));
-		n = strlen(w->content);
-		if (write(fd, w->content, n) != (ssize_t)n) {
-			int e = errno;
-
-			close(fd);
-			return errbuf(err, len, "-t %s: %s", w->file,
-			    strerror(e));
-		}
-		close(fd);
+		if ((all || parent_file(w->file) == NULL) &&
+		    write_file(AT_FDCWD, w->file, write_flags(w->file),
+		    w->content, "-t ", err, len) == -1)
+			return -1;
 	}
 	return 0;
 }

@@ -393,7 +393,7 @@ namespaces_in_place(const struct launch *l)
 {
 	const struct isolation *iso = &l->d->iso;
 	char err[DIVE_MAX_ERRTEXT];
-	int flags = ns_clone_flags(iso), procfd, joined;
+	int flags = ns_clone_flags(iso), joined;
 
 	check(l, ns_drop_groups(iso, l->d->setids, err, sizeof(err)), err);
 	check(l, ns_join(iso, NS_ALL, &joined, err, sizeof(err)), err);
@@ -403,12 +403,9 @@ namespaces_in_place(const struct launch *l)
 	if (flags != 0 && unshare(flags) == -1)
 		step_failed(l, DIVE_EXIT_FAILURE, "unshare: %s",
 		    strerror(errno));
-	if ((procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
-		step_failed(l, DIVE_EXIT_FAILURE, "/proc: %s", strerror(errno));
 	if (l->maps != NULL)
-		check(l, ns_write_maps(procfd, 0, l->maps, err, sizeof(err)),
-		    err);
-	close(procfd);
+		check(l, ns_write_maps(l->procfd, 0, l->maps, err,
+		    sizeof(err)), err);
 	if ((flags | joined) & CLONE_NEWPID)
 		just_pid1(l);
 }
