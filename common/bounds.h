@@ -36,6 +36,8 @@
 /* Sessions at once, in all and per peer uid (defaults; options change them). */
 #define DIVE_MAX_SESSIONS	256
 #define DIVE_MAX_PER_UID	32
+#define DIVE_SPARES		1	/* monitors started ahead */
+#define DIVE_MAX_SPARES		64
 #define DIVE_MAX_SESSIONS_LIMIT	65536
 
 /* Signals that may be forwarded through the socket. */

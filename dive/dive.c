@@ -650,7 +650,7 @@ main(int argc, char **argv)
 	size_t nfds, naux;
 	/* Static: still reachable when a refusal ends dive before its free. */
 	static int *fds;
-	int aux[DIVE_MAX_AUXFDS], first;
+	int aux[DIVE_MAX_AUXFDS], first, asked;
 	const char *name;
 
 	dl_iterate_phdr(relro, NULL);
@@ -679,7 +679,17 @@ main(int argc, char **argv)
 	s.sock = connect_to(name);
 	if (proto_send_u32(s.sock, MSG_HELLO, DIVE_PROTO_VERSION) == -1)
 		send_failed(s.sock, name);
-	r.pty = want_pty(choice, greeting(s.sock, name), r.waitmode, name);
+	/*
+	 * Only a pseudo-terminal needs the server's answer before the
+	 * request: its terminal rule decides which descriptors go.  Without
+	 * one the request follows the greeting at once, and the answer is
+	 * read after it.
+	 */
+	asked = choice == PTY_YES || (choice == PTY_AUTO &&
+	    r.waitmode != WAIT_NONE && relay_terminals() != 0);
+	if (asked)
+		r.pty = want_pty(choice, greeting(s.sock, name), r.waitmode,
+		    name);
 	if (r.pty != 0) {
 		drop_terminals(fds, &nfds, aux, &naux, &r.flags);
 		relay_size(r.pty, &r.rows, &r.cols);
@@ -688,6 +698,8 @@ main(int argc, char **argv)
 	free(fds);
 	send_request(s.sock, argv + first + 1, argc - first - 1, &r, aux,
 	    naux);
+	if (!asked)
+		greeting(s.sock, name);
 
 	for (;;) {
 		struct pollfd p[2 + RELAY_NPOLL] = {

@@ -34,5 +34,13 @@ void	master_run(struct config *) __attribute__((noreturn));
 void	just_run(const struct config *) __attribute__((noreturn));
 void	monitor_run(const struct config *, int, unsigned long)
 	    __attribute__((noreturn));
+/*
+ * --spares: a monitor started ahead of its connection, with its parser
+ * confined already.  It waits on its socket to the master for one
+ * MASTER_CLIENT message, a u64 session number with the client's
+ * connection, and serves it as monitor_run does.  End of file retires it.
+ */
+#define MASTER_CLIENT	0x4d430001u
+void	monitor_spare(const struct config *, int) __attribute__((noreturn));
 
 #endif

@@ -11,9 +11,11 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dived.h"
@@ -25,6 +27,7 @@
 #include "rulefile.h"
 #include "title.h"
 #include "sock.h"
+#include "wire.h"
 
 static volatile sig_atomic_t stopping, reloading;
 /* The socket file to remove, absolute (-d moves to /); NULL if abstract. */
@@ -120,17 +123,77 @@ static struct slot {
 }	*slots;
 static size_t nslots;
 
+/*
+ * --spares: monitors started ahead, each with its parser confined, so
+ * that a connection costs the master one message instead of two forks.
+ * One that ends before its connection holds back new ones for a second.
+ */
+static struct spare {
+	pid_t	pid;
+	int	fd;		/* our end of its socket */
+}	spares[DIVE_MAX_SPARES];
+static size_t nspares;
+static struct timespec spares_after;
+
+static void
+spares_hold_back(void)
+{
+	clock_gettime(CLOCK_MONOTONIC, &spares_after);
+	spares_after.tv_sec++;
+}
+
+/* In a new monitor: the spares' sockets are the master's business. */
+static void
+spares_forget(void)
+{
+	for (size_t i = 0; i < nspares; i++)
+		close(spares[i].fd);
+	nspares = 0;
+}
+
+/*
+ * At the end of their socket spares stop their parsers and exit; when
+ * dived stops it waits for them, so none outlives it.
+ */
+static void
+spares_retire(int wait)
+{
+	for (size_t i = 0; i < nspares; i++) {
+		close(spares[i].fd);
+		if (wait)
+			while (waitpid(spares[i].pid, NULL, 0) == -1 &&
+			    errno == EINTR)
+				;
+	}
+	nspares = 0;
+}
+
 static void
 reap(void)
 {
 	pid_t pid;
+	int st;
 
-	while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
 		for (size_t i = 0; i < nslots; i++)
 			if (slots[i].pid == pid) {
 				slots[i] = slots[--nslots];
+				pid = 0;
 				break;
 			}
+		for (size_t i = 0; pid != 0 && i < nspares; i++)
+			if (spares[i].pid == pid) {
+				close(spares[i].fd);
+				spares[i] = spares[--nspares];
+				logmsg(LOG_ERR, "spare monitor %ld ended before its "
+				    "connection (%s %d)", (long)pid,
+				    WIFSIGNALED(st) ? "signal" : "status",
+				    WIFSIGNALED(st) ? WTERMSIG(st) :
+				    WEXITSTATUS(st));
+				spares_hold_back();
+				break;
+			}
+	}
 }
 
 /* A denial before any monitor exists: the peer is all that is known. */
@@ -264,6 +327,10 @@ own_session(const struct config *cfg, int c, unsigned long id)
 
 	if (daemon_session(cfg->o.log_stderr, e, sizeof(e)) == 0)
 		return;
+	if (c == -1) {
+		logmsg(LOG_ERR, "spare monitor: %s", e);
+		_exit(1);
+	}
 	logmsg(LOG_ERR, "session %lu: %s", id, e);
 	proto_send_error(c, DIVE_EXIT_FAILURE, e);
 	_exit(1);
@@ -282,6 +349,7 @@ start_monitor(const struct config *cfg, int ls, int c, unsigned long id,
 	}
 	if (pid == 0) {
 		close(ls);
+		spares_forget();
 		child_signals(orig);
 		if (cfg->o.children_daemon)
 			own_session(cfg, c, id);
@@ -289,6 +357,92 @@ start_monitor(const struct config *cfg, int ls, int c, unsigned long id,
 	}
 	slots[nslots++].pid = pid;
 	close(c);
+}
+
+static void
+add_spare(const struct config *cfg, int ls, const sigset_t *orig)
+{
+	pid_t pid;
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
+		logmsg(LOG_ERR, "spare monitor: socketpair: %s",
+		    strerror(errno));
+		spares_hold_back();
+		return;
+	}
+	if ((pid = fork()) == -1) {
+		logmsg(LOG_ERR, "spare monitor: fork: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		spares_hold_back();
+		return;
+	}
+	if (pid == 0) {
+		close(ls);
+		close(sv[0]);
+		spares_forget();
+		child_signals(orig);
+		if (cfg->o.children_daemon)
+			own_session(cfg, -1, 0);
+		monitor_spare(cfg, sv[1]);
+	}
+	close(sv[1]);
+	spares[nspares].pid = pid;
+	spares[nspares++].fd = sv[0];
+}
+
+/* Whether spares are held back; if so, *wait is for how long yet. */
+static int
+spares_held(struct timespec *wait)
+{
+	struct timespec now;
+	long long ns;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ns = (spares_after.tv_sec - now.tv_sec) * 1000000000LL +
+	    (spares_after.tv_nsec - now.tv_nsec);
+	if (ns <= 0)
+		return 0;
+	wait->tv_sec = (time_t)(ns / 1000000000LL);
+	wait->tv_nsec = (long)(ns % 1000000000LL);
+	return 1;
+}
+
+/*
+ * Spares up to --spares.  While they are held back, the time to wait
+ * before the next try; else NULL.
+ */
+static struct timespec *
+add_spares(const struct config *cfg, int ls, const sigset_t *orig,
+    struct timespec *wait)
+{
+	while (nspares < cfg->o.spares) {
+		if (spares_held(wait))
+			return wait;
+		add_spare(cfg, ls, orig);
+	}
+	return NULL;
+}
+
+/* The newest spare takes the connection; 0 when none could. */
+static int
+hand_off(int c, unsigned long id)
+{
+	uint64_t v = id;
+
+	while (nspares > 0) {
+		struct spare sp = spares[--nspares];
+		int r = frame_send(sp.fd, MASTER_CLIENT, &v, sizeof(v), &c, 1);
+
+		close(sp.fd);
+		if (r == 0) {
+			slots[nslots++].pid = sp.pid;
+			return 1;
+		}
+		/* Gone already; reap() collects it. */
+	}
+	return 0;
 }
 
 static void
@@ -307,6 +461,8 @@ reload(struct config *cfg)
 	struct ruleset *rs;
 
 	reloading = 0;
+	/* Spares hold the old rules and log: new ones are started. */
+	spares_retire(0);
 	if (cfg->o.policy != NULL) {
 		if ((rs = rulefile_load(cfg->o.policy, say_log)) == NULL)
 			logmsg(LOG_ERR, "%s: errors, the previous rules stay",
@@ -332,9 +488,12 @@ serve(struct config *cfg, int ls, const sigset_t *waitmask,
 
 	while (!stopping) {
 		struct pollfd p = { ls, POLLIN, 0 };
+		struct timespec wait, *w = NULL;
 		int c;
 
-		if (ppoll(&p, 1, NULL, waitmask) == -1 && errno != EINTR) {
+		if (!cfg->o.no_fork)
+			w = add_spares(cfg, ls, orig, &wait);
+		if (ppoll(&p, 1, w, waitmask) == -1 && errno != EINTR) {
 			/* A detached master has no stderr: the log says why. */
 			logmsg(LOG_ERR, "poll: %s", strerror(errno));
 			exit(1);
@@ -356,7 +515,10 @@ serve(struct config *cfg, int ls, const sigset_t *waitmask,
 			close(c);
 			continue;
 		}
-		start_monitor(cfg, ls, c, id, orig);
+		if (hand_off(c, id))
+			close(c);
+		else
+			start_monitor(cfg, ls, c, id, orig);
 	}
 }
 
@@ -386,10 +548,14 @@ master_run(struct config *cfg)
 	}
 	title_set("master %s", cfg->o.socket);
 	logmsg(LOG_INFO, "listening on %s", cfg->o.socket);
+	/* Ready means ready to serve: the first spares are there. */
+	if (!cfg->o.no_fork)
+		add_spares(cfg, ls, &orig, &(struct timespec){ 0, 0 });
 	if (ready != -1)
 		daemon_ready(ready, cfg->o.log_stderr);
 	serve(cfg, ls, &waitmask, &orig);
 	logmsg(LOG_INFO, "stopping on signal %d", (int)stopping);
+	spares_retire(1);
 	if (sockfile != NULL)
 		unlink(sockfile);
 	pidfiles_remove();

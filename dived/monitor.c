@@ -4,6 +4,7 @@
  * decodes the parser's spawn request with its own checks, decides, starts
  * the program, waits for it and reports its end.
  */
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -42,6 +43,15 @@
 
 extern char **environ;
 
+/* The program's stack until its exec, when it shares our memory. */
+#define PROGRAM_STACK	(1024 * 1024)
+#if defined(DIVE_VALGRIND) || defined(DIVE_SANITIZE)
+/* Neither follows a process on a stack it was not told of: they fork. */
+#define SHARE_MEMORY	0
+#else
+#define SHARE_MEMORY	1
+#endif
+
 struct session {
 	const struct config	*cfg;
 	unsigned long		 id;
@@ -72,15 +82,22 @@ wait_child(pid_t pid, int *st)
 }
 
 static void
-stop_parser(struct session *s)
+end_parser(struct session *s)
 {
-	if (s->parser > 0) {
+	if (s->parser > 0)
 #ifdef DIVE_VALGRIND
 		/* SIGKILL would take valgrind's report on the parser with it. */
 		kill(s->parser, SIGTERM);
 #else
 		kill(s->parser, SIGKILL);
 #endif
+}
+
+static void
+stop_parser(struct session *s)
+{
+	if (s->parser > 0) {
+		end_parser(s);
 		wait_child(s->parser, NULL);
 		s->parser = 0;
 	}
@@ -138,6 +155,12 @@ refuse(struct session *s, uint32_t status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
+	if (s->client == -1) {
+		/* A spare, before any client: nobody to refuse, no decision. */
+		logmsg(LOG_ERR, "spare monitor: %s", text);
+		stop_parser(s);
+		_exit(1);
+	}
 	if (strcmp(s->verdict, "failed") == 0)
 		record(s, "end", "failed", text, 0);
 	else
@@ -208,6 +231,10 @@ raise_fd_limit(void)
 	setrlimit(RLIMIT_NOFILE, &rl);
 }
 
+/*
+ * The parser is confined before any client exists; the client's
+ * connection follows in give_client.
+ */
 static void
 start_parser(struct session *s)
 {
@@ -216,20 +243,32 @@ start_parser(struct session *s)
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "socketpair: %s", strerror(errno));
-	if (fstat(s->client, &s->own[0]) == -1 ||
-	    fstat(sv[0], &s->own[1]) == -1 || fstat(sv[1], &s->own[2]) == -1)
+	if (fstat(sv[0], &s->own[1]) == -1 || fstat(sv[1], &s->own[2]) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "fstat: %s", strerror(errno));
 	switch (s->parser = fork()) {
 	case -1:
 		refuse(s, DIVE_EXIT_FAILURE, "fork: %s", strerror(errno));
 	case 0:
-		title_set("parser [uid %lu]", (unsigned long)s->peer.uid);
-		sandbox_enter(&s->cfg->ps, s->client, sv[1], monitor);
-		parser_run(SANDBOX_CLIENT_FD, SANDBOX_MONITOR_FD,
-		    s->cfg->o.request_timeout);
+		title_set("parser [spare]");
+		sandbox_enter(&s->cfg->ps, sv[1], monitor);
+		parser_run(SANDBOX_MONITOR_FD, s->cfg->o.request_timeout);
 	}
 	close(sv[1]);
 	s->ps = sv[0];
+}
+
+/*
+ * A parser that failed to confine itself has said why on its socket, and
+ * read_request reports it: a failed send here is not an error of its own.
+ */
+static void
+give_client(struct session *s)
+{
+	uint32_t uid = s->peer.uid;
+
+	if (fstat(s->client, &s->own[0]) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "fstat: %s", strerror(errno));
+	(void)frame_send(s->ps, PS_CLIENT, &uid, sizeof(uid), &s->client, 1);
 }
 
 /*
@@ -582,6 +621,47 @@ new_process(int flags)
 	    NULL);
 }
 
+static int
+program_child(void *arg)
+{
+	spawn_program(arg);
+}
+
+/*
+ * Without namespaces or steps of ours between creation and setup, the
+ * program's process shares our memory until its exec, as posix_spawn's
+ * does: no page tables to copy, no copy-on-write faults after.  We are
+ * suspended until then; its own stack keeps ours intact.  Signals stay
+ * blocked across the clone, so no handler of ours runs in it, and it
+ * resets them before it unblocks.  What it changes in our memory is its
+ * environment pointer, put back here, and what its setup allocates.
+ */
+static pid_t
+share_process(struct session *s, struct launch *l)
+{
+	static char *stack;
+	char **env = environ;
+	sigset_t all, orig;
+	pid_t pid;
+	int e;
+
+	if (stack == NULL && (stack = mmap(NULL, PROGRAM_STACK,
+	    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK |
+	    MAP_NORESERVE, -1, 0)) == MAP_FAILED) {
+		stack = NULL;
+		return -1;
+	}
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &orig);
+	pid = clone(program_child, stack + PROGRAM_STACK, CLONE_VM |
+	    CLONE_VFORK | CLONE_PIDFD | SIGCHLD, l, &s->pidfd);
+	e = errno;
+	environ = env;
+	sigprocmask(SIG_SETMASK, &orig, NULL);
+	errno = e;
+	return pid;
+}
+
 static void
 abandon(struct session *s, const char *err)
 {
@@ -614,6 +694,12 @@ create_program(struct session *s, struct launch *l, int errfd[2])
 		refuse(s, DIVE_EXIT_FAILURE, "pipe: %s", strerror(errno));
 	l->nsready = 1;
 	clock_gettime(CLOCK_MONOTONIC, &s->t0);
+	if (flags == 0 && !wait && SHARE_MEMORY) {
+		if ((s->pid = share_process(s, l)) == -1)
+			refuse(s, DIVE_EXIT_FAILURE, "clone: %s",
+			    strerror(errno));
+		return;
+	}
 	if ((s->pid = new_process(flags)) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "%s: %s", flags ?
 		    "new namespaces" : "fork", strerror(errno));
@@ -693,7 +779,8 @@ launch(struct session *s)
 	if (s->req.ptyfd != -1)
 		close(s->req.ptyfd);
 	s->req.ptyfd = -1;
-	s->pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
+	if (s->pidfd == -1)
+		s->pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
 	logmsg(LOG_INFO, "session %lu: started pid %ld", s->id, (long)s->pid);
 	proto_send_u32x2(s->client, MSG_STARTED, (uint32_t)s->pid,
 	    s->cfg->o.signals != SIGNALS_OFF ? STARTED_SIGSOCKET : 0);
@@ -851,11 +938,11 @@ finish(struct session *s, int st)
 	secs = (double)(t1.tv_sec - s->t0.tv_sec) +
 	    (double)(t1.tv_nsec - s->t0.tv_nsec) / 1e9;
 	/*
-	 * Everything but our own exit is done before the client hears the
-	 * end: a client that reconnects at once finds this session's slot
-	 * free, or nearly.
+	 * The record is written before the client hears the end.  The
+	 * parser ends meanwhile, and is reaped after: the client does not
+	 * wait for it.
 	 */
-	stop_parser(s);
+	end_parser(s);
 	record(s, "end", WIFSIGNALED(st) ? "signaled" : "exited", NULL, st);
 	if (WIFSIGNALED(st)) {
 		logmsg(LOG_INFO, "session %lu: pid %ld killed by signal %d "
@@ -868,7 +955,44 @@ finish(struct session *s, int st)
 		proto_send_u32x2(s->client, MSG_EXIT, EXIT_EXITED,
 		    (uint32_t)WEXITSTATUS(st));
 	}
+	stop_parser(s);
 	_exit(0);
+}
+
+/* Everything that needs no client: the parser, and room for descriptors. */
+static void
+prepare(struct session *s, const struct config *cfg)
+{
+	memset(s, 0, sizeof(*s));
+	s->cfg = cfg;
+	s->client = s->ps = s->pidfd = -1;
+	s->verdict = "refused";
+	spawn_req_init(&s->req);
+	start_parser(s);
+	raise_fd_limit();
+}
+
+static void __attribute__((noreturn))
+serve(struct session *s, int client, unsigned long id)
+{
+	s->client = client;
+	s->id = id;
+	peer_credentials(s);
+	title_set("monitor [uid %lu]", (unsigned long)s->peer.uid);
+	give_client(s);
+	peer_name(s);
+	if (proto_send_hello(client, pty_hello_flags(s->cfg)) == -1) {
+		logmsg(LOG_INFO, "session %lu: client left: %s", id,
+		    strerror(errno));
+		stop_parser(s);
+		_exit(1);
+	}
+	read_request(s);
+	terminal(s);
+	authenticate(s);
+	decide(s);
+	launch(s);
+	finish(s, await_program(s));
 }
 
 void
@@ -876,29 +1000,65 @@ monitor_run(const struct config *cfg, int client, unsigned long id)
 {
 	struct session s;
 
-	memset(&s, 0, sizeof(s));
-	s.cfg = cfg;
-	s.id = id;
-	s.client = client;
-	s.ps = s.pidfd = -1;
-	s.verdict = "refused";
-	spawn_req_init(&s.req);
-	peer_credentials(&s);
-	title_set("monitor [uid %lu]", (unsigned long)s.peer.uid);
-	/* The parser's confinement overlaps the rest of our preparation. */
-	start_parser(&s);
-	peer_name(&s);
-	if (proto_send_hello(client, pty_hello_flags(cfg)) == -1) {
-		logmsg(LOG_INFO, "session %lu: client left: %s", id,
-		    strerror(errno));
-		stop_parser(&s);
-		_exit(1);
+	prepare(&s, cfg);
+	serve(&s, client, id);
+}
+
+/*
+ * Until the master sends a connection, or retires us (1), or the parser
+ * ends, having failed to confine itself or been killed (0).  A spare must
+ * not take a connection it cannot serve.
+ */
+static int
+spare_wait(struct session *s, int master)
+{
+	for (;;) {
+		struct pollfd p[2] = {
+			{ master, POLLIN, 0 }, { s->ps, POLLIN, 0 },
+		};
+
+		if (poll(p, 2, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			refuse(s, DIVE_EXIT_FAILURE, "poll: %s",
+			    strerror(errno));
+		}
+		if (p[1].revents) {
+			struct frame f;
+
+			if (frame_recv(s->ps, &f, DIVE_MAX_ERRTEXT + 4, NULL,
+			    0) == 1 && f.type == PS_FAIL)
+				parser_refused(s, &f);
+			return 0;
+		}
+		if (p[0].revents)
+			return 1;
 	}
-	raise_fd_limit();
-	read_request(&s);
-	terminal(&s);
-	authenticate(&s);
-	decide(&s);
-	launch(&s);
-	finish(&s, await_program(&s));
+}
+
+void
+monitor_spare(const struct config *cfg, int master)
+{
+	struct session s;
+	struct frame f;
+	uint64_t id;
+	int c = -1;
+
+	title_set("monitor [spare]");
+	prepare(&s, cfg);
+	if (!spare_wait(&s, master))
+		refuse(&s, DIVE_EXIT_FAILURE, "its parser ended before a "
+		    "connection came");
+	if (frame_recv(master, &f, sizeof(id), &c, 1) != 1 ||
+	    f.type != MASTER_CLIENT || f.len != sizeof(id) || f.nfds != 1) {
+		/* Retired: dived stops, re-read its rules, or failed. */
+		if (c != -1)
+			close(c);
+		stop_parser(&s);
+		_exit(0);
+	}
+	memcpy(&id, f.buf, sizeof(id));
+	frame_free(&f);
+	close(master);
+	serve(&s, c, (unsigned long)id);
 }

@@ -120,6 +120,20 @@ set_max_per_uid(struct options *o, const char *a, char *err, size_t len)
 }
 
 static int
+set_spares(struct options *o, const char *a, char *err, size_t len)
+{
+	const char *why;
+	long long n;
+
+	n = strtonum(a, 0, DIVE_MAX_SPARES, &why);
+	if (why != NULL || strspn(a, "0123456789") != strlen(a))
+		return errbuf(err, len, "--spares %s: expected a number from 0 "
+		    "to %d", a, DIVE_MAX_SPARES);
+	o->spares = (unsigned int)n;
+	return 0;
+}
+
+static int
 set_pidfile(struct options *o, const char *a, char *err, size_t len)
 {
 	if (*a == '\0')
@@ -456,6 +470,8 @@ static const struct opt table[] = {
 	    "sessions at once, in all (default 256)" },
 	{ NULL, "--max-per-uid", 1, CALL(set_max_per_uid),
 	    "sessions at once for one client uid (default 32)" },
+	{ NULL, "--spares", 1, CALL(set_spares),
+	    "monitors kept started ahead of connections (default 1)" },
 	{ NULL, "--log-stderr", 0, FLAG(log_stderr),
 	    "log to standard error as well as to syslog" },
 	{ NULL, "--policy", 1, STRING(policy),
@@ -587,6 +603,7 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 	o->max_sessions = DIVE_MAX_SESSIONS;
 	o->iso.enter_fd = -1;
 	o->max_per_uid = DIVE_MAX_PER_UID;
+	o->spares = DIVE_SPARES;
 	if (argc < 2)
 		return errbuf(err, len, "no socket given");
 	if (strcmp(argv[1], "--help") == 0) {

@@ -60,6 +60,7 @@ struct options {
 	unsigned int	  request_timeout;
 	unsigned int	  max_sessions;
 	unsigned int	  max_per_uid;
+	unsigned int	  spares;	/* --spares */
 	int		  log_stderr;
 	const char	 *policy;	/* --policy, --check-policy */
 	const char	 *audit_log;	/* --audit-log */

@@ -9,6 +9,8 @@
 #include "parser.h"
 #include "privsep.h"
 #include "proto.h"
+#include "sandbox.h"
+#include "title.h"
 #include "wire.h"
 
 static int mon = -1;
@@ -122,8 +124,6 @@ pass_fds(struct frame *f, unsigned char *seen, uint32_t *total)
 
 #include <fcntl.h>
 #include <signal.h>
-
-#include "sandbox.h"	/* where the sandbox put the client's socket */
 
 #define TESTHOOK	"@dive-testhook:"
 #define HOOK_ENV	"PATH=/usr/bin:/bin"
@@ -403,15 +403,39 @@ relay_signals(int client)
 	}
 }
 
+/*
+ * The client's connection, from the monitor, once one is there; a monitor
+ * that goes first (a spare retired) ends this process quietly.
+ */
+static int
+await_client(void)
+{
+	struct frame f;
+	uint32_t uid;
+	int fd = -1;
+
+	if (frame_recv(mon, &f, sizeof(uid), &fd, 1) != 1)
+		_exit(0);
+	if (f.type != PS_CLIENT || proto_decode_u32(f.buf, f.len, &uid) == -1 ||
+	    f.nfds != 1 || fd != SANDBOX_CLIENT_FD)
+		refuse(DIVE_EXIT_FAILURE, "no client connection from the "
+		    "monitor");
+	frame_free(&f);
+	title_set("parser [uid %lu]", (unsigned long)uid);
+	return fd;
+}
+
 void
-parser_run(int client, int monitor, unsigned int timeout)
+parser_run(int monitor, unsigned int timeout)
 {
 	static unsigned char seen[(DIVE_MAX_FDNUM + 8) / 8];
 	int fds[DIVE_FD_BATCH];
 	uint32_t nfds = 0;
 	struct frame f;
+	int client;
 
 	mon = monitor;
+	client = await_client();
 	alarm(timeout);
 	check_hello(client);
 	for (;;) {

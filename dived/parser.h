@@ -3,6 +3,10 @@
 #define DIVED_PARSER_H
 
 /* Runs confined; reports to the monitor socket and never returns. */
-void	parser_run(int, int, unsigned int) __attribute__((noreturn));
+/*
+ * Waits on the monitor socket for the client's connection (PS_CLIENT);
+ * confined by then.
+ */
+void	parser_run(int, unsigned int) __attribute__((noreturn));
 
 #endif

@@ -10,6 +10,12 @@
  *             filling exactly strbytes; the aux descriptors of flags
  *   PS_SIGNAL u32 signo
  *   PS_FAIL   u32 exit status for dive, text: the request was refused
+ *
+ * and the one message the other way, first, to a parser started before
+ * its client came:
+ *
+ *   PS_CLIENT u32 the peer's uid (for the title); one descriptor, the
+ *             client's connection
  */
 #ifndef DIVED_PRIVSEP_H
 #define DIVED_PRIVSEP_H
@@ -24,6 +30,7 @@ enum {
 	PS_SPAWN,
 	PS_SIGNAL,
 	PS_FAIL,
+	PS_CLIENT,
 };
 
 #define PS_MAGIC	0x7370776eu

@@ -240,21 +240,24 @@ sandbox_fail(int mon, const char *fmt, ...)
 	_exit(DIVE_EXIT_FAILURE);
 }
 
+/*
+ * The monitor socket goes to 4, and 0-2 to /dev/null: the client's
+ * connection, which the monitor sends later, then arrives as 3, the lowest
+ * free number.
+ */
 static void
-keep_sockets(int *client, int *mon)
+keep_socket(int *mon)
 {
-	int c, m;
+	int m, null;
 
-	/* Above every number we are about to use, then into place. */
-	if ((c = fcntl(*client, F_DUPFD_CLOEXEC, 10)) == -1 ||
-	    (m = fcntl(*mon, F_DUPFD_CLOEXEC, 10)) == -1 ||
-	    dup3(c, SANDBOX_CLIENT_FD, O_CLOEXEC) == -1 ||
+	if ((m = fcntl(*mon, F_DUPFD_CLOEXEC, 10)) == -1 ||
+	    (null = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1 ||
+	    dup2(null, 0) == -1 || dup2(null, 1) == -1 || dup2(null, 2) == -1 ||
 	    dup3(m, SANDBOX_MONITOR_FD, O_CLOEXEC) == -1)
 		sandbox_fail(*mon, "parser descriptors: %s", strerror(errno));
-	*client = SANDBOX_CLIENT_FD;
 	*mon = SANDBOX_MONITOR_FD;
-	close_range(0, 2, 0);
-	close_range(5, ~0u, 0);
+	close_range(SANDBOX_CLIENT_FD, SANDBOX_CLIENT_FD, 0);
+	close_range(SANDBOX_MONITOR_FD + 1, ~0u, 0);
 }
 
 static void
@@ -300,11 +303,11 @@ load_filter(const struct privsep *ps, int mon)
 }
 
 void
-sandbox_enter(const struct privsep *ps, int client, int mon, pid_t monitor)
+sandbox_enter(const struct privsep *ps, int mon, pid_t monitor)
 {
 	cap_t none;
 
-	keep_sockets(&client, &mon);
+	keep_socket(&mon);
 	limit(mon, RLIMIT_NOFILE, DIVE_MAX_FDS + DIVE_MAX_AUXFDS + 8);
 	limit(mon, RLIMIT_FSIZE, 0);
 	limit(mon, RLIMIT_CORE, 0);

@@ -27,12 +27,13 @@ int	privsep_prepare(const char *, const char *, struct privsep *, char *,
 	    size_t);
 
 /*
- * In the parser: keeps only the client socket (as descriptor 3) and the
- * monitor socket (as 4), then gives up everything else, and dies with its
- * monitor (whose pid is given).  On failure it tells the monitor why and
- * exits.
+ * In the parser, before any client: keeps only the monitor socket (as
+ * descriptor 4) and /dev/null as 0-2, then gives up everything else, and
+ * dies with its monitor (whose pid is given).  The client's connection
+ * comes from the monitor afterwards and lands on 3.  On failure it tells
+ * the monitor why and exits.
  */
-void	sandbox_enter(const struct privsep *, int, int, pid_t);
+void	sandbox_enter(const struct privsep *, int, pid_t);
 
 #define SANDBOX_CLIENT_FD	3
 #define SANDBOX_MONITOR_FD	4

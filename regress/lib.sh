@@ -133,6 +133,17 @@ wait_status() {
 	    print $r & 127 ? "signal " . ($r & 127) : "exit " . ($r >> 8)' "$@"
 }
 
+# sessions PID: the session processes of a dived master, that is its
+# children but the spare monitors waiting for a connection (--spares).
+sessions() {
+	local p
+	for p in $(pgrep -P "$1"); do
+		[ "$(ps -o args= -p "$p")" = "dived: monitor [spare]" ] ||
+		    echo "$p"
+	done
+}
+no_sessions() { [ -z "$(sessions "$1")" ]; }
+
 # Descendants named like "dived: parser" of a pid.
 find_proc() {
 	pgrep -f "^dived: $1" | head -n 1

@@ -16,8 +16,9 @@ raw=$!
 title() { ps -o args= -p "$1"; }
 children() { pgrep -P "$1" | head -n 1; }
 has_child() { [ -n "$(pgrep -P "$1")" ]; }
-wait_for has_child "$DIVED_PID"
-monitor=$(children "$DIVED_PID")
+has_session() { [ -n "$(sessions "$1")" ]; }
+wait_for has_session "$DIVED_PID"
+monitor=$(sessions "$DIVED_PID" | head -n 1)
 wait_for has_child "$monitor"
 parser=$(children "$monitor")
 status=$(cat "/proc/$parser/status")
@@ -34,8 +35,13 @@ expect_eq "parser: seccomp filter mode" 2 "$(field Seccomp)"
 expect_eq "parser: root is the empty directory" /run/dived/empty \
     "$(readlink "/proc/$parser/root")"
 expect_eq "parser: the empty directory is empty" "" "$(ls -A /run/dived/empty)"
-expect_eq "parser: holds only the client and monitor sockets" "3 4" \
-    "$(ls "/proc/$parser/fd" | sort -n | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "parser: holds /dev/null as 0-2, then the client and monitor sockets" \
+    "0 1 2 3 4" "$(ls "/proc/$parser/fd" | sort -n | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "parser: 0-2 are /dev/null" "/dev/null /dev/null /dev/null" \
+    "$(readlink "/proc/$parser/fd/0" "/proc/$parser/fd/1" "/proc/$parser/fd/2" |
+    tr '\n' ' ' | sed 's/ $//')"
+expect_match "parser: 3 and 4 are sockets" "^socket:.*socket:" \
+    "$(readlink "/proc/$parser/fd/3" "/proc/$parser/fd/4" | tr '\n' ' ')"
 expect_eq "titles: master" "dived: master $S" \
     "$(title $DIVED_PID)"
 expect_eq "titles: monitor names the peer's uid" "dived: monitor [uid 0]" \
@@ -152,8 +158,8 @@ S3=$T/ps3.sock
 start_dived "$S3"
 "$DIVE" "$S3" sleep 5 2>"$T/orphan.err" &
 d=$!
-wait_for has_child "$DIVED_PID"
-monitor=$(children "$DIVED_PID")
+wait_for has_session "$DIVED_PID"
+monitor=$(sessions "$DIVED_PID" | head -n 1)
 wait_for has_child "$monitor"
 parser=$(pgrep -P "$monitor" | while read -r p; do
 	[ "$(title "$p")" = "dived: parser [uid 0]" ] && echo "$p"; done)

@@ -141,7 +141,7 @@ for i in 1 2; do
 	"$RAW" "$L" stall >/dev/null &
 	holders+=($!)
 done
-wait_for test "$(pgrep -cP "$DIVED_PID")" -ge 2
+wait_for test "$(sessions "$DIVED_PID" | wc -l)" -ge 2
 err=$("$DIVE" "$L" true 2>&1)
 expect_eq "limits: a third session of one uid is refused" \
     "125 dive: too many sessions for uid 0 (at most 2)" "$? $err"
@@ -149,7 +149,7 @@ expect_eq "limits: another uid is still served" 65534 \
     "$(cd / && as_nobody "$DIVE" "$L" id -u)"
 (cd / && as_nobody "$RAW" "$L" stall >/dev/null) &
 holders+=($!)
-wait_for test "$(pgrep -cP "$DIVED_PID")" -ge 3
+wait_for test "$(sessions "$DIVED_PID" | wc -l)" -ge 3
 err=$(cd / && as_nobody "$DIVE" "$L" true 2>&1)
 expect_eq "limits: over the total every uid is refused" \
     "125 dive: too many sessions (at most 3)" "$? $err"
@@ -158,7 +158,7 @@ expect_match "limits: refusals are logged with the peer" \
     "$(cat "$T/dived.log")"
 kill "${holders[@]}" 2>/dev/null
 wait "${holders[@]}" 2>/dev/null
-wait_for test "$(pgrep -cP "$DIVED_PID")" -eq 0
+wait_for no_sessions "$DIVED_PID"
 expect_eq "limits: slots come back when sessions end" back \
     "$("$DIVE" "$L" echo back)"
 out=$("$DIVED" "$T/l2.sock" --max-sessions 0 2>&1)

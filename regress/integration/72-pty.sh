@@ -318,11 +318,11 @@ expect_match "rule: with --pty an empty DIVE_TERMINAL still gets one" \
     '^tty=/dev/pts/[0-9]+ ' "$out"
 expect_eq "rule: with --pty a client without a terminal is served" "y" \
     "$(echo x | "$DIVE" -T "$SP" tr x y 2>&1)"
-if wait_for test -z "$(pgrep -P "$DIVED_PID")"; then
+if wait_for no_sessions "$DIVED_PID"; then
 	ok "rule: refusals leave no session process behind"
 else
 	fail "rule: refusals leave no session process behind" \
-	    "$(pgrep -a -P "$DIVED_PID")"
+	    "$(sessions "$DIVED_PID")"
 fi
 
 # Last, as it takes the pane's terminal away from its shell: without a

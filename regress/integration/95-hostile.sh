@@ -21,7 +21,7 @@ S=$T/hostile.sock
 DIVED=$HOOKED start_dived "$S" -C 0777 --request-timeout 10
 master=$DIVED_PID
 
-no_children() { [ -z "$(pgrep -P "$1")" ]; }
+no_children() { no_sessions "$1"; }
 
 # hostile NAME SOCKET MASTER EXPECTED-REFUSAL: one hook, and everything
 # that must hold after it.
@@ -45,7 +45,7 @@ hostile() {
 	    "$(grep -c ': started pid ' "$T/dived.log")"
 	expect_eq "$name: the forged program did not run" absent \
 	    "$([ -e "$marker" ] && echo present || echo absent)"
-	expect_eq "$name: no parser or monitor is left" "" "$(pgrep -P "$pid")"
+	expect_eq "$name: no parser or monitor is left" "" "$(sessions "$pid")"
 	expect_eq "$name: the master lives on" yes "$(alive "$pid" && echo yes)"
 	expect_eq "$name: the next client is served" ok \
 	    "$(cd / && "$DIVE" "$sock" echo ok 2>&1)"
@@ -109,7 +109,7 @@ expect_eq "forge-after: both messages after the start are logged" 2 \
     "$(grep -c 'malformed message from the parser after the start' <<<"$new")"
 expect_match "forge-after: the program's end is logged" \
     "exited with status 0" "$new"
-expect_eq "forge-after: no parser or monitor is left" "" "$(pgrep -P "$master")"
+expect_eq "forge-after: no parser or monitor is left" "" "$(sessions "$master")"
 expect_eq "forge-after: the master lives on" yes "$(alive "$master" && echo yes)"
 
 # An unknown hook name is a plain refusal, not a crash.
