@@ -548,9 +548,11 @@ master_run(struct config *cfg)
 	}
 	title_set("master %s", cfg->o.socket);
 	logmsg(LOG_INFO, "listening on %s", cfg->o.socket);
-	/* Ready means ready to serve: the first spares are there. */
-	if (!cfg->o.no_fork)
-		add_spares(cfg, ls, &orig, &(struct timespec){ 0, 0 });
+	/*
+	 * The first spares come after the readiness report, which leaves
+	 * the descriptors of whoever started a detaching dived: spares
+	 * holding them would keep that caller waiting for their end.
+	 */
 	if (ready != -1)
 		daemon_ready(ready, cfg->o.log_stderr);
 	serve(cfg, ls, &waitmask, &orig);

@@ -655,6 +655,38 @@ hold_session(char *const argv[], pid_t server, const char *title,
 	return client;
 }
 
+/*
+ * dived's spares (--spares) at idle: each a monitor waiting for its
+ * connection with its parser.  They are part of what dived holds.
+ */
+static struct mem
+spares_mem(pid_t master, int *nspares)
+{
+	static struct proc pt[MAX_TABLE];
+	struct mem total = { 0, 0 }, m;
+	size_t n = snapshot(pt, MAX_TABLE);
+
+	*nspares = 0;
+	for (size_t i = 0; i < n; i++) {
+		pid_t top = parent_in(pt, n, pt[i].pid);
+
+		if (top != master && (top == 0 ||
+		    parent_in(pt, n, top) != master))
+			continue;
+		if (top != master && !cmdline_is(top, "dived: monitor [spare]"))
+			continue;
+		if (top == master &&
+		    !cmdline_is(pt[i].pid, "dived: monitor [spare]"))
+			continue;
+		*nspares += top == master;
+		if (smaps(pt[i].pid, &m) == 0) {
+			total.rss += m.rss;
+			total.pss += m.pss;
+		}
+	}
+	return total;
+}
+
 static struct mem
 sum_mem(const pid_t *procs, size_t n)
 {
@@ -670,7 +702,8 @@ sum_mem(const pid_t *procs, size_t n)
 
 static void
 dived_memory(const char *dive, const char *sock, const char *sleep,
-    pid_t master, const struct mem *idle0)
+    pid_t master, const struct mem *idle0, const struct mem *spares,
+    int nspares)
 {
 	char *argv[] = { (char *)dive, (char *)sock, (char *)sleep, HOLD_SECS,
 	    NULL };
@@ -697,6 +730,10 @@ dived_memory(const char *dive, const char *sock, const char *sleep,
 	    T_MASTER_RSS));
 	printf("%-44s %10ld %10ld\n", "dived master, idle, after all sessions",
 	    idle1.rss, idle1.pss);
+	printf("%-35s %8d %10ld %10ld\n", "dived spares (monitor + parser),",
+	    nspares, spares->rss, spares->pss);
+	line("bench dived_spares=%d rss_kib=%ld pss_kib=%ld", nspares,
+	    spares->rss, spares->pss);
 	line("bench dived_master_idle_rss_kib=%ld pss_kib=%ld "
 	    "after_sessions_rss_kib=%ld pss_kib=%ld max_rss_kib=%d result=%s",
 	    idle0->rss, idle0->pss, idle1.rss, idle1.pss, T_MASTER_RSS,
@@ -1009,7 +1046,8 @@ main(int argc, char **argv)
 	struct setup o;
 	struct cmd cmds[8];
 	const struct cmd *tr, *dv;
-	struct mem idle0 = { -1, -1 };
+	struct mem idle0 = { -1, -1 }, spares0 = { 0, 0 };
+	int nspares = 0;
 	char *sleep, *sudo, *s6sudo;
 	double t0 = now_us();
 	size_t nc, i;
@@ -1023,6 +1061,8 @@ main(int argc, char **argv)
 	/* Idle means before the first session. */
 	if (o.dived > 0 && smaps(o.dived, &idle0) == -1)
 		err(1, "dived pid %ld: smaps_rollup", (long)o.dived);
+	if (o.dived > 0)
+		spares0 = spares_mem(o.dived, &nspares);
 	nc = commands(&o, cmds, &sudo, &s6sudo);
 
 	printf("bench: %d rounds, %d sessions per client count, %d runs per "
@@ -1040,7 +1080,8 @@ main(int argc, char **argv)
 	printf("%-44s %10s %10s %10s %7s\n", "process", "RSS KiB", "PSS KiB",
 	    "target", "result");
 	if (o.dived > 0)
-		dived_memory(o.dive, o.sock, sleep, o.dived, &idle0);
+		dived_memory(o.dive, o.sock, sleep, o.dived, &idle0, &spares0,
+		    nspares);
 	if (s6sudo != NULL && o.s6 > 0)
 		s6_memory(s6sudo, o.s6sock, sleep, o.s6);
 	if (sudo != NULL)

@@ -10,14 +10,15 @@ fi
 title() { ps -o args= -p "$1"; }
 spares_of() { pgrep -P "$1" -f '^dived: monitor \[spare\]$' | sort -n; }
 nspares() { spares_of "$1" | wc -l; }
+# spares_are N: whether the current master has N spares.
+spares_are() { [ "$(nspares "$DIVED_PID")" = "$1" ]; }
 parser_of() { pgrep -P "$1" | head -n 1; }
 has_parser() { [ -n "$(parser_of "$1")" ]; }
 
 S=$T/spares.sock
 start_dived "$S" -C 0777
-# Ready means the first spare is there: no wait is needed.
-expect_eq "spares: one by default, there as soon as dived listens" 1 \
-    "$(nspares "$DIVED_PID")"
+expect_eq "spares: one by default" 1 \
+    "$(wait_for spares_are 1; nspares "$DIVED_PID")"
 spare=$(spares_of "$DIVED_PID")
 wait_for has_parser "$spare"
 sparser=$(parser_of "$spare")
@@ -37,7 +38,7 @@ expect_eq "spares: ... only /dev/null and the monitor socket" "0 1 2 4" \
 # A connection goes to the spare, and another spare takes its place.
 out=$("$DIVE" "$S" sh -c 'echo $PPID')
 expect_eq "spares: the spare serves the next connection" "$spare" "$out"
-wait_for test "$(nspares "$DIVED_PID")" = 1
+wait_for spares_are 1
 next=$(spares_of "$DIVED_PID")
 expect_eq "spares: a new spare replaces it" yes \
     "$([ -n "$next" ] && [ "$next" != "$spare" ] && echo yes)"
@@ -48,7 +49,7 @@ expect_match "spares: the session is logged under its own number" \
 
 # A spare whose parser is killed is not given a connection: it ends, the
 # master says so, the client is served all the same, and spares come back.
-wait_for test "$(nspares "$DIVED_PID")" = 1
+wait_for spares_are 1
 spare=$(spares_of "$DIVED_PID")
 wait_for has_parser "$spare"
 kill -KILL "$(parser_of "$spare")"
@@ -63,7 +64,7 @@ expect_match "spares: with the reason" \
     "spare monitor: its parser ended before a connection came" \
     "$(cat "$T/dived.log")"
 expect_eq "spares: a new spare comes after a pause" 1 \
-    "$(wait_for test "$(nspares "$DIVED_PID")" = 1; nspares "$DIVED_PID")"
+    "$(wait_for spares_are 1; nspares "$DIVED_PID")"
 
 # A spare that is killed itself is replaced the same way.
 spare=$(spares_of "$DIVED_PID")
@@ -74,7 +75,7 @@ expect_eq "spares: its parser dies with it" "" \
     "$(wait_for sh -c "! pgrep -P $spare"; pgrep -P "$spare")"
 
 # Stopping dived retires the spares with it.
-wait_for test "$(nspares "$DIVED_PID")" = 1
+wait_for spares_are 1
 spare=$(spares_of "$DIVED_PID")
 sparser=$(parser_of "$spare")
 stop_dived "$DIVED_PID"
@@ -85,13 +86,15 @@ expect_eq "spares: stopped with dived, monitor and parser" gone \
 # --spares N keeps N; 0 keeps none and still serves.
 S2=$T/spares3.sock
 start_dived "$S2" --spares 3
-expect_eq "spares: --spares 3 keeps three" 3 "$(nspares "$DIVED_PID")"
+expect_eq "spares: --spares 3 keeps three" 3 \
+    "$(wait_for spares_are 3; nspares "$DIVED_PID")"
 for i in 1 2 3 4 5; do "$DIVE" "$S2" true; done
 expect_eq "spares: and three again after five sessions" 3 \
-    "$(wait_for test "$(nspares "$DIVED_PID")" = 3; nspares "$DIVED_PID")"
+    "$(wait_for spares_are 3; nspares "$DIVED_PID")"
 stop_dived "$DIVED_PID"
 S3=$T/spares0.sock
 start_dived "$S3" --spares 0
+sleep 0.2
 expect_eq "spares: --spares 0 keeps none" "" "$(pgrep -P "$DIVED_PID")"
 expect_eq "spares: and serves all the same" 7 "$("$DIVE" "$S3" sh -c 'exit 7'; echo $?)"
 stop_dived "$DIVED_PID"
@@ -108,6 +111,7 @@ A=$T/spares.audit
 printf 'permit root\n' >"$P"
 S4=$T/spareshup.sock
 start_dived "$S4" --policy "$P" --audit-log "$A" --spares 2
+wait_for spares_are 2
 old=$(spares_of "$DIVED_PID" | tr '\n' ' ')
 printf 'deny root\n' >"$P.new" && mv "$P.new" "$P"
 kill -HUP "$DIVED_PID"

@@ -61,7 +61,8 @@ expect_match "truncated: a request cut short is refused" \
 
 before=$(grep -c 'refused' "$T/dived.log")
 "$RAW" "$S" vanish /bin/true
-wait_for test "$(grep -c 'refused' "$T/dived.log")" -gt "$before"
+more_refused() { [ "$(grep -c 'refused' "$T/dived.log")" -gt "$before" ]; }
+wait_for more_refused
 expect_match "vanish: a client leaving mid-request is logged" \
     "refused: truncated message from client" "$(tail -n 3 "$T/dived.log")"
 served vanish
@@ -141,7 +142,8 @@ for i in 1 2; do
 	"$RAW" "$L" stall >/dev/null &
 	holders+=($!)
 done
-wait_for test "$(sessions "$DIVED_PID" | wc -l)" -ge 2
+at_least() { [ "$(sessions "$DIVED_PID" | wc -l)" -ge "$1" ]; }
+wait_for at_least 2
 err=$("$DIVE" "$L" true 2>&1)
 expect_eq "limits: a third session of one uid is refused" \
     "125 dive: too many sessions for uid 0 (at most 2)" "$? $err"
@@ -149,7 +151,7 @@ expect_eq "limits: another uid is still served" 65534 \
     "$(cd / && as_nobody "$DIVE" "$L" id -u)"
 (cd / && as_nobody "$RAW" "$L" stall >/dev/null) &
 holders+=($!)
-wait_for test "$(sessions "$DIVED_PID" | wc -l)" -ge 3
+wait_for at_least 3
 err=$(cd / && as_nobody "$DIVE" "$L" true 2>&1)
 expect_eq "limits: over the total every uid is refused" \
     "125 dive: too many sessions (at most 3)" "$? $err"
