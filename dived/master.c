@@ -128,6 +128,7 @@ static size_t nslots;
  * that a connection costs the master one message instead of two forks.
  * One that ends before its connection holds back new ones for a second.
  */
+#define SPARE_HOLD_SECS	1
 static struct spare {
 	pid_t	pid;
 	int	fd;		/* our end of its socket */
@@ -139,7 +140,7 @@ static void
 spares_hold_back(void)
 {
 	clock_gettime(CLOCK_MONOTONIC, &spares_after);
-	spares_after.tv_sec++;
+	spares_after.tv_sec += SPARE_HOLD_SECS;
 }
 
 /* In a new monitor: the spares' sockets are the master's business. */

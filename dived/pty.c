@@ -38,6 +38,9 @@ pty_is_terminal(int fd)
 
 	if (fd == -1 || fstat(fd, &st) == -1 || !S_ISCHR(st.st_mode))
 		return 0;
+	/* Memory devices (/dev/null, /dev/zero...), the usual case: no tty. */
+	if (major(st.st_rdev) == 1)
+		return 0;
 	/* The kernel's own word: the device's class is tty. */
 	snprintf(link, sizeof(link), "/sys/dev/char/%u:%u/subsystem",
 	    major(st.st_rdev), minor(st.st_rdev));

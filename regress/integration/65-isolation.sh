@@ -269,7 +269,11 @@ expect_eq "-N: the next client is served the same way" "exit 125" \
 # ------------------------------------------------------------ roots
 
 S=$T/chroot.sock
-(cd "$T" && start_dived "$S" -C 0777 -R root -h /)
+# Started from $T, but not in a subshell, which would keep its pid from
+# the list of daemons stopped at the end.
+here=$PWD
+cd "$T" && start_dived "$S" -C 0777 -R root -h /
+cd "$here" || exit 1
 expect_eq "-R (relative to dived's directory) and -h /" "inside /" \
     "$(dv "$S" /bin/sh -c 'cat /etc/marker; pwd' | tr '\n' ' ' |
     sed 's/ $//')"
