@@ -71,6 +71,7 @@ test_defaults(void)
 	    "options: privsep user and directory default as documented");
 	CHECK(o.request_timeout == DIVE_REQUEST_TIMEOUT,
 	    "options: the request timeout defaults to DIVE_REQUEST_TIMEOUT");
+	CHECK(o.spares == 1, "options: one spare monitor by default");
 	CHECK(!o.chmod_set && o.chown == NULL && !o.log_stderr &&
 	    o.prefix == NULL && o.nprefix == 0 && !o.help && !o.version,
 	    "options: nothing else is set by default");
@@ -147,6 +148,17 @@ test_timeout(void)
 	CHECK(parse(&o, ARGV("/s", "--request-timeout", "3600")) == 0 &&
 	    o.request_timeout == DIVE_MAX_REQUEST_TIMEOUT,
 	    "options: --request-timeout up to the maximum is accepted");
+	CHECK(parse(&o, ARGV("/s", "--spares", "0")) == 0 && o.spares == 0,
+	    "options: --spares 0 is accepted");
+	CHECK(parse(&o, ARGV("/s", "--spares", "64")) == 0 && o.spares == 64,
+	    "options: --spares up to 64 is accepted");
+	refused("options: --spares over 64 is refused",
+	    ARGV("/s", "--spares", "65"), "--spares 65: expected a number "
+	    "from 0 to 64");
+	refused("options: --spares below 0 is refused",
+	    ARGV("/s", "--spares", "-1"), "--spares -1:");
+	refused("options: --spares that is no number is refused",
+	    ARGV("/s", "--spares", "two"), "--spares two:");
 	refused("options: --request-timeout 0 is refused",
 	    ARGV("/s", "--request-timeout", "0"), "timeout 0:");
 	refused("options: --request-timeout over the maximum is refused",
