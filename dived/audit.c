@@ -462,7 +462,8 @@ audit_write(const struct audit_rec *a)
 		return -1;
 	}
 	put(&r, "", 1);
-	syslog(LOG_AUTHPRIV | LOG_NOTICE, "audit %s", r.buf);
+	if (syslog_there())
+		syslog(LOG_AUTHPRIV | LOG_NOTICE, "audit %s", r.buf);
 	jrec_free(&r);
 	return 0;
 }

@@ -1,12 +1,35 @@
+#include <paths.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 #include <vis.h>
 
 #include "log.h"
 
 static int to_stderr;
+
+/*
+ * Without a syslog daemon (in a container, say), syslog(3) tries anew for
+ * every record: a socket, a failed connect, a close.  Whether /dev/log is
+ * there is asked at most once a second instead.
+ */
+int
+syslog_there(void)
+{
+	static struct timespec asked;
+	static int there;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	if (asked.tv_sec == 0 || now.tv_sec != asked.tv_sec) {
+		asked = now;
+		there = access(_PATH_LOG, F_OK) == 0;
+	}
+	return there;
+}
 
 void
 log_init(int also_stderr)
@@ -31,7 +54,8 @@ logmsg(int prio, const char *fmt, ...)
 	for (char *p = buf; *p != '\0'; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = '?';
-	syslog(prio, "%s", buf);
+	if (syslog_there())
+		syslog(prio, "%s", buf);
 	if (to_stderr)
 		dprintf(STDERR_FILENO, "dived[%ld]: %s\n", (long)getpid(), buf);
 }

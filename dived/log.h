@@ -6,6 +6,8 @@
 #include <syslog.h>
 
 void	log_init(int);
+/* Whether /dev/log is there, asked at most once a second. */
+int	syslog_there(void);
 void	logmsg(int, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 
