@@ -275,18 +275,18 @@ baseline_from(const struct config *cfg, struct baseline *b)
 	b->die_with_client = o->die_with_client;
 }
 
+static gid_t one_group;
+
 int
 groups_of(const struct decision *d, gid_t **groups, int *n)
 {
-	static gid_t one;
-
 	if (d->groups != NULL) {
 		*groups = (gid_t *)(uintptr_t)d->groups;
 		*n = d->ngroups;
 		return 0;
 	}
-	one = d->gid;
-	*groups = &one;
+	one_group = d->gid;
+	*groups = &one_group;
 	*n = 1;
 	if (!d->setids || d->user == NULL)
 		return 0;
@@ -295,4 +295,11 @@ groups_of(const struct decision *d, gid_t **groups, int *n)
 	    getgrouplist(d->user, d->gid, *groups, n) == -1)
 		return -1;
 	return 0;
+}
+
+void
+groups_free(const struct decision *d, const gid_t *groups)
+{
+	if (groups != &one_group && groups != d->groups)
+		free((void *)(uintptr_t)groups);
 }

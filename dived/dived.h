@@ -27,6 +27,8 @@ int	config_resolve(struct config *, char *, size_t);
 void	baseline_from(const struct config *, struct baseline *);
 /* The groups a decision gives the program; -1 when they cannot be read. */
 int	groups_of(const struct decision *, gid_t **, int *);
+/* Frees what groups_of allocated, and only that. */
+void	groups_free(const struct decision *, const gid_t *);
 
 /* The master re-reads the rule file and reopens the audit log on SIGHUP. */
 void	master_run(struct config *) __attribute__((noreturn));

@@ -774,7 +774,7 @@ launch(struct session *s)
 		refuse(s, e.status, "%s", e.text);
 	}
 	/* Our copies are the program's now. */
-	free((void *)l.groups);
+	groups_free(&s->dec, l.groups);
 	close_fds(s->req.fds, s->req.nfds);
 	s->req.nfds = 0;
 	if (s->req.ptyfd != -1)
