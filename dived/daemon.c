@@ -241,5 +241,5 @@ inetd_run(const struct config *cfg, int client)
 
 	if (pidfiles_write(&cfg->o, e, sizeof(e)) == -1)
 		start_failed(client, e);
-	monitor_run(cfg, client, 1);
+	monitor_run(cfg, client, 1, -1);
 }

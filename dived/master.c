@@ -116,12 +116,38 @@ listen_on(const struct config *cfg)
 	return s;
 }
 
-/* The running monitors and whose they are, for the session limits. */
+/*
+ * The running sessions and whose they are, for the session limits.  Each
+ * monitor closes its end of fd just before its client hears the end, so
+ * the slot is free by the time that client can connect again; the reap
+ * frees it otherwise.  With -w the monitor becomes the program, which
+ * holds the slot: there only the reap counts.
+ */
 static struct slot {
 	pid_t	pid;
 	uid_t	uid;
+	int	fd;		/* our end of its socket, or -1 */
 }	*slots;
 static size_t nslots;
+static struct pollfd *pfds;	/* the socket, then the slots' sockets */
+
+static void
+slot_end(size_t i)
+{
+	if (slots[i].fd != -1)
+		close(slots[i].fd);
+	slots[i] = slots[--nslots];
+}
+
+/* What a monitor gets from its socket to us: 0 now, -1 with -w. */
+static int
+slot_fd(const struct config *cfg, int fd)
+{
+	if (!cfg->o.no_wait)
+		return fd;
+	close(fd);
+	return -1;
+}
 
 /*
  * --spares: monitors started ahead, each with its parser confined, so
@@ -143,13 +169,20 @@ spares_hold_back(void)
 	spares_after.tv_sec += SPARE_HOLD_SECS;
 }
 
-/* In a new monitor: the spares' sockets are the master's business. */
+/*
+ * In a new monitor: the spares' and the other sessions' sockets are the
+ * master's business.  A copy kept here would hide their ends.
+ */
 static void
 spares_forget(void)
 {
 	for (size_t i = 0; i < nspares; i++)
 		close(spares[i].fd);
 	nspares = 0;
+	for (size_t i = 0; i < nslots; i++)
+		if (slots[i].fd != -1)
+			close(slots[i].fd);
+	nslots = 0;
 }
 
 /*
@@ -178,7 +211,7 @@ reap(void)
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
 		for (size_t i = 0; i < nslots; i++)
 			if (slots[i].pid == pid) {
-				slots[i] = slots[--nslots];
+				slot_end(i);
 				pid = 0;
 				break;
 			}
@@ -317,7 +350,7 @@ serve_here(const struct config *cfg, int ls, int c, const sigset_t *orig)
 	logmsg(LOG_INFO, "-F: serving one connection, no longer listening "
 	    "on %s", cfg->o.socket);
 	child_signals(orig);
-	monitor_run(cfg, c, 1);
+	monitor_run(cfg, c, 1, -1);
 }
 
 /* -D: the monitor, and so the program, leave dived's session. */
@@ -342,21 +375,34 @@ start_monitor(const struct config *cfg, int ls, int c, unsigned long id,
     const sigset_t *orig)
 {
 	pid_t pid;
+	int sv[2];
 
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
+		logmsg(LOG_ERR, "session %lu: socketpair: %s", id,
+		    strerror(errno));
+		proto_send_error(c, DIVE_EXIT_FAILURE, "out of resources");
+		close(c);
+		return;
+	}
 	if ((pid = fork()) == -1) {
 		logmsg(LOG_ERR, "session %lu: fork: %s", id, strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
 		close(c);
 		return;
 	}
 	if (pid == 0) {
 		close(ls);
+		close(sv[0]);
 		spares_forget();
 		child_signals(orig);
 		if (cfg->o.children_daemon)
 			own_session(cfg, c, id);
-		monitor_run(cfg, c, id);
+		monitor_run(cfg, c, id, sv[1]);
 	}
-	slots[nslots++].pid = pid;
+	close(sv[1]);
+	slots[nslots].pid = pid;
+	slots[nslots++].fd = slot_fd(cfg, sv[0]);
 	close(c);
 }
 
@@ -426,24 +472,43 @@ add_spares(const struct config *cfg, int ls, const sigset_t *orig,
 	return NULL;
 }
 
-/* The newest spare takes the connection; 0 when none could. */
+/*
+ * The newest spare takes the connection, and its socket to us becomes
+ * the session's; 0 when none could.
+ */
 static int
-hand_off(int c, unsigned long id)
+hand_off(const struct config *cfg, int c, unsigned long id)
 {
 	uint64_t v = id;
 
 	while (nspares > 0) {
 		struct spare sp = spares[--nspares];
-		int r = frame_send(sp.fd, MASTER_CLIENT, &v, sizeof(v), &c, 1);
 
-		close(sp.fd);
-		if (r == 0) {
-			slots[nslots++].pid = sp.pid;
+		if (frame_send(sp.fd, MASTER_CLIENT, &v, sizeof(v), &c, 1) ==
+		    0) {
+			slots[nslots].pid = sp.pid;
+			slots[nslots++].fd = slot_fd(cfg, sp.fd);
 			return 1;
 		}
 		/* Gone already; reap() collects it. */
+		close(sp.fd);
 	}
 	return 0;
+}
+
+/* Sessions whose monitors said they are over. */
+static void
+slots_ended(const struct pollfd *p, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		if (p[k].revents == 0)
+			continue;
+		for (size_t i = 0; i < nslots; i++)
+			if (slots[i].fd == p[k].fd) {
+				slot_end(i);
+				break;
+			}
+	}
 }
 
 static void
@@ -488,21 +553,27 @@ serve(struct config *cfg, int ls, const sigset_t *waitmask,
 	unsigned long id = 0;
 
 	while (!stopping) {
-		struct pollfd p = { ls, POLLIN, 0 };
 		struct timespec wait, *w = NULL;
+		size_t n = 1;
 		int c;
 
 		if (!cfg->o.no_fork)
 			w = add_spares(cfg, ls, orig, &wait);
-		if (ppoll(&p, 1, w, waitmask) == -1 && errno != EINTR) {
+		pfds[0] = (struct pollfd){ ls, POLLIN, 0 };
+		for (size_t i = 0; i < nslots; i++)
+			if (slots[i].fd != -1)
+				pfds[n++] = (struct pollfd){ slots[i].fd, POLLIN, 0 };
+		if (ppoll(pfds, n, w, waitmask) == -1 && errno != EINTR) {
 			/* A detached master has no stderr: the log says why. */
 			logmsg(LOG_ERR, "poll: %s", strerror(errno));
 			exit(1);
 		}
+		/* Before the socket: a client back at once finds its slot. */
+		slots_ended(pfds + 1, n - 1);
 		reap();
 		if (reloading)
 			reload(cfg);
-		if (stopping || !(p.revents & POLLIN))
+		if (stopping || !(pfds[0].revents & POLLIN))
 			continue;
 		if ((c = accept4(ls, NULL, NULL, SOCK_CLOEXEC)) == -1) {
 			if (errno != EINTR && errno != EAGAIN &&
@@ -516,7 +587,7 @@ serve(struct config *cfg, int ls, const sigset_t *waitmask,
 			close(c);
 			continue;
 		}
-		if (hand_off(c, id))
+		if (hand_off(cfg, c, id))
 			close(c);
 		else
 			start_monitor(cfg, ls, c, id, orig);
@@ -539,7 +610,9 @@ master_run(struct config *cfg)
 	sigdelset(&orig, SIGINT);
 	sigdelset(&orig, SIGHUP);
 	sigdelset(&orig, SIGCHLD);
-	if ((slots = calloc(cfg->o.max_sessions, sizeof(*slots))) == NULL)
+	if ((slots = calloc(cfg->o.max_sessions, sizeof(*slots))) == NULL ||
+	    (pfds = calloc((size_t)cfg->o.max_sessions + 1, sizeof(*pfds))) ==
+	    NULL)
 		err(1, "out of memory");
 	ls = listen_on(cfg);
 	if (pidfiles_write(&cfg->o, e, sizeof(e)) == -1) {

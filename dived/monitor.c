@@ -56,6 +56,7 @@ struct session {
 	const struct config	*cfg;
 	unsigned long		 id;
 	int			 client;
+	int			 master;	/* closed when the session ends */
 	int			 ps;		/* parser socket */
 	pid_t			 parser;
 	struct peer		 peer;
@@ -146,6 +147,18 @@ record(struct session *s, const char *event, const char *outcome,
 	return audit_write(&a);
 }
 
+/*
+ * The master's slot for this session is free from here: the client may
+ * connect again as soon as it hears the end.
+ */
+static void
+session_over(struct session *s)
+{
+	if (s->master != -1)
+		close(s->master);
+	s->master = -1;
+}
+
 static void __attribute__((noreturn, format(printf, 3, 4)))
 refuse(struct session *s, uint32_t status, const char *fmt, ...)
 {
@@ -169,6 +182,7 @@ refuse(struct session *s, uint32_t status, const char *fmt, ...)
 	    "%s: %s", s->id, (long)s->peer.pid,
 	    (unsigned long)s->peer.uid, (unsigned long)s->peer.gid,
 	    s->verdict, text);
+	session_over(s);
 	proto_send_error(s->client, status, text);
 	stop_parser(s);
 	_exit(1);
@@ -945,6 +959,7 @@ finish(struct session *s, int st)
 	 */
 	end_parser(s);
 	record(s, "end", WIFSIGNALED(st) ? "signaled" : "exited", NULL, st);
+	session_over(s);
 	if (WIFSIGNALED(st)) {
 		logmsg(LOG_INFO, "session %lu: pid %ld killed by signal %d "
 		    "after %.3fs", s->id, (long)s->pid, WTERMSIG(st), secs);
@@ -966,7 +981,7 @@ prepare(struct session *s, const struct config *cfg)
 {
 	memset(s, 0, sizeof(*s));
 	s->cfg = cfg;
-	s->client = s->ps = s->pidfd = -1;
+	s->client = s->master = s->ps = s->pidfd = -1;
 	s->verdict = "refused";
 	spawn_req_init(&s->req);
 	start_parser(s);
@@ -997,11 +1012,13 @@ serve(struct session *s, int client, unsigned long id)
 }
 
 void
-monitor_run(const struct config *cfg, int client, unsigned long id)
+monitor_run(const struct config *cfg, int client, unsigned long id,
+    int master)
 {
 	struct session s;
 
 	prepare(&s, cfg);
+	s.master = master;
 	serve(&s, client, id);
 }
 
@@ -1060,6 +1077,6 @@ monitor_spare(const struct config *cfg, int master)
 	}
 	memcpy(&id, f.buf, sizeof(id));
 	frame_free(&f);
-	close(master);
+	s.master = master;
 	serve(&s, c, (unsigned long)id);
 }

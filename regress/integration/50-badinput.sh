@@ -163,6 +163,36 @@ wait "${holders[@]}" 2>/dev/null
 wait_for no_sessions "$DIVED_PID"
 expect_eq "limits: slots come back when sessions end" back \
     "$("$DIVE" "$L" echo back)"
+# A session's slot is free by the time its client hears the end: one
+# client after another never meets its own previous session, served by a
+# spare, by a forked monitor, or refused.
+for spares in 1 0; do
+	L1=$T/one$spares.sock
+	start_dived "$L1" --max-per-uid 1 --spares "$spares"
+	refused=0
+	for i in $(seq 150); do
+		"$DIVE" "$L1" true 2>/dev/null || refused=$((refused + 1))
+		"$DIVE" "$L1" /no/such/program 2>/dev/null
+		[ $? = 127 ] || refused=$((refused + 1))
+	done
+	expect_eq "limits: --max-per-uid 1, --spares $spares: 300 sessions one after another, none refused" \
+	    0 "$refused"
+	stop_dived "$DIVED_PID"
+done
+# With -w the program is the monitor: it holds the slot until it ends.
+L1=$T/onew.sock
+start_dived "$L1" --max-per-uid 1 -w
+"$DIVE" "$L1" sleep 2 &
+held=$!
+wait_for pgrep -f '^sleep 2$'
+err=$("$DIVE" "$L1" true 2>&1)
+expect_eq "limits: with -w the running program holds its slot" \
+    "125 dive: too many sessions for uid 0 (at most 1)" "$? $err"
+wait "$held"
+expect_eq "limits: with -w the slot comes back when the program ends" back \
+    "$(wait_for no_sessions "$DIVED_PID"; "$DIVE" "$L1" echo back)"
+stop_dived "$DIVED_PID"
+
 out=$("$DIVED" "$T/l2.sock" --max-sessions 0 2>&1)
 expect_eq "limits: --max-sessions 0 is a usage error" 4 $?
 expect_match "limits: and is named" "--max-sessions 0: expected a number" "$out"
