@@ -290,11 +290,25 @@ groups_of(const struct decision *d, gid_t **groups, int *n)
 	*n = 1;
 	if (!d->setids || d->user == NULL)
 		return 0;
-	*n = 65536;
-	if ((*groups = calloc((size_t)*n, sizeof(gid_t))) == NULL ||
-	    getgrouplist(d->user, d->gid, *groups, n) == -1)
-		return -1;
-	return 0;
+	/*
+	 * Room for the usual few groups first; getgrouplist says how many
+	 * there are when that is too little.
+	 */
+	for (int room = 32;; room = *n) {
+		gid_t *g;
+
+		if (room > 65536 || (g = calloc((size_t)room, sizeof(*g))) ==
+		    NULL)
+			return -1;
+		*n = room;
+		if (getgrouplist(d->user, d->gid, g, n) != -1) {
+			*groups = g;
+			return 0;
+		}
+		free(g);
+		if (*n <= room)
+			return -1;
+	}
 }
 
 void

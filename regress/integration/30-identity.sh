@@ -31,6 +31,22 @@ got=$(cd / && setpriv --reuid="$uid" --regid="$gid" --groups=4242 \
     "$DIVE" "$S" id -G | tr ' ' '\n' | sort -n | tr '\n' ' ')
 expect_eq "identity: program gets the user's initgroups, not the client's" \
     "$want" "$got"
+# More groups than the first guess of room for them (32): all of them.
+extra=()
+for i in $(seq 40); do
+	groupadd "${U}g$i" && extra+=("${U}g$i")
+done
+usermod -a -G "$(IFS=,; echo "${extra[*]}")" "$U"
+want=$(id -G "$U" | tr ' ' '\n' | sort -n | tr '\n' ' ')
+got=$(cd / && setpriv --reuid="$uid" --regid="$gid" --clear-groups \
+    "$DIVE" "$S" id -G | tr ' ' '\n' | sort -n | tr '\n' ' ')
+expect_eq "identity: a user in 42 groups gets every one" "$want" "$got"
+expect_eq "identity: ... that is 42" 42 "$(wc -w <<<"$got")"
+for g in "${extra[@]}"; do
+	groupdel "$g"
+done
+usermod -G "${U}s" "$U"
+
 expect_eq "identity: uid of the test user" "$uid $U" \
     "$(cd / && setpriv --reuid="$uid" --regid="$gid" --init-groups \
     "$DIVE" "$S" sh -c 'echo $(id -u) $DIVE_USER')"
