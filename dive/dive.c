@@ -233,10 +233,9 @@ open_tty(void)
 	int fd;
 
 	if (t == NULL) {
-		for (fd = 0; fd <= 2; fd++)
-			if (isatty(fd))
-				return fd;
-		return -1;
+		uint32_t m = relay_terminals();
+
+		return m != 0 ? __builtin_ctz(m) : -1;
 	}
 	if (*t == '\0')
 		return -1;

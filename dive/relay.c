@@ -32,12 +32,14 @@ static struct {
 uint32_t
 relay_terminals(void)
 {
-	uint32_t mask = 0;
+	static uint32_t mask;
+	static int known;
 	int fd;
 
-	for (fd = 0; fd <= 2; fd++)
+	for (fd = 0; !known && fd <= 2; fd++)
 		if (isatty(fd))
 			mask |= 1u << fd;
+	known = 1;
 	return mask;
 }
 

@@ -11,7 +11,10 @@
 #include <poll.h>
 #include <stdint.h>
 
-/* Which of descriptors 0-2 are terminals, as PTY_* bits. */
+/*
+ * Which of descriptors 0-2 are terminals, as PTY_* bits: asked once, as
+ * dive starts.
+ */
 uint32_t	relay_terminals(void);
 /* The window size of the first of them, 0 by 0 when unknown. */
 void		relay_size(uint32_t, uint32_t *, uint32_t *);
