@@ -91,6 +91,13 @@ compile_filter(struct sock_fprog *prog, char *err, size_t len)
 #endif
 	if ((ctx = seccomp_init(SCMP_ACT_KILL_PROCESS)) == NULL)
 		return errbuf(err, len, "seccomp_init failed");
+	/*
+	 * The syscall numbers as a binary tree: the kernel checks every
+	 * number against the filter when it is loaded (to cache what it
+	 * always allows), so a chain of compares cost each parser twice as
+	 * long to load (about 60 against 30 µs here).
+	 */
+	r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]) && r == 0; i++)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
 #ifdef DIVE_VALGRIND
