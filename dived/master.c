@@ -202,6 +202,23 @@ spares_retire(int wait)
 	nspares = 0;
 }
 
+/* A spare that ended before its connection holds the next ones back. */
+static void
+spare_ended(pid_t pid, int st)
+{
+	for (size_t i = 0; i < nspares; i++) {
+		if (spares[i].pid != pid)
+			continue;
+		close(spares[i].fd);
+		spares[i] = spares[--nspares];
+		logmsg(LOG_ERR, "spare monitor %ld ended before its connection "
+		    "(%s %d)", (long)pid, WIFSIGNALED(st) ? "signal" : "status",
+		    WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+		spares_hold_back();
+		return;
+	}
+}
+
 static void
 reap(void)
 {
@@ -209,24 +226,14 @@ reap(void)
 	int st;
 
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-		for (size_t i = 0; i < nslots; i++)
-			if (slots[i].pid == pid) {
-				slot_end(i);
-				pid = 0;
-				break;
-			}
-		for (size_t i = 0; pid != 0 && i < nspares; i++)
-			if (spares[i].pid == pid) {
-				close(spares[i].fd);
-				spares[i] = spares[--nspares];
-				logmsg(LOG_ERR, "spare monitor %ld ended before its "
-				    "connection (%s %d)", (long)pid,
-				    WIFSIGNALED(st) ? "signal" : "status",
-				    WIFSIGNALED(st) ? WTERMSIG(st) :
-				    WEXITSTATUS(st));
-				spares_hold_back();
-				break;
-			}
+		size_t i;
+
+		for (i = 0; i < nslots && slots[i].pid != pid; i++)
+			;
+		if (i < nslots)
+			slot_end(i);
+		else
+			spare_ended(pid, st);
 	}
 }
 
@@ -562,7 +569,8 @@ serve(struct config *cfg, int ls, const sigset_t *waitmask,
 		pfds[0] = (struct pollfd){ ls, POLLIN, 0 };
 		for (size_t i = 0; i < nslots; i++)
 			if (slots[i].fd != -1)
-				pfds[n++] = (struct pollfd){ slots[i].fd, POLLIN, 0 };
+				pfds[n++] = (struct pollfd){ slots[i].fd, POLLIN,
+				    0 };
 		if (ppoll(pfds, n, w, waitmask) == -1 && errno != EINTR) {
 			/* A detached master has no stderr: the log says why. */
 			logmsg(LOG_ERR, "poll: %s", strerror(errno));
