@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <stdint.h>
 
@@ -129,9 +130,10 @@ resolve_groups(const char *list, struct target *t, char *err, size_t len)
 }
 
 /*
- * Each monitor looks up its peer's name and groups.  Doing one lookup of
- * each kind here loads the name-service modules once, in the master,
- * instead of in every forked monitor.
+ * Each monitor looks up its peer's name and groups, and writes times.
+ * Doing one lookup of each kind here loads the name-service modules, and
+ * reads the time zone, once, in the master, instead of in every forked
+ * monitor.
  */
 static void
 warm_name_services(void)
@@ -143,6 +145,7 @@ warm_name_services(void)
 	(void)getgrouplist("root", 0, g, &n);
 	endpwent();
 	endgrent();
+	tzset();
 }
 
 static int

@@ -70,7 +70,24 @@ struct session {
 	const char		*ended_by;	/* time-limit, client-gone */
 	gid_t			 groups[DIVE_MAX_PEERGROUPS];
 	struct stat		 own[3];	/* client, both parser sockets */
+	int			 dirfd;		/* whose path dir holds */
+	char			 dir[4096];	/* for the log, "" if unknown */
 };
+
+/*
+ * The path of the program's directory (a descriptor, or AT_FDCWD for
+ * dived's), for the log and the audit records: looked up once.
+ */
+static const char *
+dir_path(struct session *s, int fd)
+{
+	if (fd != s->dirfd || s->dir[0] == '\0') {
+		s->dirfd = fd;
+		if (audit_dir(fd, s->dir, sizeof(s->dir)) == -1)
+			s->dir[0] = '\0';
+	}
+	return s->dir[0] != '\0' ? s->dir : NULL;
+}
 
 /* waitpid for one child, through interruptions; -1 on a real error. */
 static int
@@ -114,7 +131,6 @@ record(struct session *s, const char *event, const char *outcome,
 {
 	struct audit_rec a;
 	struct timespec t1;
-	char cwd[4096];
 
 	memset(&a, 0, sizeof(a));
 	a.event = event;
@@ -131,9 +147,9 @@ record(struct session *s, const char *event, const char *outcome,
 	    s->req.envp;
 	if (s->cfg->o.chdir != NULL)
 		a.cwd = s->cfg->o.chdir;
-	else if (audit_dir(s->dec.argv == NULL || s->dec.client_cwd ?
-	    s->req.cwdfd : AT_FDCWD, cwd, sizeof(cwd)) == 0)
-		a.cwd = cwd;
+	else
+		a.cwd = dir_path(s, s->dec.argv == NULL || s->dec.client_cwd ?
+		    s->req.cwdfd : AT_FDCWD);
 	a.pid = s->pid;
 	if (strcmp(outcome, "exited") == 0 || strcmp(outcome, "signaled") == 0) {
 		clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -413,28 +429,11 @@ read_request(struct session *s)
 }
 
 static void
-describe_dir(int fd, char *buf, size_t len)
-{
-	char link[64], path[4096];
-	ssize_t n;
-
-	if (fd == AT_FDCWD)
-		snprintf(link, sizeof(link), "/proc/self/cwd");
-	else
-		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	if (fd == -1 || (n = readlink(link, path, sizeof(path) - 1)) == -1) {
-		snprintf(buf, len, "-");
-		return;
-	}
-	path[n] = '\0';
-	log_quote(path, buf, len);
-}
-
-static void
 decide(struct session *s)
 {
 	struct baseline b;
 	char why[256], argv[2048], cwd[1100], euids[32];
+	const char *dir;
 	uid_t uid, euid;
 
 	baseline_from(s->cfg, &b);
@@ -450,9 +449,11 @@ decide(struct session *s)
 	/* The directory the program will start in: -h, dived's, or the client's. */
 	if (s->cfg->o.chdir != NULL)
 		log_quote(s->cfg->o.chdir, cwd, sizeof(cwd));
+	else if ((dir = dir_path(s, s->dec.client_cwd ? s->req.cwdfd :
+	    AT_FDCWD)) != NULL)
+		log_quote(dir, cwd, sizeof(cwd));
 	else
-		describe_dir(s->dec.client_cwd ? s->req.cwdfd : AT_FDCWD, cwd,
-		    sizeof(cwd));
+		snprintf(cwd, sizeof(cwd), "-");
 	uid = s->dec.setids ? s->dec.uid : getuid();
 	euid = s->dec.setids ? s->dec.euid : geteuid();
 	snprintf(euids, sizeof(euids), " euid %lu", (unsigned long)euid);
