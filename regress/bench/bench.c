@@ -709,7 +709,7 @@ dived_memory(const char *dive, const char *sock, const char *sleep,
 	    NULL };
 	pid_t procs[MAX_PROCS], monitor = -1, parser = -1, client;
 	struct mem idle1 = { -1, -1 }, mon = { -1, -1 }, par = { -1, -1 };
-	char rss_max[16], pss_max[16];
+	char rss_max[16], pss_max[16], label[64];
 	size_t n, i;
 
 	snprintf(rss_max, sizeof(rss_max), "< %d", T_MASTER_RSS);
@@ -730,8 +730,9 @@ dived_memory(const char *dive, const char *sock, const char *sleep,
 	    T_MASTER_RSS));
 	printf("%-44s %10ld %10ld\n", "dived master, idle, after all sessions",
 	    idle1.rss, idle1.pss);
-	printf("%-35s %8d %10ld %10ld\n", "dived spares (monitor + parser),",
-	    nspares, spares->rss, spares->pss);
+	snprintf(label, sizeof(label), "dived spares, idle: %d (monitor + "
+	    "parser)", nspares);
+	printf("%-44s %10ld %10ld\n", label, spares->rss, spares->pss);
 	line("bench dived_spares=%d rss_kib=%ld pss_kib=%ld", nspares,
 	    spares->rss, spares->pss);
 	line("bench dived_master_idle_rss_kib=%ld pss_kib=%ld "
