@@ -976,30 +976,45 @@ finish(struct session *s, int st)
 	_exit(0);
 }
 
-/* Everything that needs no client: the parser, and room for descriptors. */
 static void
-prepare(struct session *s, const struct config *cfg)
+init_session(struct session *s, const struct config *cfg)
 {
 	memset(s, 0, sizeof(*s));
 	s->cfg = cfg;
 	s->client = s->master = s->ps = s->pidfd = -1;
 	s->verdict = "refused";
 	spawn_req_init(&s->req);
-	start_parser(s);
-	raise_fd_limit();
 }
 
-static void __attribute__((noreturn))
-serve(struct session *s, int client, unsigned long id)
+/* The connection, and who is at its other end. */
+static void
+identify(struct session *s, int client, unsigned long id)
 {
 	s->client = client;
 	s->id = id;
 	peer_credentials(s);
 	title_set("monitor [uid %lu]", (unsigned long)s->peer.uid);
+}
+
+/*
+ * What needs no client: the parser, and room for descriptors.  A spare
+ * does it before its connection comes, a forked monitor once it knows its
+ * client, so that a failure here reaches that client.
+ */
+static void
+prepare(struct session *s)
+{
+	start_parser(s);
+	raise_fd_limit();
+}
+
+static void __attribute__((noreturn))
+serve(struct session *s)
+{
 	give_client(s);
 	peer_name(s);
-	if (proto_send_hello(client, pty_hello_flags(s->cfg)) == -1) {
-		logmsg(LOG_INFO, "session %lu: client left: %s", id,
+	if (proto_send_hello(s->client, pty_hello_flags(s->cfg)) == -1) {
+		logmsg(LOG_INFO, "session %lu: client left: %s", s->id,
 		    strerror(errno));
 		stop_parser(s);
 		_exit(1);
@@ -1018,9 +1033,11 @@ monitor_run(const struct config *cfg, int client, unsigned long id,
 {
 	struct session s;
 
-	prepare(&s, cfg);
+	init_session(&s, cfg);
 	s.master = master;
-	serve(&s, client, id);
+	identify(&s, client, id);
+	prepare(&s);
+	serve(&s);
 }
 
 /*
@@ -1064,7 +1081,8 @@ monitor_spare(const struct config *cfg, int master)
 	int c = -1;
 
 	title_set("monitor [spare]");
-	prepare(&s, cfg);
+	init_session(&s, cfg);
+	prepare(&s);
 	if (!spare_wait(&s, master))
 		refuse(&s, DIVE_EXIT_FAILURE, "its parser ended before a "
 		    "connection came");
@@ -1079,5 +1097,6 @@ monitor_spare(const struct config *cfg, int master)
 	memcpy(&id, f.buf, sizeof(id));
 	frame_free(&f);
 	s.master = master;
-	serve(&s, c, (unsigned long)id);
+	identify(&s, c, (unsigned long)id);
+	serve(&s);
 }
