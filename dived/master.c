@@ -174,7 +174,7 @@ spares_hold_back(void)
  * master's business.  A copy kept here would hide their ends.
  */
 static void
-spares_forget(void)
+sockets_forget(void)
 {
 	for (size_t i = 0; i < nspares; i++)
 		close(spares[i].fd);
@@ -377,73 +377,83 @@ own_session(const struct config *cfg, int c, unsigned long id)
 	_exit(1);
 }
 
+/*
+ * A monitor, with a socket to us.  In the child it returns 0 with *fd its
+ * end of the socket, ready to serve connection c (-1 for a spare); in the
+ * master the child's pid with *fd our end, or -1 with errno set and *what
+ * the step that failed.
+ */
+static pid_t
+fork_monitor(const struct config *cfg, int ls, const sigset_t *orig, int c,
+    unsigned long id, int *fd, const char **what)
+{
+	pid_t pid;
+	int sv[2], e;
+
+	*what = "socketpair";
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
+		return -1;
+	*what = "fork";
+	if ((pid = fork()) == -1) {
+		e = errno;
+		close(sv[0]);
+		close(sv[1]);
+		errno = e;
+		return -1;
+	}
+	if (pid == 0) {
+		close(ls);
+		close(sv[0]);
+		sockets_forget();
+		child_signals(orig);
+		if (cfg->o.children_daemon)
+			own_session(cfg, c, id);
+		*fd = sv[1];
+		return 0;
+	}
+	close(sv[1]);
+	*fd = sv[0];
+	return pid;
+}
+
 static void
 start_monitor(const struct config *cfg, int ls, int c, unsigned long id,
     const sigset_t *orig)
 {
+	const char *what;
 	pid_t pid;
-	int sv[2];
+	int fd;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
-		logmsg(LOG_ERR, "session %lu: socketpair: %s", id,
+	if ((pid = fork_monitor(cfg, ls, orig, c, id, &fd, &what)) == -1) {
+		logmsg(LOG_ERR, "session %lu: %s: %s", id, what,
 		    strerror(errno));
 		proto_send_error(c, DIVE_EXIT_FAILURE, "out of resources");
 		close(c);
 		return;
 	}
-	if ((pid = fork()) == -1) {
-		logmsg(LOG_ERR, "session %lu: fork: %s", id, strerror(errno));
-		close(sv[0]);
-		close(sv[1]);
-		close(c);
-		return;
-	}
-	if (pid == 0) {
-		close(ls);
-		close(sv[0]);
-		spares_forget();
-		child_signals(orig);
-		if (cfg->o.children_daemon)
-			own_session(cfg, c, id);
-		monitor_run(cfg, c, id, sv[1]);
-	}
-	close(sv[1]);
+	if (pid == 0)
+		monitor_run(cfg, c, id, fd);
 	slots[nslots].pid = pid;
-	slots[nslots++].fd = slot_fd(cfg, sv[0]);
+	slots[nslots++].fd = slot_fd(cfg, fd);
 	close(c);
 }
 
 static void
 add_spare(const struct config *cfg, int ls, const sigset_t *orig)
 {
+	const char *what;
 	pid_t pid;
-	int sv[2];
+	int fd;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
-		logmsg(LOG_ERR, "spare monitor: socketpair: %s",
-		    strerror(errno));
+	if ((pid = fork_monitor(cfg, ls, orig, -1, 0, &fd, &what)) == -1) {
+		logmsg(LOG_ERR, "spare monitor: %s: %s", what, strerror(errno));
 		spares_hold_back();
 		return;
 	}
-	if ((pid = fork()) == -1) {
-		logmsg(LOG_ERR, "spare monitor: fork: %s", strerror(errno));
-		close(sv[0]);
-		close(sv[1]);
-		spares_hold_back();
-		return;
-	}
-	if (pid == 0) {
-		close(ls);
-		close(sv[0]);
-		spares_forget();
-		child_signals(orig);
-		if (cfg->o.children_daemon)
-			own_session(cfg, -1, 0);
-		monitor_spare(cfg, sv[1]);
-	}
-	close(sv[1]);
+	if (pid == 0)
+		monitor_spare(cfg, fd);
 	spares[nspares].pid = pid;
-	spares[nspares++].fd = sv[0];
+	spares[nspares++].fd = fd;
 }
 
 /* Whether spares are held back; if so, *wait is for how long yet. */
