@@ -19,13 +19,13 @@ static int to_stderr;
 int
 syslog_there(void)
 {
-	static struct timespec asked;
+	static time_t asked;
 	static int there;
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
-	if (asked.tv_sec == 0 || now.tv_sec != asked.tv_sec) {
-		asked = now;
+	if (now.tv_sec != asked) {
+		asked = now.tv_sec;
 		there = access(_PATH_LOG, F_OK) == 0;
 	}
 	return there;

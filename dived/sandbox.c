@@ -95,7 +95,7 @@ compile_filter(struct sock_fprog *prog, char *err, size_t len)
 	 * The syscall numbers as a binary tree: the kernel checks every
 	 * number against the filter when it is loaded (to cache what it
 	 * always allows), so a chain of compares cost each parser twice as
-	 * long to load (about 60 against 30 µs here).
+	 * long to load (about 60 against 30 microseconds here).
 	 */
 	r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]) && r == 0; i++)
@@ -263,7 +263,7 @@ keep_socket(int *mon)
 	    dup3(m, SANDBOX_MONITOR_FD, O_CLOEXEC) == -1)
 		sandbox_fail(*mon, "parser descriptors: %s", strerror(errno));
 	*mon = SANDBOX_MONITOR_FD;
-	close_range(SANDBOX_CLIENT_FD, SANDBOX_CLIENT_FD, 0);
+	close(SANDBOX_CLIENT_FD);
 	close_range(SANDBOX_MONITOR_FD + 1, ~0u, 0);
 }
 

@@ -668,18 +668,15 @@ spares_mem(pid_t master, int *nspares)
 
 	*nspares = 0;
 	for (size_t i = 0; i < n; i++) {
-		pid_t top = parent_in(pt, n, pt[i].pid);
+		pid_t p = pt[i].pid, parent = parent_in(pt, n, p);
+		/* p is a spare, or the parser of one. */
+		pid_t spare = parent == master ? p : parent;
 
-		if (top != master && (top == 0 ||
-		    parent_in(pt, n, top) != master))
+		if (parent_in(pt, n, spare) != master ||
+		    !cmdline_is(spare, "dived: monitor [spare]"))
 			continue;
-		if (top != master && !cmdline_is(top, "dived: monitor [spare]"))
-			continue;
-		if (top == master &&
-		    !cmdline_is(pt[i].pid, "dived: monitor [spare]"))
-			continue;
-		*nspares += top == master;
-		if (smaps(pt[i].pid, &m) == 0) {
+		*nspares += spare == p;
+		if (smaps(p, &m) == 0) {
 			total.rss += m.rss;
 			total.pss += m.pss;
 		}
