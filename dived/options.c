@@ -78,59 +78,48 @@ set_privsep_dir(struct options *o, const char *a, char *err, size_t len)
 	return 0;
 }
 
+/* A whole number from lo to hi, digits only; WHAT says what it counts. */
 static int
-set_timeout(struct options *o, const char *a, char *err, size_t len)
-{
-	const char *why;
-	long long t;
-
-	t = strtonum(a, 1, DIVE_MAX_REQUEST_TIMEOUT, &why);
-	if (why != NULL || strspn(a, "0123456789") != strlen(a))
-		return errbuf(err, len, "--request-timeout %s: expected seconds "
-		    "from 1 to %d", a, DIVE_MAX_REQUEST_TIMEOUT);
-	o->request_timeout = (unsigned int)t;
-	return 0;
-}
-
-static int
-count(const char *opt, const char *a, unsigned int *v, char *err,
-    size_t len)
+bounded(const char *opt, const char *a, long long lo, long long hi,
+    const char *what, unsigned int *v, char *err, size_t len)
 {
 	const char *why;
 	long long n;
 
-	n = strtonum(a, 1, DIVE_MAX_SESSIONS_LIMIT, &why);
+	n = strtonum(a, lo, hi, &why);
 	if (why != NULL || strspn(a, "0123456789") != strlen(a))
-		return errbuf(err, len, "%s %s: expected a number from 1 to %d",
-		    opt, a, DIVE_MAX_SESSIONS_LIMIT);
+		return errbuf(err, len, "%s %s: expected %s from %lld to %lld",
+		    opt, a, what, lo, hi);
 	*v = (unsigned int)n;
 	return 0;
 }
 
 static int
+set_timeout(struct options *o, const char *a, char *err, size_t len)
+{
+	return bounded("--request-timeout", a, 1, DIVE_MAX_REQUEST_TIMEOUT,
+	    "seconds", &o->request_timeout, err, len);
+}
+
+static int
 set_max_sessions(struct options *o, const char *a, char *err, size_t len)
 {
-	return count("--max-sessions", a, &o->max_sessions, err, len);
+	return bounded("--max-sessions", a, 1, DIVE_MAX_SESSIONS_LIMIT,
+	    "a number", &o->max_sessions, err, len);
 }
 
 static int
 set_max_per_uid(struct options *o, const char *a, char *err, size_t len)
 {
-	return count("--max-per-uid", a, &o->max_per_uid, err, len);
+	return bounded("--max-per-uid", a, 1, DIVE_MAX_SESSIONS_LIMIT,
+	    "a number", &o->max_per_uid, err, len);
 }
 
 static int
 set_spares(struct options *o, const char *a, char *err, size_t len)
 {
-	const char *why;
-	long long n;
-
-	n = strtonum(a, 0, DIVE_MAX_SPARES, &why);
-	if (why != NULL || strspn(a, "0123456789") != strlen(a))
-		return errbuf(err, len, "--spares %s: expected a number from 0 "
-		    "to %d", a, DIVE_MAX_SPARES);
-	o->spares = (unsigned int)n;
-	return 0;
+	return bounded("--spares", a, 0, DIVE_MAX_SPARES, "a number",
+	    &o->spares, err, len);
 }
 
 static int
@@ -351,15 +340,8 @@ set_syscalls(struct options *o, const char *a, char *err, size_t len)
 static int
 set_time_limit(struct options *o, const char *a, char *err, size_t len)
 {
-	const char *why;
-	long long t;
-
-	t = strtonum(a, 1, RULES_MAX_TIMELIMIT, &why);
-	if (why != NULL || strspn(a, "0123456789") != strlen(a))
-		return errbuf(err, len, "--time-limit %s: expected seconds from "
-		    "1 to %d", a, RULES_MAX_TIMELIMIT);
-	o->time_limit = (unsigned int)t;
-	return 0;
+	return bounded("--time-limit", a, 1, RULES_MAX_TIMELIMIT, "seconds",
+	    &o->time_limit, err, len);
 }
 
 static const struct opt table[] = {
