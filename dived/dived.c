@@ -15,6 +15,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "rulefile.h"
+#include "spawn.h"
 #include "title.h"
 
 #define DIVED_VERSION	"2.0"
@@ -79,6 +80,7 @@ main(int argc, char **argv)
 		    DIVE_PROTO_VERSION);
 		return 0;
 	}
+	spawn_signals_found();
 	/* Before anything opens a descriptor that could land on 0, 1 or 2. */
 	if (cfg.o.mode == MODE_INETD)
 		client = inetd_client();

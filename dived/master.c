@@ -9,6 +9,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -24,6 +25,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "proto.h"
+#include "spawn.h"
 #include "rulefile.h"
 #include "title.h"
 #include "sock.h"
@@ -298,21 +300,14 @@ over_limit(const struct config *cfg, int c, unsigned long id)
 static void
 handlers(const struct config *cfg, sigset_t *waitmask)
 {
-	struct sigaction sa;
 	sigset_t block;
 
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_stop;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	if (cfg->o.policy != NULL || cfg->o.audit_log != NULL)
-		sa.sa_handler = on_hup;
-	sigaction(SIGHUP, &sa, NULL);
-	sa.sa_handler = on_child;
-	sigaction(SIGCHLD, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
+	spawn_signal(SIGTERM, on_stop);
+	spawn_signal(SIGINT, on_stop);
+	spawn_signal(SIGHUP, cfg->o.policy != NULL || cfg->o.audit_log !=
+	    NULL ? on_hup : on_stop);
+	spawn_signal(SIGCHLD, on_child);
+	spawn_signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
@@ -329,21 +324,16 @@ handlers(const struct config *cfg, sigset_t *waitmask)
 static void
 child_signals(const sigset_t *orig)
 {
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_DFL;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGCHLD, &sa, NULL);
+	spawn_signal(SIGTERM, SIG_DFL);
+	spawn_signal(SIGCHLD, SIG_DFL);
 	/*
 	 * A ^C or hangup on the terminal dived was started from must not
 	 * cut sessions off from their programs; SIGTERM still ends them.
 	 */
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
+	spawn_signal(SIGPIPE, SIG_IGN);
+	spawn_signal(SIGINT, SIG_IGN);
+	spawn_signal(SIGHUP, SIG_IGN);
+	spawn_signal(SIGQUIT, SIG_IGN);
 	sigprocmask(SIG_SETMASK, orig, NULL);
 }
 
@@ -647,6 +637,7 @@ master_run(struct config *cfg)
 	 */
 	if (ready != -1)
 		daemon_ready(ready, cfg->o.log_stderr);
+	malloc_trim(0);
 	serve(cfg, ls, &waitmask, &orig);
 	logmsg(LOG_INFO, "stopping on signal %d", (int)stopping);
 	spares_retire(1);

@@ -68,7 +68,7 @@ struct session {
 	struct timespec		 t0;
 	const char		*verdict;	/* for the log: refused, failed */
 	const char		*ended_by;	/* time-limit, client-gone */
-	gid_t			 groups[DIVE_MAX_PEERGROUPS];
+	gid_t			 groups[64];	/* the client's; more: peer.groups */
 	struct stat		 own[3];	/* client, both parser sockets */
 	int			 dirfd;		/* whose path dir holds */
 	char			 dir[4096];	/* for the log, "" if unknown */
@@ -209,6 +209,8 @@ peer_credentials(struct session *s)
 {
 	struct ucred uc;
 	socklen_t len = sizeof(uc);
+	gid_t *g = s->groups;
+	int r;
 
 	if (getsockopt(s->client, SOL_SOCKET, SO_PEERCRED, &uc, &len) == -1 ||
 	    len != sizeof(uc)) {
@@ -219,15 +221,25 @@ peer_credentials(struct session *s)
 	s->peer.pid = uc.pid;
 	s->peer.uid = uc.uid;
 	s->peer.gid = uc.gid;
-	/* The groups the client had when it connected, for group rules. */
+	/*
+	 * The groups the client had when it connected, for group rules.
+	 * Most fit in the session; for more the kernel says the room.
+	 */
 	len = sizeof(s->groups);
-	if (getsockopt(s->client, SOL_SOCKET, SO_PEERGROUPS, s->groups,
-	    &len) == -1) {
+	r = getsockopt(s->client, SOL_SOCKET, SO_PEERGROUPS, g, &len);
+	if (r == -1 && errno == ERANGE) {
+		if (len > DIVE_MAX_PEERGROUPS * sizeof(gid_t))
+			errno = E2BIG;
+		else if ((g = malloc(len)) != NULL)
+			r = getsockopt(s->client, SOL_SOCKET, SO_PEERGROUPS,
+			    g, &len);
+	}
+	if (r == -1) {
 		logmsg(LOG_ERR, "session %lu: SO_PEERGROUPS: %s", s->id,
 		    strerror(errno));
 		_exit(1);
 	}
-	s->peer.groups = s->groups;
+	s->peer.groups = g;
 	s->peer.ngroups = (int)(len / sizeof(gid_t));
 }
 

@@ -66,6 +66,40 @@ step_failed(const struct launch *l, uint32_t status, const char *fmt, ...)
 	_exit((int)status);
 }
 
+/*
+ * The signals whose disposition may not be the default in dived: those
+ * found so when it started and those it set since.  Every other one is
+ * SIG_DFL already, so the program's process resets only these, instead
+ * of making a system call for each of the 64.
+ */
+static sigset_t changed;
+static int changed_known;
+
+void
+spawn_signals_found(void)
+{
+	struct sigaction sa;
+	int s;
+
+	sigemptyset(&changed);
+	for (s = 1; s < NSIG; s++)
+		if (sigaction(s, NULL, &sa) == 0 && sa.sa_handler != SIG_DFL)
+			sigaddset(&changed, s);
+	changed_known = 1;
+}
+
+void
+spawn_signal(int sig, void (*handler)(int))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;
+	sigaction(sig, &sa, NULL);
+	if (handler != SIG_DFL)
+		sigaddset(&changed, sig);
+}
+
 static void
 reset_signals(void)
 {
@@ -76,7 +110,8 @@ reset_signals(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
 	for (s = 1; s < NSIG; s++)
-		sigaction(s, &sa, NULL);
+		if (!changed_known || sigismember(&changed, s) == 1)
+			sigaction(s, &sa, NULL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }

@@ -56,4 +56,12 @@ int	spawn_may_steal_tty(int, pid_t, uid_t);
 /* In the forked child; never returns. */
 void	spawn_program(struct launch *) __attribute__((noreturn));
 
+/*
+ * Signal dispositions, so that the program starts with every signal at
+ * SIG_DFL: spawn_signals_found notes those not at SIG_DFL when dived
+ * starts, spawn_signal sets one and notes it.
+ */
+void	spawn_signals_found(void);
+void	spawn_signal(int, void (*)(int));
+
 #endif

@@ -102,3 +102,20 @@ expect_eq "sessions: a second session runs while the first is busy" second \
     "$("$DIVE" "$S" echo second)"
 wait $p1
 expect_eq "sessions: the busy session completes" first "$(cat "$T/par1")"
+
+# Every signal starts at its default in the program, unblocked, whatever
+# dived itself inherited or set up for its own use.
+S2=$T/signals.sock
+(trap '' USR1 USR2 TERM; exec "$DIVED" "$S2" --log-stderr 2>>"$T/dived.log") &
+DIVED_PIDS+=("$!")
+wait_for listening "$S2"
+out=$("$DIVE" "$S2" cat /proc/self/status | grep -E '^Sig(Blk|Ign|Cgt):' |
+    tr -s '\t ' ' ')
+expect_eq "signals: none blocked, ignored or caught in the program" \
+    $'SigBlk: 0000000000000000\nSigIgn: 0000000000000000\nSigCgt: 0000000000000000' \
+    "$out"
+out=$(trap '' USR1 HUP INT; "$DIVED" -J -- cat /proc/self/status |
+    grep -E '^Sig(Blk|Ign|Cgt):' | tr -s '\t ' ' ')
+expect_eq "signals: -J starts the program with every signal at its default" \
+    $'SigBlk: 0000000000000000\nSigIgn: 0000000000000000\nSigCgt: 0000000000000000' \
+    "$out"

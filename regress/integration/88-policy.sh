@@ -174,6 +174,13 @@ r = json.load(sys.stdin)
 print(r["exit"], r["signal"], r["ended_by"], r["time_limit"],
       r["duration"] > 0.5 and r["pid"] > 0)')"
 
+# A client in more groups than a session has room for at first (64): the
+# rule's group is the last of 100.
+many=$(seq -s, 70001 70099),$(getent group dpol1s | cut -d: -f3)
+expect_eq "match: the group is found among the 100 the client holds" dpol2 \
+    "$(cd / && setpriv --reuid="$u1" --regid="$g1" --groups="$many" -- \
+    "$DIVE" "$S" /usr/bin/id -un 2>&1)"
+
 # Hostile strings cannot split or forge a record.
 : >"$A"
 perl -e '$ENV{"EVIL\n{\"event\":\"forged\"}"} = "v"; exec @ARGV' -- \
