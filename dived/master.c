@@ -155,8 +155,15 @@ slot_fd(const struct config *cfg, int fd)
  * --spares: monitors started ahead, each with its parser confined, so
  * that a connection costs the master one message instead of two forks.
  * One that ends before its connection holds back new ones for a second.
+ *
+ * The one that replaces a spare given a connection comes a little later:
+ * the kernel runs the woken spare on the master's processor, where a
+ * fork right away would keep it waiting for about 100 microseconds.
+ * Started once the session is under way, the new spare usually gets
+ * another processor.
  */
 #define SPARE_HOLD_SECS	1
+#define SPARE_REFILL_NS	300000
 static struct spare {
 	pid_t	pid;
 	int	fd;		/* our end of its socket */
@@ -164,11 +171,22 @@ static struct spare {
 static size_t nspares;
 static struct timespec spares_after;
 
+/* No new spare before ns from now, nor before an earlier hold-back ends. */
 static void
-spares_hold_back(void)
+spares_hold_back(long long ns)
 {
-	clock_gettime(CLOCK_MONOTONIC, &spares_after);
-	spares_after.tv_sec += SPARE_HOLD_SECS;
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	t.tv_sec += (time_t)(ns / 1000000000LL);
+	t.tv_nsec += (long)(ns % 1000000000LL);
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	if (t.tv_sec > spares_after.tv_sec || (t.tv_sec ==
+	    spares_after.tv_sec && t.tv_nsec > spares_after.tv_nsec))
+		spares_after = t;
 }
 
 /*
@@ -216,7 +234,7 @@ spare_ended(pid_t pid, int st)
 		logmsg(LOG_ERR, "spare monitor %ld ended before its connection "
 		    "(%s %d)", (long)pid, WIFSIGNALED(st) ? "signal" : "status",
 		    WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
-		spares_hold_back();
+		spares_hold_back(SPARE_HOLD_SECS * 1000000000LL);
 		return;
 	}
 }
@@ -437,7 +455,7 @@ add_spare(const struct config *cfg, int ls, const sigset_t *orig)
 
 	if ((pid = fork_monitor(cfg, ls, orig, -1, 0, &fd, &what)) == -1) {
 		logmsg(LOG_ERR, "spare monitor: %s: %s", what, strerror(errno));
-		spares_hold_back();
+		spares_hold_back(SPARE_HOLD_SECS * 1000000000LL);
 		return;
 	}
 	if (pid == 0)
@@ -495,6 +513,7 @@ hand_off(const struct config *cfg, int c, unsigned long id)
 		    0) {
 			slots[nslots].pid = sp.pid;
 			slots[nslots++].fd = slot_fd(cfg, sp.fd);
+			spares_hold_back(SPARE_REFILL_NS);
 			return 1;
 		}
 		/* Gone already; reap() collects it. */
