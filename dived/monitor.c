@@ -967,10 +967,9 @@ finish(struct session *s, int st)
 	    (double)(t1.tv_nsec - s->t0.tv_nsec) / 1e9;
 	/*
 	 * The record is written before the client hears the end.  The
-	 * parser ends meanwhile, and is reaped after: the client does not
-	 * wait for it.
+	 * parser is killed and reaped after: the client does not wait for
+	 * it, nor for its exit, which on this processor would come first.
 	 */
-	end_parser(s);
 	record(s, "end", WIFSIGNALED(st) ? "signaled" : "exited", NULL, st);
 	session_over(s);
 	if (WIFSIGNALED(st)) {
