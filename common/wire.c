@@ -2,6 +2,7 @@
 #include <sys/uio.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -222,6 +223,24 @@ fail:
 	free(f->buf);
 	f->buf = NULL;
 	return r;
+}
+
+/*
+ * Waits until sock has a message, or its end, to read.  A reader blocked
+ * in recvmsg(2) on a stream socket is woken as well each time its peer
+ * takes data off the other direction, which on a connection shared by
+ * monitor and parser is every reply the client reads; poll(2) wakes only
+ * for what it asked for.
+ */
+int
+frame_wait(int sock)
+{
+	struct pollfd p = { sock, POLLIN, 0 };
+	int r;
+
+	while ((r = poll(&p, 1, -1)) == -1 && errno == EINTR)
+		;
+	return r == -1 ? -1 : 0;
 }
 
 void

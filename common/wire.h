@@ -37,6 +37,9 @@ int	frame_send(int, uint32_t, const void *, size_t, const int *, size_t);
  * descriptor stays open and no buffer is left allocated.
  */
 int	frame_recv(int, struct frame *, size_t, int *, size_t);
+
+/* Waits for something to read on a blocking socket: 0, or -1 and errno. */
+int	frame_wait(int);
 void	frame_free(struct frame *);
 
 /* Closes descriptors received into an array. */

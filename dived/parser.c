@@ -32,7 +32,8 @@ static void
 recv_or_refuse(int client, struct frame *f, size_t maxlen, int *fds,
     size_t maxfds)
 {
-	int r = frame_recv(client, f, maxlen, fds, maxfds);
+	int r = frame_wait(client) == -1 ? -1 : frame_recv(client, f, maxlen,
+	    fds, maxfds);
 
 	if (r == 1)
 		return;
@@ -60,7 +61,8 @@ check_hello(int client)
 	struct frame f;
 	uint32_t v;
 
-	int r = frame_recv(client, &f, sizeof(v), NULL, 0);
+	int r = frame_wait(client) == -1 ? -1 : frame_recv(client, &f,
+	    sizeof(v), NULL, 0);
 
 	if (r == 0)
 		refuse(DIVE_EXIT_FAILURE, "client closed the connection "
@@ -388,7 +390,8 @@ relay_signals(int client)
 	uint32_t sig;
 
 	for (;;) {
-		int r = frame_recv(client, &f, sizeof(sig), NULL, 0);
+		int r = frame_wait(client) == -1 ? -1 : frame_recv(client, &f,
+		    sizeof(sig), NULL, 0);
 
 		if (r == 0)
 			_exit(0);

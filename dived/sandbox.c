@@ -34,7 +34,7 @@
  */
 static const int allowed[] = {
 	SCMP_SYS(read), SCMP_SYS(recvfrom), SCMP_SYS(recvmsg),
-	SCMP_SYS(sendmsg), SCMP_SYS(close),
+	SCMP_SYS(poll), SCMP_SYS(sendmsg), SCMP_SYS(close),
 	SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise),
 	SCMP_SYS(alarm), SCMP_SYS(setitimer),	/* alarm(2) on some ports */
 	SCMP_SYS(rt_sigreturn), SCMP_SYS(restart_syscall),
