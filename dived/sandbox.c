@@ -312,8 +312,11 @@ load_filter(const struct privsep *ps, int mon)
 void
 sandbox_enter(const struct privsep *ps, int mon, pid_t monitor)
 {
-	cap_t none;
+	struct __user_cap_header_struct caps = { _LINUX_CAPABILITY_VERSION_3,
+	    0 };
+	struct __user_cap_data_struct none[_LINUX_CAPABILITY_U32S_3];
 
+	memset(none, 0, sizeof(none));
 	keep_socket(&mon);
 	limit(mon, RLIMIT_NOFILE, DIVE_MAX_FDS + DIVE_MAX_AUXFDS + 8);
 	limit(mon, RLIMIT_FSIZE, 0);
@@ -324,9 +327,8 @@ sandbox_enter(const struct privsep *ps, int mon, pid_t monitor)
 	    errno != EINVAL)
 		sandbox_fail(mon, "parser ambient capabilities: %s",
 		    strerror(errno));
-	if ((none = cap_init()) == NULL || cap_set_proc(none) == -1)
+	if (capset(&caps, none) == -1)
 		sandbox_fail(mon, "parser capabilities: %s", strerror(errno));
-	cap_free(none);
 	limit(mon, RLIMIT_NPROC, 0);
 	/*
 	 * A monitor that is killed must not leave its parser holding the

@@ -1,10 +1,12 @@
 /*
  * The title overwrites the argv strings and the environment strings that
- * follow them (the environment is moved to the heap first).  The area is
- * zeroed before each title: when the title is shorter than the original
- * arguments the kernel shows the argument area, whose trailing NULs ps
- * drops; when it is longer, the last argument byte is not NUL and the
- * kernel reads on to the title's end.
+ * follow them (the environment is moved to the heap first).  The whole
+ * area is zeroed before the first title, and only what the last title
+ * used before each later one, in the master's children too, each of
+ * which copies the pages it writes.  When the title is shorter than the
+ * original arguments the kernel shows the argument area, whose trailing
+ * NULs ps drops; when it is longer, the last argument byte is not NUL and
+ * the kernel reads on to the title's end.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 extern char **environ;
 
 static char *base, *end;
+static size_t used;	/* by the last title, inherited by children */
 char **title_argv;	/* the copy of argv, for the process's life */
 
 char **
@@ -57,7 +60,7 @@ title_set(const char *fmt, ...)
 {
 	char buf[256];
 	va_list ap;
-	size_t room;
+	size_t room, n;
 
 	if (base == NULL)
 		return;
@@ -65,6 +68,8 @@ title_set(const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	room = (size_t)(end - base);
-	memset(base, 0, room);
-	snprintf(base, room, "dived: %s", buf);
+	/* The first title clears the whole area; later ones what they used. */
+	memset(base, 0, used == 0 ? room : used);
+	n = (size_t)snprintf(base, room, "dived: %s", buf);
+	used = n < room ? n : room - 1;
 }
