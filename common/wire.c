@@ -277,6 +277,12 @@ wbuf_grow(struct wbuf *w, size_t more)
 }
 
 void
+wbuf_reserve(struct wbuf *w, size_t n)
+{
+	wbuf_grow(w, n);
+}
+
+void
 wbuf_bytes(struct wbuf *w, const void *p, size_t n)
 {
 	wbuf_grow(w, n);

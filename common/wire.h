@@ -53,6 +53,8 @@ struct wbuf {
 	int		 err;	/* set once an allocation failed */
 };
 
+/* Room for n more bytes at once, instead of doubling up to them. */
+void	wbuf_reserve(struct wbuf *, size_t);
 void	wbuf_u32(struct wbuf *, uint32_t);
 void	wbuf_bytes(struct wbuf *, const void *, size_t);
 void	wbuf_str(struct wbuf *, const char *);	/* with its NUL */

@@ -206,10 +206,15 @@ void
 ps_encode_spawn(struct wbuf *w, const struct ps_spawn *h,
     const char *const *argv, const char *const *envp)
 {
-	size_t start;
 	struct ps_spawn hh = *h;
+	size_t start, n = sizeof(hh);
 	uint32_t i;
 
+	for (i = 0; i < h->argc; i++)
+		n += strlen(argv[i]) + 1;
+	for (i = 0; i < h->envc; i++)
+		n += strlen(envp[i]) + 1;
+	wbuf_reserve(w, n);
 	wbuf_bytes(w, &hh, sizeof(hh));
 	start = w->len;
 	for (i = 0; i < h->argc; i++)
