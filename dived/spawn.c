@@ -20,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -28,6 +29,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,20 +73,38 @@ step_failed(const struct launch *l, uint32_t status, const char *fmt, ...)
  * found so when it started and those it set since.  Every other one is
  * SIG_DFL already, so the program's process resets only these, instead
  * of making a system call for each of the 64.
+ *
+ * Asked and reset with the system call itself: the C library refuses to
+ * touch the two signals it keeps for its threads (32 and 33), which an
+ * ignoring parent still passes on.  An all-zero kernel sigaction is
+ * SIG_DFL with no flags and an empty mask, whatever the architecture's
+ * layout; four words hold the largest.
  */
-static sigset_t changed;
+static uint64_t changed;
 static int changed_known;
+
+static int
+kernel_sigaction(int sig, int set, unsigned long *handler)
+{
+	unsigned long act[4] = { 0 }, old[4] = { 0 };
+
+	if (syscall(SYS_rt_sigaction, sig, set ? act : NULL, old,
+	    sizeof(uint64_t)) == -1)
+		return -1;
+	*handler = old[0];
+	return 0;
+}
 
 void
 spawn_signals_found(void)
 {
-	struct sigaction sa;
+	unsigned long h;
 	int s;
 
-	sigemptyset(&changed);
-	for (s = 1; s < NSIG; s++)
-		if (sigaction(s, NULL, &sa) == 0 && sa.sa_handler != SIG_DFL)
-			sigaddset(&changed, s);
+	changed = 0;
+	for (s = 1; s < NSIG && s <= 64; s++)
+		if (kernel_sigaction(s, 0, &h) == 0 && h != (unsigned long)SIG_DFL)
+			changed |= 1ull << (s - 1);
 	changed_known = 1;
 }
 
@@ -96,22 +116,20 @@ spawn_signal(int sig, void (*handler)(int))
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = handler;
 	sigaction(sig, &sa, NULL);
-	if (handler != SIG_DFL)
-		sigaddset(&changed, sig);
+	if (handler != SIG_DFL && sig >= 1 && sig <= 64)
+		changed |= 1ull << (sig - 1);
 }
 
 static void
 reset_signals(void)
 {
-	struct sigaction sa;
+	unsigned long h;
 	sigset_t none;
 	int s;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_DFL;
-	for (s = 1; s < NSIG; s++)
-		if (!changed_known || sigismember(&changed, s) == 1)
-			sigaction(s, &sa, NULL);
+	for (s = 1; s < NSIG && s <= 64; s++)
+		if (!changed_known || (changed & (1ull << (s - 1))))
+			(void)kernel_sigaction(s, 1, &h);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
