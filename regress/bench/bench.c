@@ -83,6 +83,7 @@ struct cmd {
 
 struct mem {
 	long	rss, pss;		/* KiB */
+	long	uss;			/* its own pages: shared with none */
 };
 
 static void __attribute__((noreturn))
@@ -297,10 +298,15 @@ smaps(pid_t pid, struct mem *m)
 	if (read_file(path, buf, sizeof(buf)) == -1)
 		return -1;
 	m->rss = m->pss = -1;
+	m->uss = 0;
 	if ((p = strstr(buf, "\nRss:")) != NULL)
 		m->rss = strtol(p + 5, NULL, 10);
 	if ((p = strstr(buf, "\nPss:")) != NULL)
 		m->pss = strtol(p + 5, NULL, 10);
+	if ((p = strstr(buf, "\nPrivate_Clean:")) != NULL)
+		m->uss += strtol(p + 15, NULL, 10);
+	if ((p = strstr(buf, "\nPrivate_Dirty:")) != NULL)
+		m->uss += strtol(p + 15, NULL, 10);
 	return m->rss == -1 || m->pss == -1 ? -1 : 0;
 }
 
@@ -663,7 +669,7 @@ static struct mem
 spares_mem(pid_t master, int *nspares)
 {
 	static struct proc pt[MAX_TABLE];
-	struct mem total = { 0, 0 }, m;
+	struct mem total = { 0, 0, 0 }, m;
 	size_t n = snapshot(pt, MAX_TABLE);
 
 	*nspares = 0;
@@ -687,7 +693,7 @@ spares_mem(pid_t master, int *nspares)
 static struct mem
 sum_mem(const pid_t *procs, size_t n)
 {
-	struct mem total = { 0, 0 }, m;
+	struct mem total = { 0, 0, 0 }, m;
 
 	for (size_t i = 0; i < n; i++)
 		if (smaps(procs[i], &m) == 0) {
@@ -705,7 +711,7 @@ dived_memory(const char *dive, const char *sock, const char *sleep,
 	char *argv[] = { (char *)dive, (char *)sock, (char *)sleep, HOLD_SECS,
 	    NULL };
 	pid_t procs[MAX_PROCS], monitor = -1, parser = -1, client;
-	struct mem idle1 = { -1, -1 }, mon = { -1, -1 }, par = { -1, -1 };
+	struct mem idle1 = { -1, -1, 0 }, mon = { -1, -1, 0 }, par = { -1, -1, 0 };
 	char rss_max[16], pss_max[16], label[64];
 	size_t n, i;
 
@@ -727,15 +733,17 @@ dived_memory(const char *dive, const char *sock, const char *sleep,
 	    T_MASTER_RSS));
 	printf("%-44s %10ld %10ld\n", "dived master, idle, after all sessions",
 	    idle1.rss, idle1.pss);
+	printf("%-44s %10ld\n", "dived master, idle: pages of its own (USS)",
+	    idle0->uss);
 	snprintf(label, sizeof(label), "dived spares, idle: %d (monitor + "
 	    "parser)", nspares);
 	printf("%-44s %10ld %10ld\n", label, spares->rss, spares->pss);
 	line("bench dived_spares=%d rss_kib=%ld pss_kib=%ld", nspares,
 	    spares->rss, spares->pss);
-	line("bench dived_master_idle_rss_kib=%ld pss_kib=%ld "
+	line("bench dived_master_idle_rss_kib=%ld pss_kib=%ld uss_kib=%ld "
 	    "after_sessions_rss_kib=%ld pss_kib=%ld max_rss_kib=%d result=%s",
-	    idle0->rss, idle0->pss, idle1.rss, idle1.pss, T_MASTER_RSS,
-	    verdict(idle0->rss < T_MASTER_RSS));
+	    idle0->rss, idle0->pss, idle0->uss, idle1.rss, idle1.pss,
+	    T_MASTER_RSS, verdict(idle0->rss < T_MASTER_RSS));
 	if (monitor == -1 || parser == -1) {
 		printf("%-44s not found (monitor %ld, parser %ld)\n",
 		    "dived session", (long)monitor, (long)parser);
@@ -1044,7 +1052,7 @@ main(int argc, char **argv)
 	struct setup o;
 	struct cmd cmds[8];
 	const struct cmd *tr, *dv;
-	struct mem idle0 = { -1, -1 }, spares0 = { 0, 0 };
+	struct mem idle0 = { -1, -1, 0 }, spares0 = { 0, 0, 0 };
 	int nspares = 0;
 	char *sleep, *sudo, *s6sudo;
 	double t0 = now_us();
