@@ -52,6 +52,9 @@ extern char **environ;
 #define SHARE_MEMORY	1
 #endif
 
+/* The client's groups that fit in its session; more are allocated. */
+#define PEER_GROUPS_ROOM	64
+
 struct session {
 	const struct config	*cfg;
 	unsigned long		 id;
@@ -68,7 +71,7 @@ struct session {
 	struct timespec		 t0;
 	const char		*verdict;	/* for the log: refused, failed */
 	const char		*ended_by;	/* time-limit, client-gone */
-	gid_t			 groups[64];	/* the client's; more: peer.groups */
+	gid_t			 groups[PEER_GROUPS_ROOM];
 	struct stat		 own[3];	/* client, both parser sockets */
 	int			 dirfd;		/* whose path dir holds */
 	char			 dir[4096];	/* for the log, "" if unknown */
