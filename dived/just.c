@@ -70,8 +70,10 @@ just_run(const struct config *cfg)
 	l.errfd = l.replyfd = l.holdfd = -1;	/* failures go to stderr */
 	l.inplace = 1;
 	l.steal_tty = spawn_may_steal_tty(r.ttyfd, getpid(), getuid());
-	if ((l.procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC)) ==
-	    -1 || ns_user_ident(l.procfd, &l.userns) == -1) {
+	l.procfd = -1;
+	if (ns_needs_proc(&d.iso) && ((l.procfd = open("/proc", O_PATH |
+	    O_DIRECTORY | O_CLOEXEC)) == -1 || ns_user_ident(l.procfd,
+	    &l.userns) == -1)) {
 		fprintf(stderr, "dived: /proc/self/ns/user: %s\n",
 		    strerror(errno));
 		exit(DIVE_EXIT_FAILURE);

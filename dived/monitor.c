@@ -511,8 +511,10 @@ prepare_launch(struct session *s, struct launch *l)
 	char err[DIVE_MAX_ERRTEXT];
 
 	memset(l, 0, sizeof(*l));
-	if ((l->procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC)) ==
-	    -1 || ns_user_ident(l->procfd, &l->userns) == -1)
+	l->procfd = -1;
+	if (ns_needs_proc(&s->dec.iso) && ((l->procfd = open("/proc", O_PATH |
+	    O_DIRECTORY | O_CLOEXEC)) == -1 || ns_user_ident(l->procfd,
+	    &l->userns) == -1))
 		refuse(s, DIVE_EXIT_FAILURE, "/proc/self/ns/user: %s",
 		    strerror(errno));
 	l->d = &s->dec;

@@ -539,6 +539,12 @@ ns_may_change_user(const struct isolation *iso)
 }
 
 int
+ns_needs_proc(const struct isolation *iso)
+{
+	return ns_may_change_user(iso) || iso->nwrites > 0;
+}
+
+int
 ns_drop_groups(const struct isolation *iso, int setids, char *err,
     size_t len)
 {

@@ -100,4 +100,10 @@ int	ns_user_moved(int, const struct ns_ident *);
 int	ns_may_change_user(const struct isolation *);
 int	ns_drop_groups(const struct isolation *, int, char *, size_t);
 
+/*
+ * Whether the program's setup needs the /proc of before the namespaces: a
+ * user namespace that may change, its maps, or -t writes.
+ */
+int	ns_needs_proc(const struct isolation *);
+
 #endif

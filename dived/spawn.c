@@ -493,7 +493,8 @@ spawn_program(struct launch *l)
 		step_failed(l, DIVE_EXIT_FAILURE, "--init: fork: %s",
 		    strerror(errno));
 	/* Asked before a new root can hide /proc. */
-	moved = ns_user_moved(l->procfd, &l->userns);
+	moved = ns_may_change_user(iso) && ns_user_moved(l->procfd,
+	    &l->userns);
 	check(l, root_enter(iso, iso->client_root ? l->r->rootfd : -1,
 	    &serverroot, err, sizeof(err)), err);
 	set_session(l);
