@@ -40,14 +40,10 @@ env_is_dive(const char *s)
 int
 proto_encode_request(struct wbuf *w, const struct request *r)
 {
-	size_t n = 9 * sizeof(uint32_t);
 	uint32_t i;
 
-	for (i = 0; i < r->argc; i++)
-		n += strlen(r->argv[i]) + 1;
-	for (i = 0; i < r->envc; i++)
-		n += strlen(r->envp[i]) + 1;
-	wbuf_reserve(w, n);
+	wbuf_reserve(w, 9 * sizeof(uint32_t) + wbuf_strs_size(r->argv,
+	    r->argc) + wbuf_strs_size(r->envp, r->envc));
 	wbuf_u32(w, r->umask);
 	wbuf_u32(w, r->flags);
 	wbuf_u32(w, r->waitmode);

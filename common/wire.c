@@ -226,21 +226,26 @@ fail:
 }
 
 /*
- * Waits until sock has a message, or its end, to read.  A reader blocked
- * in recvmsg(2) on a stream socket is woken as well each time its peer
- * takes data off the other direction, which on a connection shared by
- * monitor and parser is every reply the client reads; poll(2) wakes only
- * for what it asked for.
+ * frame_recv, once sock has a message, or its end, to read.  A reader
+ * blocked in recvmsg(2) on a stream socket is woken as well each time its
+ * peer takes data off the other direction, which on a connection shared
+ * by monitor and parser is every reply the client reads; poll(2) wakes
+ * only for what it asked for.
  */
 int
-frame_wait(int sock)
+frame_await(int sock, struct frame *f, size_t maxlen, int *fds,
+    size_t maxfds)
 {
 	struct pollfd p = { sock, POLLIN, 0 };
 	int r;
 
 	while ((r = poll(&p, 1, -1)) == -1 && errno == EINTR)
 		;
-	return r == -1 ? -1 : 0;
+	if (r == -1) {
+		memset(f, 0, sizeof(*f));
+		return -1;
+	}
+	return frame_recv(sock, f, maxlen, fds, maxfds);
 }
 
 void
@@ -280,6 +285,16 @@ void
 wbuf_reserve(struct wbuf *w, size_t n)
 {
 	wbuf_grow(w, n);
+}
+
+size_t
+wbuf_strs_size(const char *const *v, size_t n)
+{
+	size_t size = 0;
+
+	for (size_t i = 0; i < n; i++)
+		size += strlen(v[i]) + 1;
+	return size;
 }
 
 void

@@ -38,8 +38,8 @@ int	frame_send(int, uint32_t, const void *, size_t, const int *, size_t);
  */
 int	frame_recv(int, struct frame *, size_t, int *, size_t);
 
-/* Waits for something to read on a blocking socket: 0, or -1 and errno. */
-int	frame_wait(int);
+/* The same on a blocking socket, woken only when there is something. */
+int	frame_await(int, struct frame *, size_t, int *, size_t);
 void	frame_free(struct frame *);
 
 /* Closes descriptors received into an array. */
@@ -55,6 +55,8 @@ struct wbuf {
 
 /* Room for n more bytes at once, instead of doubling up to them. */
 void	wbuf_reserve(struct wbuf *, size_t);
+/* What n strings take with their NULs, for wbuf_reserve. */
+size_t	wbuf_strs_size(const char *const *, size_t);
 void	wbuf_u32(struct wbuf *, uint32_t);
 void	wbuf_bytes(struct wbuf *, const void *, size_t);
 void	wbuf_str(struct wbuf *, const char *);	/* with its NUL */

@@ -374,8 +374,8 @@ mirror(uint32_t how, uint32_t value)
 static int
 reply_fds(int sock, struct frame *f, int eof_ok, int *fds, size_t maxfds)
 {
-	int r = frame_wait(sock) == -1 ? -1 : frame_recv(sock, f,
-	    sizeof(uint32_t) + DIVE_MAX_ERRTEXT, fds, maxfds);
+	int r = frame_await(sock, f, sizeof(uint32_t) + DIVE_MAX_ERRTEXT,
+	    fds, maxfds);
 
 	if (r == 0 && eof_ok)
 		return 0;

@@ -9,7 +9,6 @@
 
 #include <err.h>
 #include <errno.h>
-#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -169,23 +168,24 @@ static struct spare {
 	int	fd;		/* our end of its socket */
 }	spares[DIVE_MAX_SPARES];
 static size_t nspares;
-static struct timespec spares_after;
+static long long spares_after;	/* monotonic nanoseconds */
+
+static long long
+now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000000000LL + t.tv_nsec;
+}
 
 /* No new spare before ns from now, nor before an earlier hold-back ends. */
 static void
 spares_hold_back(long long ns)
 {
-	struct timespec t;
+	long long t = now_ns() + ns;
 
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	t.tv_sec += (time_t)(ns / 1000000000LL);
-	t.tv_nsec += (long)(ns % 1000000000LL);
-	if (t.tv_nsec >= 1000000000L) {
-		t.tv_sec++;
-		t.tv_nsec -= 1000000000L;
-	}
-	if (t.tv_sec > spares_after.tv_sec || (t.tv_sec ==
-	    spares_after.tv_sec && t.tv_nsec > spares_after.tv_nsec))
+	if (t > spares_after)
 		spares_after = t;
 }
 
@@ -468,12 +468,8 @@ add_spare(const struct config *cfg, int ls, const sigset_t *orig)
 static int
 spares_held(struct timespec *wait)
 {
-	struct timespec now;
-	long long ns;
+	long long ns = spares_after - now_ns();
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ns = (spares_after.tv_sec - now.tv_sec) * 1000000000LL +
-	    (spares_after.tv_nsec - now.tv_nsec);
 	if (ns <= 0)
 		return 0;
 	wait->tv_sec = (time_t)(ns / 1000000000LL);
@@ -656,7 +652,6 @@ master_run(struct config *cfg)
 	 */
 	if (ready != -1)
 		daemon_ready(ready, cfg->o.log_stderr);
-	malloc_trim(0);
 	serve(cfg, ls, &waitmask, &orig);
 	logmsg(LOG_INFO, "stopping on signal %d", (int)stopping);
 	spares_retire(1);

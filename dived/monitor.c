@@ -103,22 +103,15 @@ wait_child(pid_t pid, int *st)
 }
 
 static void
-end_parser(struct session *s)
+stop_parser(struct session *s)
 {
-	if (s->parser > 0)
+	if (s->parser > 0) {
 #ifdef DIVE_VALGRIND
 		/* SIGKILL would take valgrind's report on the parser with it. */
 		kill(s->parser, SIGTERM);
 #else
 		kill(s->parser, SIGKILL);
 #endif
-}
-
-static void
-stop_parser(struct session *s)
-{
-	if (s->parser > 0) {
-		end_parser(s);
 		wait_child(s->parser, NULL);
 		s->parser = 0;
 	}

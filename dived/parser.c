@@ -32,8 +32,7 @@ static void
 recv_or_refuse(int client, struct frame *f, size_t maxlen, int *fds,
     size_t maxfds)
 {
-	int r = frame_wait(client) == -1 ? -1 : frame_recv(client, f, maxlen,
-	    fds, maxfds);
+	int r = frame_await(client, f, maxlen, fds, maxfds);
 
 	if (r == 1)
 		return;
@@ -61,8 +60,7 @@ check_hello(int client)
 	struct frame f;
 	uint32_t v;
 
-	int r = frame_wait(client) == -1 ? -1 : frame_recv(client, &f,
-	    sizeof(v), NULL, 0);
+	int r = frame_await(client, &f, sizeof(v), NULL, 0);
 
 	if (r == 0)
 		refuse(DIVE_EXIT_FAILURE, "client closed the connection "
@@ -390,8 +388,7 @@ relay_signals(int client)
 	uint32_t sig;
 
 	for (;;) {
-		int r = frame_wait(client) == -1 ? -1 : frame_recv(client, &f,
-		    sizeof(sig), NULL, 0);
+		int r = frame_await(client, &f, sizeof(sig), NULL, 0);
 
 		if (r == 0)
 			_exit(0);

@@ -207,14 +207,11 @@ ps_encode_spawn(struct wbuf *w, const struct ps_spawn *h,
     const char *const *argv, const char *const *envp)
 {
 	struct ps_spawn hh = *h;
-	size_t start, n = sizeof(hh);
+	size_t start;
 	uint32_t i;
 
-	for (i = 0; i < h->argc; i++)
-		n += strlen(argv[i]) + 1;
-	for (i = 0; i < h->envc; i++)
-		n += strlen(envp[i]) + 1;
-	wbuf_reserve(w, n);
+	wbuf_reserve(w, sizeof(hh) + wbuf_strs_size(argv, h->argc) +
+	    wbuf_strs_size(envp, h->envc));
 	wbuf_bytes(w, &hh, sizeof(hh));
 	start = w->len;
 	for (i = 0; i < h->argc; i++)

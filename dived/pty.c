@@ -32,7 +32,6 @@ pty_is_terminal(int fd)
 {
 	struct stat st;
 	unsigned int m;
-
 	char link[64], class[256];
 	ssize_t n;
 

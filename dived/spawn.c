@@ -78,10 +78,10 @@ step_failed(const struct launch *l, uint32_t status, const char *fmt, ...)
  * touch the two signals it keeps for its threads (32 and 33), which an
  * ignoring parent still passes on.  An all-zero kernel sigaction is
  * SIG_DFL with no flags and an empty mask, whatever the architecture's
- * layout; four words hold the largest.
+ * layout; four words hold the largest.  Until dived has asked, all are
+ * reset.
  */
-static uint64_t changed;
-static int changed_known;
+static uint64_t changed = ~0ull;
 
 static int
 kernel_sigaction(int sig, int set, unsigned long *handler)
@@ -105,7 +105,6 @@ spawn_signals_found(void)
 	for (s = 1; s < NSIG && s <= 64; s++)
 		if (kernel_sigaction(s, 0, &h) == 0 && h != (unsigned long)SIG_DFL)
 			changed |= 1ull << (s - 1);
-	changed_known = 1;
 }
 
 void
@@ -128,7 +127,7 @@ reset_signals(void)
 	int s;
 
 	for (s = 1; s < NSIG && s <= 64; s++)
-		if (!changed_known || (changed & (1ull << (s - 1))))
+		if (changed & (1ull << (s - 1)))
 			(void)kernel_sigaction(s, 1, &h);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
