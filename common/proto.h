@@ -12,8 +12,9 @@
  *   SIGNAL   u32 signo (any number of them, after REQUEST)
  *
  * Server to client:
- *   HELLO    u32 version, u32 flags (first, always; dive reads it before
- *            it sends its request)
+ *   HELLO    u32 version, u32 flags (first, always: before the request
+ *            when the client has sent nothing but its HELLO yet, so
+ *            that one may wait for it; else with the first answer)
  *   PTY      u32 pty of the request; the pseudo-terminal's master
  *            attached (when the request asked for one, before STARTED)
  *   STARTED  u32 pid, u32 flags
@@ -56,6 +57,9 @@ enum {
 #define PTY_STDERR	0x4u
 #define PTY_MASK	(PTY_STDIN | PTY_STDOUT | PTY_STDERR)
 #define PTY_MAX_SIZE	0xffffu
+
+/* A client's HELLO on the wire: the frame's header and the version. */
+#define PROTO_HELLO_LEN	 ((int)(3 * sizeof(uint32_t)))
 
 /* Server HELLO flags: the socket's pseudo-terminal rule (dived --pty). */
 #define HELLO_PTY_FORCE	 0x1u	/* a terminal is never passed as it is */

@@ -4,11 +4,14 @@
  * decodes the parser's spawn request with its own checks, decides, starts
  * the program, waits for it and reports its end.
  */
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+
+#include <linux/sockios.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -59,6 +62,7 @@ struct session {
 	const struct config	*cfg;
 	unsigned long		 id;
 	int			 client;
+	int			 greeted;	/* our HELLO is sent */
 	int			 master;	/* closed when the session ends */
 	int			 ps;		/* parser socket */
 	pid_t			 parser;
@@ -171,6 +175,30 @@ session_over(struct session *s)
 	s->master = -1;
 }
 
+/* Our HELLO, unless it went already: it comes before any other answer. */
+static int
+greet(struct session *s)
+{
+	if (s->greeted)
+		return 0;
+	s->greeted = 1;
+	return proto_send_hello(s->client, pty_hello_flags(s->cfg));
+}
+
+/*
+ * Whether the client has sent more than its HELLO: one that waits for
+ * ours before its request cannot have.  Such a client gets our HELLO with
+ * the first answer, and is not woken for the greeting alone.  Only the
+ * count of bytes waiting is asked; the parser reads them.
+ */
+static int
+client_ahead(int client)
+{
+	int n;
+
+	return ioctl(client, SIOCINQ, &n) == 0 && n > PROTO_HELLO_LEN;
+}
+
 static void __attribute__((noreturn, format(printf, 3, 4)))
 refuse(struct session *s, uint32_t status, const char *fmt, ...)
 {
@@ -195,6 +223,7 @@ refuse(struct session *s, uint32_t status, const char *fmt, ...)
 	    (unsigned long)s->peer.uid, (unsigned long)s->peer.gid,
 	    s->verdict, text);
 	session_over(s);
+	(void)greet(s);
 	proto_send_error(s->client, status, text);
 	stop_parser(s);
 	_exit(1);
@@ -538,6 +567,7 @@ exec_in_place(struct session *s, struct launch *l)
 	stop_parser(s);
 	logmsg(LOG_INFO, "session %lu: starting in place, pid %ld", s->id,
 	    (long)getpid());
+	(void)greet(s);
 	proto_send_u32x2(s->client, MSG_STARTED, (uint32_t)getpid(),
 	    STARTED_NOSTATUS);
 	l->replyfd = s->client;
@@ -766,6 +796,7 @@ terminal(struct session *s)
 		refuse(s, DIVE_EXIT_FAILURE, "%s", err);
 	s->verdict = "refused";
 	if (master != -1) {
+		(void)greet(s);
 		proto_send_pty(s->client, s->req.pty, master);
 		close(master);
 	}
@@ -808,6 +839,7 @@ launch(struct session *s)
 	if (s->pidfd == -1)
 		s->pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
 	logmsg(LOG_INFO, "session %lu: started pid %ld", s->id, (long)s->pid);
+	(void)greet(s);
 	proto_send_u32x2(s->client, MSG_STARTED, (uint32_t)s->pid,
 	    s->cfg->o.signals != SIGNALS_OFF ? STARTED_SIGSOCKET : 0);
 }
@@ -1022,7 +1054,7 @@ serve(struct session *s)
 {
 	give_client(s);
 	peer_name(s);
-	if (proto_send_hello(s->client, pty_hello_flags(s->cfg)) == -1) {
+	if (!client_ahead(s->client) && greet(s) == -1) {
 		logmsg(LOG_INFO, "session %lu: client left: %s", s->id,
 		    strerror(errno));
 		stop_parser(s);
