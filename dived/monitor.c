@@ -34,13 +34,13 @@
 #include "bounds.h"
 #include "log.h"
 #include "title.h"
-#include "parser.h"
 #include "policy.h"
 #include "privsep.h"
 #include "proto.h"
 #include "pty.h"
 #include "ns.h"
 #include "rlimits.h"
+#include "sandbox.h"
 #include "spawn.h"
 #include "wire.h"
 
@@ -299,27 +299,21 @@ raise_fd_limit(void)
 }
 
 /*
- * The parser is confined before any client exists; the client's
- * connection follows in give_client.
+ * The parser program confines itself before any client exists; the
+ * client's connection follows in give_client.
  */
 static void
 start_parser(struct session *s)
 {
-	pid_t monitor = getpid();
 	int sv[2];
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "socketpair: %s", strerror(errno));
 	if (fstat(sv[0], &s->own[1]) == -1 || fstat(sv[1], &s->own[2]) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "fstat: %s", strerror(errno));
-	switch (s->parser = fork()) {
-	case -1:
-		refuse(s, DIVE_EXIT_FAILURE, "fork: %s", strerror(errno));
-	case 0:
-		title_set("parser [spare]");
-		sandbox_enter(&s->cfg->ps, sv[1], monitor);
-		parser_run(SANDBOX_MONITOR_FD, s->cfg->o.request_timeout);
-	}
+	if ((s->parser = sandbox_start(&s->cfg->ps, sv[1],
+	    s->cfg->o.request_timeout)) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "parser: %s", strerror(errno));
 	close(sv[1]);
 	s->ps = sv[0];
 }

@@ -1,24 +1,27 @@
+/*
+ * The parser's sandbox, dived's side: the filter compiled and the parser
+ * program opened at start, and each parser started from them.  What the
+ * parser then does to itself is in confine.c.
+ */
+#include <linux/close_range.h>
+#include <linux/filter.h>
 #include <linux/seccomp.h>
 
 #include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
+#include <limits.h>
 #include <pwd.h>
-#include <signal.h>
 #include <seccomp.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <sys/capability.h>
 
 #include "bounds.h"
 #include "errbuf.h"
@@ -71,11 +74,12 @@ static const int refused_vg[] = {
 #endif
 
 /*
- * The allow-list, compiled to BPF once at start: every parser then loads
- * the same program with one system call instead of building it again.
+ * The allow-list, compiled to BPF once at start into a sealed memfd: every
+ * parser then reads the same program and loads it with one system call
+ * instead of building it again.
  */
 static int
-compile_filter(struct sock_fprog *prog, char *err, size_t len)
+compile_filter(int *out, char *err, size_t len)
 {
 	scmp_filter_ctx ctx;
 	struct stat st;
@@ -113,7 +117,8 @@ compile_filter(struct sock_fprog *prog, char *err, size_t len)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
 		    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
 #endif
-	if (r == 0 && (fd = memfd_create("dived-filter", MFD_CLOEXEC)) == -1)
+	if (r == 0 && (fd = memfd_create("dived-filter", MFD_CLOEXEC |
+	    MFD_ALLOW_SEALING)) == -1)
 		r = -errno;
 	if (r == 0)
 		r = seccomp_export_bpf(ctx, fd);
@@ -122,17 +127,59 @@ compile_filter(struct sock_fprog *prog, char *err, size_t len)
 	    st.st_size % (off_t)sizeof(struct sock_filter) != 0 ||
 	    st.st_size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS))
 		r = -EINVAL;
-	if (r == 0 && (prog->filter = malloc((size_t)st.st_size)) == NULL)
-		r = -ENOMEM;
-	if (r == 0 && pread(fd, prog->filter, (size_t)st.st_size, 0) !=
-	    st.st_size)
-		r = -EIO;
-	if (fd != -1)
-		close(fd);
-	if (r != 0)
+	if (r == 0 && fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK |
+	    F_SEAL_GROW | F_SEAL_WRITE) == -1)
+		r = -errno;
+	if (r != 0) {
+		if (fd != -1)
+			close(fd);
 		return errbuf(err, len, "parser seccomp filter: %s",
 		    strerror(-r));
-	prog->len = (unsigned short)(st.st_size / (off_t)sizeof(struct sock_filter));
+	}
+	*out = fd;
+	return 0;
+}
+
+/*
+ * The parser program: next to dived's own executable (a build tree, or
+ * both installed in one directory), else in DIVED_LIBEXEC.  Root-owned
+ * (or dived's user's) and writable by no one else, as dived is.
+ */
+static int
+open_program(int *out, char *err, size_t len)
+{
+	char self[PATH_MAX], path[PATH_MAX + sizeof(DIVED_PARSER)];
+	struct stat st;
+	ssize_t n;
+	char *slash;
+	int fd = -1;
+
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL) {
+			*slash = '\0';
+			snprintf(path, sizeof(path), "%s/%s", self, DIVED_PARSER);
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+		}
+	}
+	if (fd == -1 && (n <= 0 || errno == ENOENT)) {
+		snprintf(path, sizeof(path), "%s/%s", DIVED_LIBEXEC,
+		    DIVED_PARSER);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	if (fd == -1)
+		return errbuf(err, len, "parser program %s: %s", path,
+		    strerror(errno));
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    !(st.st_mode & S_IXUSR) ||
+	    (st.st_uid != 0 && st.st_uid != geteuid()) ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		close(fd);
+		return errbuf(err, len, "parser program %s: must be an "
+		    "executable file owned by root and writable by no one "
+		    "else", path);
+	}
+	*out = fd;
 	return 0;
 }
 
@@ -212,7 +259,9 @@ privsep_prepare(const char *user, const char *dir, struct privsep *ps,
 	memset(ps, 0, sizeof(*ps));
 	ps->user = user;
 	ps->dir = dir;
-	if (compile_filter(&ps->filter, err, len) == -1)
+	ps->filter = ps->program = -1;
+	if (compile_filter(&ps->filter, err, len) == -1 ||
+	    open_program(&ps->program, err, len) == -1)
 		return -1;
 	if (geteuid() != 0)
 		return 0;	/* unprivileged: seccomp and NNP only */
@@ -248,98 +297,45 @@ sandbox_fail(int mon, const char *fmt, ...)
 }
 
 /*
- * The monitor socket goes to 4, and 0-2 to /dev/null: the client's
- * connection, which the monitor sends later, then arrives as 3, the lowest
- * free number.
+ * In the child, sharing our memory until its exec: the monitor socket to
+ * 4 and the filter to 5, all else closed by the exec, then the program.
  */
-static void
-keep_socket(int *mon)
+static void __attribute__((noreturn))
+start_child(const struct privsep *ps, int mon, char *const argv[])
 {
-	int m, null;
+	int m, f, p;
 
-	if ((m = fcntl(*mon, F_DUPFD_CLOEXEC, 10)) == -1 ||
-	    (null = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1 ||
-	    dup2(null, 0) == -1 || dup2(null, 1) == -1 || dup2(null, 2) == -1 ||
-	    dup3(m, SANDBOX_MONITOR_FD, O_CLOEXEC) == -1)
-		sandbox_fail(*mon, "parser descriptors: %s", strerror(errno));
-	*mon = SANDBOX_MONITOR_FD;
+	if ((m = fcntl(mon, F_DUPFD_CLOEXEC, 10)) == -1 ||
+	    (f = fcntl(ps->filter, F_DUPFD_CLOEXEC, 10)) == -1 ||
+	    (p = fcntl(ps->program, F_DUPFD_CLOEXEC, 10)) == -1 ||
+	    dup2(m, SANDBOX_MONITOR_FD) == -1 ||
+	    dup2(f, SANDBOX_FILTER_FD) == -1)
+		sandbox_fail(mon, "parser descriptors: %s", strerror(errno));
 	close(SANDBOX_CLIENT_FD);
-	close_range(SANDBOX_MONITOR_FD + 1, ~0u, 0);
-}
-
-static void
-limit(int mon, int res, rlim_t v)
-{
-	struct rlimit rl = { v, v };
-
-#ifdef DIVE_VALGRIND
-	/* valgrind keeps the descriptor hard limit for its own descriptors. */
-	if (res == RLIMIT_NOFILE && getrlimit(res, &rl) == 0)
-		rl.rlim_cur = v;
-#endif
-	if (setrlimit(res, &rl) == -1)
-		sandbox_fail(mon, "parser setrlimit: %s", strerror(errno));
-}
-
-static void
-drop_privileges(const struct privsep *ps, int mon)
-{
-	if (chroot(ps->dir) == -1 || chdir("/") == -1)
-		sandbox_fail(mon, "parser chroot %s: %s", ps->dir,
+	if (close_range(SANDBOX_FILTER_FD + 1, ~0u, CLOSE_RANGE_CLOEXEC) == -1)
+		sandbox_fail(SANDBOX_MONITOR_FD, "parser descriptors: %s",
 		    strerror(errno));
-	for (cap_value_t c = 0; c < (cap_value_t)cap_max_bits(); c++)
-		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) == -1 &&
-		    errno != EINVAL)
-			sandbox_fail(mon, "parser capability bounding set: %s",
-			    strerror(errno));
-	if (setgroups(0, NULL) == -1 ||
-	    setresgid(ps->gid, ps->gid, ps->gid) == -1 ||
-	    setresuid(ps->uid, ps->uid, ps->uid) == -1)
-		sandbox_fail(mon, "parser setuid %s: %s", ps->user,
-		    strerror(errno));
-	if (getuid() != ps->uid || geteuid() != ps->uid ||
-	    getgid() != ps->gid || getegid() != ps->gid)
-		sandbox_fail(mon, "parser setuid %s did not take", ps->user);
+	fexecve(p, argv, environ);
+	sandbox_fail(SANDBOX_MONITOR_FD, "parser program: %s",
+	    strerror(errno));
 }
 
-static void
-load_filter(const struct privsep *ps, int mon)
+pid_t
+sandbox_start(const struct privsep *ps, int mon, unsigned int timeout)
 {
-	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &ps->filter, 0, 0) == -1)
-		sandbox_fail(mon, "parser seccomp: %s", strerror(errno));
-}
+	char pid[24], secs[24], uid[24], gid[24];
+	pid_t p;
+	char *argv[] = { "dived: parser", pid, secs, uid, gid,
+	    (char *)(uintptr_t)ps->dir, (char *)(uintptr_t)ps->user, NULL };
 
-void
-sandbox_enter(const struct privsep *ps, int mon, pid_t monitor)
-{
-	struct __user_cap_header_struct caps = { _LINUX_CAPABILITY_VERSION_3,
-	    0 };
-	struct __user_cap_data_struct none[_LINUX_CAPABILITY_U32S_3];
-
-	memset(none, 0, sizeof(none));
-	keep_socket(&mon);
-	limit(mon, RLIMIT_NOFILE, DIVE_MAX_FDS + DIVE_MAX_AUXFDS + 8);
-	limit(mon, RLIMIT_FSIZE, 0);
-	limit(mon, RLIMIT_CORE, 0);
-	if (ps->active)
-		drop_privileges(ps, mon);
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1 &&
-	    errno != EINVAL)
-		sandbox_fail(mon, "parser ambient capabilities: %s",
-		    strerror(errno));
-	if (capset(&caps, none) == -1)
-		sandbox_fail(mon, "parser capabilities: %s", strerror(errno));
-	limit(mon, RLIMIT_NPROC, 0);
-	/*
-	 * A monitor that is killed must not leave its parser holding the
-	 * client's connection.  Set after the setuid, which clears it.
-	 */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1)
-		sandbox_fail(mon, "parser prctl: %s", strerror(errno));
-	if (getppid() != monitor)
-		_exit(1);
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
-	    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
-		sandbox_fail(mon, "parser prctl: %s", strerror(errno));
-	load_filter(ps, mon);
+	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+	snprintf(secs, sizeof(secs), "%u", timeout);
+	snprintf(uid, sizeof(uid), "%lu", (unsigned long)ps->uid);
+	snprintf(gid, sizeof(gid), "%lu", (unsigned long)ps->gid);
+	if (!ps->active)
+		strcpy(uid, "-");
+	/* No copy of our memory: the child only arranges descriptors. */
+	if ((p = vfork()) == 0)
+		start_child(ps, mon, argv);
+	return p;
 }

@@ -1,12 +1,11 @@
-/* The parser's sandbox: an empty root, no privileges, a syscall allow-list. */
+/*
+ * The parser's sandbox: its own program (dived-parser), an empty root, no
+ * privileges, a syscall allow-list.
+ */
 #ifndef DIVED_SANDBOX_H
 #define DIVED_SANDBOX_H
 
 #include <sys/types.h>
-
-#include <linux/filter.h>
-
-#include <stddef.h>
 
 struct privsep {
 	int		 active;	/* dived is root: chroot and setuid */
@@ -14,28 +13,47 @@ struct privsep {
 	gid_t		 gid;
 	const char	*user;
 	const char	*dir;
-	struct sock_fprog filter;	/* the parser's, compiled at start */
+	int		 filter;	/* sealed memfd: the compiled filter */
+	int		 program;	/* dived-parser, opened at start */
 };
 
 /*
- * At start: compiles the parser's seccomp filter, resolves the
- * privilege-separation user, creates the empty directory if missing and
- * checks it is root-owned, not writable by others and empty.  Returns -1
- * with a message in err.
+ * At start: compiles the parser's seccomp filter, opens the parser
+ * program (next to dived's own, else in DIVED_LIBEXEC) and checks that
+ * only root may change it, resolves the privilege-separation user,
+ * creates the empty directory if missing and checks it is root-owned,
+ * not writable by others and empty.  Returns -1 with a message in err.
  */
 int	privsep_prepare(const char *, const char *, struct privsep *, char *,
 	    size_t);
 
 /*
- * In the parser, before any client: keeps only the monitor socket (as
- * descriptor 4) and /dev/null as 0-2, then gives up everything else, and
- * dies with its monitor (whose pid is given).  The client's connection
- * comes from the monitor afterwards and lands on 3.  On failure it tells
- * the monitor why and exits.
+ * In the monitor: starts the parser program with mon as its socket to
+ * us.  Returns its pid, or -1 with errno set.  A parser that cannot
+ * start or confine itself says why on mon and exits.
  */
-void	sandbox_enter(const struct privsep *, int, pid_t);
+pid_t	sandbox_start(const struct privsep *, int, unsigned int);
+
+/* In the parser program, before any client: what confine() is given. */
+struct confinement {
+	pid_t		 monitor;	/* its parent: it dies with it */
+	int		 active;	/* chroot and setuid */
+	uid_t		 uid;
+	gid_t		 gid;
+	const char	*user;
+	const char	*dir;
+};
+
+/*
+ * Loads the filter from SANDBOX_FILTER_FD and closes it, keeps only the
+ * monitor socket with /dev/null as 0-2, then gives up everything else.
+ * The client's connection comes from the monitor afterwards and lands on
+ * 3.  On failure it tells the monitor why and exits.
+ */
+void	confine(const struct confinement *);
 
 #define SANDBOX_CLIENT_FD	3
 #define SANDBOX_MONITOR_FD	4
+#define SANDBOX_FILTER_FD	5
 
 #endif

@@ -49,6 +49,11 @@ expect_eq "titles: monitor names the peer's uid" "dived: monitor [uid 0]" \
 expect_eq "titles: parser" "dived: parser [uid 0]" \
     "$(title $parser)"
 expect_eq "monitor: stays root" 0 "$(awk '$1 == "Uid:" { print $2 }' "/proc/$monitor/status")"
+expect_eq "parser: a program of its own" "$BIN/dived-parser" \
+    "$(readlink "/proc/$parser/exe")"
+expect_eq "parser: maps nothing of dived's program or libraries" 0 \
+    "$(grep -Ec "$BIN/dived\$|libseccomp|libcap" "/proc/$parser/maps")"
+expect_eq "parser: named dived" dived "$(cat "/proc/$parser/comm")"
 
 # Killing the parser ends only this session.
 kill -KILL "$parser"
@@ -128,6 +133,49 @@ expect_match "privsep options: world-writable directory is refused" \
     "writable by no one else" "$out"
 expect_eq "privsep options: refused start-up leaves no socket" absent \
     "$([ -e "$T/x.sock" ] && echo present || echo absent)"
+
+# The parser program is found next to dived and must be root's alone.
+mkdir -p "$T/bin"
+cp "$DIVED" "$BIN/dived-parser" "$T/bin/"
+chmod g+w "$T/bin/dived-parser"
+out=$("$T/bin/dived" "$T/x.sock" 2>&1)
+expect_eq "parser program: a group-writable one fails start-up" 1 $?
+expect_match "parser program: and is named" \
+    "parser program $T/bin/dived-parser: must be an executable file owned by root and writable by no one else" \
+    "$out"
+chmod g-w "$T/bin/dived-parser"
+chown 65534 "$T/bin/dived-parser"
+out=$("$T/bin/dived" "$T/x.sock" 2>&1)
+expect_match "parser program: one owned by another user is refused" \
+    "$T/bin/dived-parser: must be an executable file owned by root" "$out"
+rm "$T/bin/dived-parser"
+if [ -e /usr/local/libexec/dive/dived-parser ]; then
+	skip "parser program: a missing one fails start-up" \
+	    "one is installed in /usr/local/libexec/dive"
+else
+	out=$("$T/bin/dived" "$T/x.sock" 2>&1)
+	expect_match "parser program: a missing one fails start-up, named" \
+	    "parser program /usr/local/libexec/dive/dived-parser: No such file" \
+	    "$out"
+fi
+expect_eq "parser program: refused start-up leaves no socket" absent \
+    "$([ -e "$T/x.sock" ] && echo present || echo absent)"
+# One that cannot run: every client is refused, saying why, and no
+# program starts.
+printf 'not a program\n' >"$T/bin/dived-parser"
+chmod 755 "$T/bin/dived-parser"
+S4=$T/ps4.sock
+DIVED=$T/bin/dived start_dived "$S4"
+out=$("$DIVE" "$S4" touch "$T/ran" 2>&1)
+expect_eq "parser program: one that cannot run fails the client" 125 $?
+expect_match "parser program: the client is told why" \
+    "dive: .*parser program: Exec format error" "$out"
+expect_eq "parser program: nothing was started" absent \
+    "$([ -e "$T/ran" ] && echo present || echo absent)"
+expect_eq "parser program: dived lives on" yes \
+    "$(alive "$DIVED_PID" && echo yes)"
+kill "$DIVED_PID"
+wait "$DIVED_PID" 2>/dev/null
 
 S2=$T/ps2.sock
 start_dived "$S2" --privsep-user daemon --privsep-dir "$T/new/empty"

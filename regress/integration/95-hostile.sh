@@ -7,15 +7,18 @@
 
 HOOKED=$BIN/dived-hooks
 
+# The hooks live in the parser program; dived-hooks starts the hooked one.
 expect_eq "hooks: the normal dived has no test hooks" 0 \
     "$(grep -ac -- '@dive-testhook:' "$DIVED")"
+expect_eq "hooks: the normal parser program has none" 0 \
+    "$(grep -ac -- '@dive-testhook:' "$BIN/dived-parser")"
 
-if ! [ -x "$HOOKED" ]; then
+if ! [ -x "$HOOKED" ] || ! [ -x "$BIN/dived-parser-hooks" ]; then
 	skip "hostile: tests" "$HOOKED was not built (make all builds it)"
 	return 0
 fi
 expect_eq "hooks: the test build has them" 1 \
-    "$(grep -ac -- '@dive-testhook:' "$HOOKED")"
+    "$(grep -ac -- '@dive-testhook:' "$BIN/dived-parser-hooks")"
 
 S=$T/hostile.sock
 DIVED=$HOOKED start_dived "$S" -C 0777 --request-timeout 10

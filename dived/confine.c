@@ -1,0 +1,163 @@
+/*
+ * The parser program's first steps, before it has any client: the
+ * confinement that SECURITY.md lists, in that order.  It runs in the
+ * program the monitor started (dived-parser), whose address space holds
+ * nothing of the monitor's.  No library beyond libc: the seccomp filter
+ * comes compiled, from the descriptor the monitor left it.
+ */
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bounds.h"
+#include "privsep.h"
+#include "proto.h"
+#include "sandbox.h"
+
+/*
+ * The kernel's interface, spelled out here: musl's headers do not carry
+ * <linux/...>, and this file is built with either C library.
+ */
+struct cap_header {
+	uint32_t	version;
+	int		pid;
+};
+struct cap_data {
+	uint32_t	effective, permitted, inheritable;
+};
+#define CAP_VERSION_3		0x20080522u	/* two cap_data */
+struct bpf_insn {
+	uint16_t	code;
+	uint8_t		jt, jf;
+	uint32_t	k;
+};
+struct bpf_program {
+	unsigned short	 len;
+	struct bpf_insn	*insns;
+};
+#define BPF_MAX_INSNS		4096
+#define SECCOMP_FILTER_MODE	2
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+confine_fail(const char *fmt, ...)
+{
+	char text[DIVE_MAX_ERRTEXT];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	proto_send_text(SANDBOX_MONITOR_FD, PS_FAIL, DIVE_EXIT_FAILURE, text);
+	_exit(DIVE_EXIT_FAILURE);
+}
+
+/* The filter, read once: the descriptor is closed before anything else. */
+static void
+take_filter(struct bpf_program *prog)
+{
+	static struct bpf_insn insns[BPF_MAX_INSNS];
+	ssize_t n = pread(SANDBOX_FILTER_FD, insns, sizeof(insns), 0);
+
+	close(SANDBOX_FILTER_FD);
+	if (n <= 0 || n % (ssize_t)sizeof(insns[0]) != 0)
+		confine_fail("parser seccomp filter: %s", n == -1 ?
+		    strerror(errno) : "malformed");
+	prog->len = (unsigned short)(n / (ssize_t)sizeof(insns[0]));
+	prog->insns = insns;
+}
+
+/* 0-2 on /dev/null; 3, where the client's connection lands, free. */
+static void
+null_stdio(void)
+{
+	int null;
+
+	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1 ||
+	    dup2(null, 0) == -1 || dup2(null, 1) == -1 || dup2(null, 2) == -1)
+		confine_fail("parser descriptors: %s", strerror(errno));
+	if (null > 2)
+		close(null);
+	close(SANDBOX_CLIENT_FD);
+	syscall(SYS_close_range, SANDBOX_MONITOR_FD + 1, ~0u, 0);
+}
+
+static void
+limit(int res, rlim_t v)
+{
+	struct rlimit rl = { v, v };
+
+#ifdef DIVE_VALGRIND
+	/* valgrind keeps the descriptor hard limit for its own descriptors. */
+	if (res == RLIMIT_NOFILE && getrlimit(res, &rl) == 0)
+		rl.rlim_cur = v;
+#endif
+	if (setrlimit(res, &rl) == -1)
+		confine_fail("parser setrlimit: %s", strerror(errno));
+}
+
+static void
+drop_privileges(const struct confinement *c)
+{
+	if (chroot(c->dir) == -1 || chdir("/") == -1)
+		confine_fail("parser chroot %s: %s", c->dir, strerror(errno));
+	/* Past the last capability the kernel knows, reading fails. */
+	for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == -1)
+			confine_fail("parser capability bounding set: %s",
+			    strerror(errno));
+	if (setgroups(0, NULL) == -1 ||
+	    setresgid(c->gid, c->gid, c->gid) == -1 ||
+	    setresuid(c->uid, c->uid, c->uid) == -1)
+		confine_fail("parser setuid %s: %s", c->user, strerror(errno));
+	if (getuid() != c->uid || geteuid() != c->uid ||
+	    getgid() != c->gid || getegid() != c->gid)
+		confine_fail("parser setuid %s did not take", c->user);
+}
+
+void
+confine(const struct confinement *c)
+{
+	struct cap_header caps = { CAP_VERSION_3, 0 };
+	struct cap_data none[2];
+	struct bpf_program prog;
+
+	memset(none, 0, sizeof(none));
+	take_filter(&prog);
+	null_stdio();
+	limit(RLIMIT_NOFILE, DIVE_MAX_FDS + DIVE_MAX_AUXFDS + 8);
+	limit(RLIMIT_FSIZE, 0);
+	limit(RLIMIT_CORE, 0);
+	if (c->active)
+		drop_privileges(c);
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1 &&
+	    errno != EINVAL)
+		confine_fail("parser ambient capabilities: %s",
+		    strerror(errno));
+	if (syscall(SYS_capset, &caps, none) == -1)
+		confine_fail("parser capabilities: %s", strerror(errno));
+	limit(RLIMIT_NPROC, 0);
+	/*
+	 * A monitor that is killed must not leave its parser holding the
+	 * client's connection.  Set after the setuid, which clears it.
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1)
+		confine_fail("parser prctl: %s", strerror(errno));
+	if (getppid() != c->monitor)
+		_exit(1);
+	/* The exec made it dumpable again. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
+	    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		confine_fail("parser prctl: %s", strerror(errno));
+	if (prctl(PR_SET_SECCOMP, SECCOMP_FILTER_MODE, &prog, 0, 0) == -1)
+		confine_fail("parser seccomp: %s", strerror(errno));
+}

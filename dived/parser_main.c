@@ -1,0 +1,67 @@
+/*
+ * dived-parser: the program each monitor starts as its parser.  Its own
+ * program, not a copy of the monitor: its address space holds none of
+ * the monitor's memory (rules, configuration, the master's state) and is
+ * laid out afresh, so a parser that a client takes over learns nothing
+ * of where anything is in the monitor or the master.
+ *
+ * The monitor runs it with the socket between them as descriptor 4 and
+ * the compiled seccomp filter as 5, and these arguments:
+ *
+ *   dived-parser MONITOR-PID TIMEOUT UID GID DIR USER
+ *
+ * UID is "-" when dived is not root: then there is no chroot or setuid,
+ * only the rest of the confinement.  It is not meant to be run by hand.
+ */
+#include <sys/prctl.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bounds.h"
+#include "parser.h"
+#include "privsep.h"
+#include "proto.h"
+#include "sandbox.h"
+#include "title.h"
+
+static unsigned long
+number(const char *s, unsigned long max)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v > max || *s == '-')
+		_exit(DIVE_EXIT_FAILURE);
+	return v;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct confinement c;
+	unsigned int timeout;
+
+	/* Titles are written over the strings: the rest reads a copy. */
+	if (argc != 7 || (argv = title_init(argc, argv)) == NULL)
+		_exit(DIVE_EXIT_FAILURE);
+	memset(&c, 0, sizeof(c));
+	c.monitor = (pid_t)number(argv[1], INT_MAX);
+	timeout = (unsigned int)number(argv[2], UINT_MAX);
+	if (strcmp(argv[3], "-") != 0) {
+		c.active = 1;
+		c.uid = (uid_t)number(argv[3], UINT_MAX - 1);
+		c.gid = (gid_t)number(argv[4], UINT_MAX - 1);
+	}
+	c.dir = argv[5];
+	c.user = argv[6];
+	(void)prctl(PR_SET_NAME, "dived", 0, 0, 0);
+	confine(&c);
+	title_set("parser [spare]");
+	parser_run(SANDBOX_MONITOR_FD, timeout);
+}
