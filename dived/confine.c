@@ -13,9 +13,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -48,18 +46,8 @@ struct bpf_program {
 #define BPF_MAX_INSNS		4096
 #define SECCOMP_FILTER_MODE	2
 
-static void __attribute__((noreturn, format(printf, 1, 2)))
-confine_fail(const char *fmt, ...)
-{
-	char text[DIVE_MAX_ERRTEXT];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	proto_send_text(SANDBOX_MONITOR_FD, PS_FAIL, DIVE_EXIT_FAILURE, text);
-	_exit(DIVE_EXIT_FAILURE);
-}
+#define confine_fail(...) \
+	ps_fail(SANDBOX_MONITOR_FD, DIVE_EXIT_FAILURE, __VA_ARGS__)
 
 /* The filter, read once: the descriptor is closed before anything else. */
 static void

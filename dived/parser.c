@@ -1,5 +1,4 @@
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,18 +14,7 @@
 
 static int mon = -1;
 
-static void __attribute__((noreturn, format(printf, 2, 3)))
-refuse(uint32_t status, const char *fmt, ...)
-{
-	char text[DIVE_MAX_ERRTEXT];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	proto_send_text(mon, PS_FAIL, status, text);
-	_exit(1);
-}
+#define refuse(...)	ps_fail(mon, __VA_ARGS__)
 
 static void
 recv_or_refuse(int client, struct frame *f, size_t maxlen, int *fds,

@@ -1,3 +1,5 @@
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -222,4 +224,17 @@ ps_encode_spawn(struct wbuf *w, const struct ps_spawn *h,
 		return;
 	hh.strbytes = (uint32_t)(w->len - start);
 	memcpy(w->p + start - sizeof(hh), &hh, sizeof(hh));
+}
+
+void
+ps_fail(int mon, uint32_t status, const char *fmt, ...)
+{
+	char text[DIVE_MAX_ERRTEXT];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	proto_send_text(mon, PS_FAIL, status, text);
+	_exit(DIVE_EXIT_FAILURE);
 }

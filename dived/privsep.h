@@ -90,6 +90,13 @@ int	ps_take_spawn(struct spawn_req *, unsigned char *, size_t,
 int	ps_take_fail(const unsigned char *, size_t, uint32_t *, char *,
 	    size_t);
 
+/*
+ * Parser side, and the parser's start: says why on the monitor socket
+ * (PS_FAIL with the status and the text) and exits.
+ */
+void	ps_fail(int, uint32_t, const char *, ...)
+	    __attribute__((noreturn, format(printf, 3, 4)));
+
 /* Parser side: the spawn header and strings, ready to send. */
 struct wbuf;
 void	ps_encode_spawn(struct wbuf *, const struct ps_spawn *,

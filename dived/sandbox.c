@@ -3,7 +3,6 @@
  * program opened at start, and each parser started from them.  What the
  * parser then does to itself is in confine.c.
  */
-#include <linux/close_range.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 
@@ -16,7 +15,6 @@
 #include <limits.h>
 #include <pwd.h>
 #include <seccomp.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -283,42 +281,34 @@ privsep_prepare(const char *user, const char *dir, struct privsep *ps,
 	return dir_is_empty(dir, err, len);
 }
 
-static void __attribute__((noreturn, format(printf, 2, 3)))
-sandbox_fail(int mon, const char *fmt, ...)
-{
-	char text[DIVE_MAX_ERRTEXT];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	proto_send_text(mon, PS_FAIL, DIVE_EXIT_FAILURE, text);
-	_exit(DIVE_EXIT_FAILURE);
-}
-
 /*
- * In the child, sharing our memory until its exec: the monitor socket to
- * 4 and the filter to 5, all else closed by the exec, then the program.
+ * In the child, until its exec: the monitor socket to 4 and the filter to
+ * 5.  Everything else of ours is close-on-exec, and the parser closes
+ * whatever is not before it reads anything.
  */
 static void __attribute__((noreturn))
 start_child(const struct privsep *ps, int mon, char *const argv[])
 {
 	int m, f, p;
 
+	/* Out of the way first: any of them may be 4 or 5. */
 	if ((m = fcntl(mon, F_DUPFD_CLOEXEC, 10)) == -1 ||
 	    (f = fcntl(ps->filter, F_DUPFD_CLOEXEC, 10)) == -1 ||
 	    (p = fcntl(ps->program, F_DUPFD_CLOEXEC, 10)) == -1 ||
 	    dup2(m, SANDBOX_MONITOR_FD) == -1 ||
 	    dup2(f, SANDBOX_FILTER_FD) == -1)
-		sandbox_fail(mon, "parser descriptors: %s", strerror(errno));
-	close(SANDBOX_CLIENT_FD);
-	if (close_range(SANDBOX_FILTER_FD + 1, ~0u, CLOSE_RANGE_CLOEXEC) == -1)
-		sandbox_fail(SANDBOX_MONITOR_FD, "parser descriptors: %s",
-		    strerror(errno));
+		ps_fail(mon, DIVE_EXIT_FAILURE, "parser descriptors: %s", strerror(errno));
 	fexecve(p, argv, environ);
-	sandbox_fail(SANDBOX_MONITOR_FD, "parser program: %s",
+	ps_fail(SANDBOX_MONITOR_FD, DIVE_EXIT_FAILURE, "parser program: %s",
 	    strerror(errno));
 }
+
+#if defined(DIVE_VALGRIND) || defined(DIVE_SANITIZE)
+/* Neither follows a child that shares the parent's memory: they fork. */
+#define START_FORK	fork
+#else
+#define START_FORK	vfork
+#endif
 
 pid_t
 sandbox_start(const struct privsep *ps, int mon, unsigned int timeout)
@@ -335,7 +325,7 @@ sandbox_start(const struct privsep *ps, int mon, unsigned int timeout)
 	if (!ps->active)
 		strcpy(uid, "-");
 	/* No copy of our memory: the child only arranges descriptors. */
-	if ((p = vfork()) == 0)
+	if ((p = START_FORK()) == 0)
 		start_child(ps, mon, argv);
 	return p;
 }
