@@ -98,11 +98,15 @@ drop_privileges(const struct confinement *c)
 {
 	if (chroot(c->dir) == -1 || chdir("/") == -1)
 		confine_fail("parser chroot %s: %s", c->dir, strerror(errno));
-	/* Past the last capability the kernel knows, reading fails. */
-	for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == -1)
-			confine_fail("parser capability bounding set: %s",
-			    strerror(errno));
+	for (int cap = 0;; cap++) {
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0)
+			continue;
+		/* Past the last capability the kernel knows. */
+		if (errno == EINVAL && cap > 0)
+			break;
+		confine_fail("parser capability bounding set: %s",
+		    strerror(errno));
+	}
 	if (setgroups(0, NULL) == -1 ||
 	    setresgid(c->gid, c->gid, c->gid) == -1 ||
 	    setresuid(c->uid, c->uid, c->uid) == -1)

@@ -281,6 +281,20 @@ privsep_prepare(const char *user, const char *dir, struct privsep *ps,
 	return dir_is_empty(dir, err, len);
 }
 
+#if defined(DIVE_VALGRIND) || defined(DIVE_SANITIZE)
+/*
+ * Neither follows a child that shares the parent's memory: they fork.
+ * Their runtimes take options from the environment.
+ */
+#define START_FORK	fork
+#define PARSER_ENV	environ
+#else
+#define START_FORK	vfork
+/* The parser gets nothing of dived's environment. */
+static char *const no_env[] = { NULL };
+#define PARSER_ENV	no_env
+#endif
+
 /*
  * In the child, until its exec: the monitor socket to 4 and the filter to
  * 5.  Everything else of ours is close-on-exec, and the parser closes
@@ -297,18 +311,12 @@ start_child(const struct privsep *ps, int mon, char *const argv[])
 	    (p = fcntl(ps->program, F_DUPFD_CLOEXEC, 10)) == -1 ||
 	    dup2(m, SANDBOX_MONITOR_FD) == -1 ||
 	    dup2(f, SANDBOX_FILTER_FD) == -1)
-		ps_fail(mon, DIVE_EXIT_FAILURE, "parser descriptors: %s", strerror(errno));
-	fexecve(p, argv, environ);
+		ps_fail(mon, DIVE_EXIT_FAILURE, "parser descriptors: %s",
+		    strerror(errno));
+	fexecve(p, argv, PARSER_ENV);
 	ps_fail(SANDBOX_MONITOR_FD, DIVE_EXIT_FAILURE, "parser program: %s",
 	    strerror(errno));
 }
-
-#if defined(DIVE_VALGRIND) || defined(DIVE_SANITIZE)
-/* Neither follows a child that shares the parent's memory: they fork. */
-#define START_FORK	fork
-#else
-#define START_FORK	vfork
-#endif
 
 pid_t
 sandbox_start(const struct privsep *ps, int mon, unsigned int timeout)
