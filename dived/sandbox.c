@@ -8,6 +8,7 @@
 
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -147,6 +148,7 @@ static int
 open_program(int *out, char *err, size_t len)
 {
 	char self[PATH_MAX], path[PATH_MAX + sizeof(DIVED_PARSER)];
+	struct statvfs vfs;
 	struct stat st;
 	ssize_t n;
 	char *slash;
@@ -176,6 +178,11 @@ open_program(int *out, char *err, size_t len)
 		return errbuf(err, len, "parser program %s: must be an "
 		    "executable file owned by root and writable by no one "
 		    "else", path);
+	}
+	if (fstatvfs(fd, &vfs) == 0 && (vfs.f_flag & ST_NOEXEC)) {
+		close(fd);
+		return errbuf(err, len, "parser program %s: its file system "
+		    "is mounted noexec", path);
 	}
 	*out = fd;
 	return 0;

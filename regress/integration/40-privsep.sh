@@ -160,6 +160,20 @@ else
 fi
 expect_eq "parser program: refused start-up leaves no socket" absent \
     "$([ -e "$T/x.sock" ] && echo present || echo absent)"
+# A parser program on a noexec mount (here a file bind-mounted noexec)
+# could never run: that is said at start.
+mkdir -p "$T/nx"
+cp "$DIVED" "$BIN/dived-parser" "$T/nx/"
+if mount --bind "$T/nx/dived-parser" "$T/nx/dived-parser" 2>/dev/null &&
+    mount -o remount,bind,noexec "$T/nx/dived-parser" 2>/dev/null; then
+	out=$("$T/nx/dived" "$T/x.sock" 2>&1)
+	expect_eq "parser program: one on a noexec mount fails start-up" 1 $?
+	expect_match "parser program: and says so" \
+	    "$T/nx/dived-parser: its file system is mounted noexec" "$out"
+else
+	skip "parser program: on a noexec mount" "cannot bind-mount here"
+fi
+umount "$T/nx/dived-parser" 2>/dev/null
 # One that cannot run: every client is refused, saying why, and no
 # program starts.
 printf 'not a program\n' >"$T/bin/dived-parser"
