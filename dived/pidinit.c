@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -83,13 +84,16 @@ pidinit_start(const struct options *o)
 {
 	sigset_t all, none;
 	pid_t prog;
+	int ready[2];
+	char c;
 
 	/*
 	 * Not dumpable from before the fork, so the program cannot reach
 	 * this process before it hardens; the program's exec makes its own
 	 * process dumpable again.
 	 */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1 ||
+	    pipe2(ready, O_CLOEXEC) == -1)
 		return -1;
 	/* Blocked before the fork, so no signal slips between. */
 	sigfillset(&all);
@@ -99,10 +103,20 @@ pidinit_start(const struct options *o)
 		int e = errno;
 
 		sigprocmask(SIG_SETMASK, &none, NULL);
+		close(ready[0]);
+		close(ready[1]);
 		errno = e;
 		return -1;
 	}
 	if (prog == 0) {
+		/*
+		 * The program goes on once this process holds nothing of the
+		 * session: its end of the pipe closes with the rest.
+		 */
+		close(ready[1]);
+		while (read(ready[0], &c, 1) == -1 && errno == EINTR)
+			;
+		close(ready[0]);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		return 0;
 	}
@@ -117,13 +131,13 @@ pidinit_start(const struct options *o)
 		_exit(DIVE_EXIT_FAILURE);
 	}
 	/*
-	 * Nothing of the session's stays open here: the program has its own
-	 * copies, and the report pipe must close when the program execs.
 	 * A session of its own makes it the leader of the group that
-	 * --signals-pgid names.
+	 * --signals-pgid names.  Then nothing of the session's stays open
+	 * here: the program has its own copies, the report pipe must close
+	 * when the program execs, and the program waits for this.
 	 */
-	close_range(0, ~0u, 0);
 	setsid();
 	prctl(PR_SET_NAME, "dived-init", 0, 0, 0);
+	close_range(0, ~0u, 0);
 	reap(prog, &all, o->signals == SIGNALS_PGID);
 }
