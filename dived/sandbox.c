@@ -339,7 +339,11 @@ sandbox_start(const struct privsep *ps, int mon, unsigned int timeout)
 	snprintf(gid, sizeof(gid), "%lu", (unsigned long)ps->gid);
 	if (!ps->active)
 		strcpy(uid, "-");
-	/* No copy of our memory: the child only arranges descriptors. */
+	/*
+	 * No copy of our memory: the child only arranges descriptors.  A
+	 * monitor catches no signal (its dispositions are default or
+	 * ignored), so no handler can run in the child on our memory.
+	 */
 	if ((p = START_FORK()) == 0)
 		start_child(ps, mon, argv);
 	return p;
