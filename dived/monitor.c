@@ -582,13 +582,12 @@ run_authenticator(struct session *s, const char *cmd)
 	struct decision d;
 	size_t n = 0, i;
 	int fd, std[3] = { -1, -1, -1 };
-	sigset_t none;
 
-	/* Not the monitor's ignored terminal signals: a ^C must end it. */
-	for (i = 1; i < NSIG; i++)
-		signal((int)i, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	/*
+	 * Not the monitor's ignored terminal signals, nor any dived was
+	 * started with: a ^C must end it.
+	 */
+	spawn_reset_signals();
 	for (i = 0; i < s->req.nfds; i++)
 		if (s->req.targets[i] <= 2)
 			std[s->req.targets[i]] = fcntl(s->req.fds[i],

@@ -119,8 +119,8 @@ spawn_signal(int sig, void (*handler)(int))
 		changed |= 1ull << (sig - 1);
 }
 
-static void
-reset_signals(void)
+void
+spawn_reset_signals(void)
 {
 	unsigned long h;
 	sigset_t none;
@@ -486,7 +486,7 @@ spawn_program(struct launch *l)
 	char err[DIVE_MAX_ERRTEXT];
 	int serverroot, moved;
 
-	reset_signals();
+	spawn_reset_signals();
 	namespaces(l);
 	if (iso->init && getpid() == 1 && pidinit_start(&l->cfg->o) == -1)
 		step_failed(l, DIVE_EXIT_FAILURE, "--init: fork: %s",

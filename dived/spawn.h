@@ -59,9 +59,11 @@ void	spawn_program(struct launch *) __attribute__((noreturn));
 /*
  * Signal dispositions, so that the program starts with every signal at
  * SIG_DFL: spawn_signals_found notes those not at SIG_DFL when dived
- * starts, spawn_signal sets one and notes it.
+ * starts, spawn_signal sets one and notes it, and spawn_reset_signals,
+ * in a process about to exec, resets those and unblocks every signal.
  */
 void	spawn_signals_found(void);
 void	spawn_signal(int, void (*)(int));
+void	spawn_reset_signals(void);
 
 #endif

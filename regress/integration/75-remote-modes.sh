@@ -29,6 +29,17 @@ rc=$?
 expect_eq "-a: runs as dived's user with the client's DIVE_* set" \
     "65534:65534:nobody:0" "$(cat "$T/auth2.out" 2>/dev/null)"
 expect_eq "-a: does not see the client's environment" 0 "$rc"
+# The -a command, like the program, starts with every signal at its
+# default, 32 and 33 included, whatever dived was started with.
+C=$T/auth3.sock
+"$BIN/sigign" 2 10 32 33 -- "$DIVED" "$C" -C 0777 --log-stderr \
+    -a "cat /proc/self/status >$T/auth3.out" 2>>"$T/dived.log" &
+DIVED_PIDS+=("$!")
+wait_for listening "$C"
+"$DIVE" "$C" true
+expect_eq "-a: no signal blocked, ignored or caught in the command" \
+    $'SigBlk: 0000000000000000\nSigIgn: 0000000000000000\nSigCgt: 0000000000000000' \
+    "$(grep -E '^Sig(Blk|Ign|Cgt):' "$T/auth3.out" | tr -s '\t ' ' ')"
 
 # -n: a client that may not signal the program itself (it runs as root
 # under -P) has its signals delivered by dived.
