@@ -161,7 +161,7 @@ slot_fd(const struct config *cfg, int fd)
  * Started once the session is under way, the new spare usually gets
  * another processor.
  */
-#define SPARE_HOLD_SECS	1
+#define SPARE_HOLD_NS	1000000000LL	/* a second */
 #define SPARE_REFILL_NS	300000
 static struct spare {
 	pid_t	pid;
@@ -234,7 +234,7 @@ spare_ended(pid_t pid, int st)
 		logmsg(LOG_ERR, "spare monitor %ld ended before its connection "
 		    "(%s %d)", (long)pid, WIFSIGNALED(st) ? "signal" : "status",
 		    WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
-		spares_hold_back(SPARE_HOLD_SECS * 1000000000LL);
+		spares_hold_back(SPARE_HOLD_NS);
 		return;
 	}
 }
@@ -455,7 +455,7 @@ add_spare(const struct config *cfg, int ls, const sigset_t *orig)
 
 	if ((pid = fork_monitor(cfg, ls, orig, -1, 0, &fd, &what)) == -1) {
 		logmsg(LOG_ERR, "spare monitor: %s: %s", what, strerror(errno));
-		spares_hold_back(SPARE_HOLD_SECS * 1000000000LL);
+		spares_hold_back(SPARE_HOLD_NS);
 		return;
 	}
 	if (pid == 0)
