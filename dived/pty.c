@@ -72,20 +72,24 @@ client_terminal(const struct spawn_req *r)
 	return -1;
 }
 
+/*
+ * The client's descriptors are looked at only where a rule needs them:
+ * with a pseudo-terminal, or under --pty.
+ */
 int
 pty_check(const struct config *cfg, const struct spawn_req *r, char *err,
     size_t len)
 {
-	long t = client_terminal(r);
+	long t;
 
 	if (r->pty != 0 && cfg->o.pty == PTY_RULE_FORBID)
 		return errbuf(err, len, "this server gives no pseudo-terminals "
 		    "(dived --no-pty): run dive -T");
-	if (r->pty != 0 && t != -1)
+	if (r->pty != 0 && (t = client_terminal(r)) != -1)
 		return errbuf(err, len, "descriptor %ld is a terminal: with a "
 		    "pseudo-terminal the client's own may not be passed", t);
 	if (r->pty == 0 && cfg->o.pty == PTY_RULE_FORCE &&
-	    (t != -1 || pty_is_terminal(r->ttyfd)))
+	    (client_terminal(r) != -1 || pty_is_terminal(r->ttyfd)))
 		return errbuf(err, len, "this server passes no terminal but "
 		    "gives a pseudo-terminal (dived --pty): run dive without "
 		    "-T");
