@@ -13,6 +13,8 @@
  *   rawclient SOCK truncated PROG  a request for PROG cut short, then EOF
  *   rawclient SOCK vanish PROG     same, but leave without reading
  *   rawclient SOCK aftergarbage    a good request, then garbage
+ *   rawclient SOCK ptytty          a pseudo-terminal for 0-2, and its own
+ *                                  standard input (a terminal) as 5
  *   rawclient SOCK flood N         N connections at once, each asking for
  *                                  true; prints how many ended which way
  *   rawclient --serve SOCK N       accept once and greet with version N
@@ -80,7 +82,7 @@ print_replies(int s)
 }
 
 static void
-send_request(int s, const char *prog, int cut)
+send_request_pty(int s, const char *prog, int cut, uint32_t pty)
 {
 	/* A program that outlives what follows the request. */
 	const char *argv[] = { prog, strcmp(prog, "sleep") == 0 ? "1" : NULL,
@@ -92,6 +94,11 @@ send_request(int s, const char *prog, int cut)
 
 	memset(&r, 0, sizeof(r));
 	r.umask = 022;
+	r.pty = pty;
+	if (pty != 0) {
+		r.rows = 24;
+		r.cols = 80;
+	}
 	r.argc = argv[1] != NULL ? 2 : 1;
 	r.argv = argv;
 	r.envc = 1;
@@ -108,6 +115,12 @@ send_request(int s, const char *prog, int cut)
 	(void)!write(s, w.p, w.len / 2);
 	shutdown(s, SHUT_WR);
 	wbuf_free(&w);
+}
+
+static void
+send_request(int s, const char *prog, int cut)
+{
+	send_request_pty(s, prog, cut, 0);
 }
 
 static void
@@ -282,6 +295,12 @@ main(int argc, char **argv)
 		} else if (strcmp(argv[2], "vanish") == 0 && argc > 3) {
 			send_request(s, argv[3], 1);
 			return 0;
+		} else if (strcmp(argv[2], "ptytty") == 0) {
+			uint32_t b[2] = { 1, 5 };
+			int fd = 0;
+
+			frame_send(s, MSG_FDS, b, sizeof(b), &fd, 1);
+			send_request_pty(s, "true", 0, PTY_MASK);
 		} else if (strcmp(argv[2], "aftergarbage") == 0) {
 			send_request(s, "sleep", 0);
 			(void)!write(s, "garbage-after-request", 21);

@@ -306,6 +306,12 @@ out=$(in_script "$DIVE -t $SF true; echo rc=\$?")
 expect_match "rule: with --no-pty, -t is refused with a reason" \
     "dive: .*no pseudo-terminals" "$out"
 expect_match "rule: with exit status 125" "rc=125" "$out"
+# dive never sends a terminal along with a pseudo-terminal request;
+# another client that does is refused by the server, and nothing runs.
+out=$(in_script "$BIN/rawclient $S ptytty")
+expect_match "rule: a terminal sent with a pseudo-terminal is refused" \
+    "^error 125 descriptor 5 is a terminal" "$out"
+expect_no_match "rule: and nothing is started for it" "^started" "$out"
 
 SP=$T/force.sock
 start_dived "$SP" --pty
