@@ -580,23 +580,19 @@ rate(char *const argv[], int nclients, int total, pid_t server)
 	return r;
 }
 
-/* The round whose rate is the median of n (n odd, at most TPUT_ROUNDS). */
-static struct rate
-median_rate(const struct rate *r, int n)
+static int
+ratecmp(const void *a, const void *b)
 {
-	int order[TPUT_ROUNDS];
+	return dblcmp(&((const struct rate *)a)->per_s,
+	    &((const struct rate *)b)->per_s);
+}
 
-	for (int i = 0; i < n; i++)
-		order[i] = i;
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && r[order[j]].per_s <
-		    r[order[j - 1]].per_s; j--) {
-			int t = order[j];
-
-			order[j] = order[j - 1];
-			order[j - 1] = t;
-		}
-	return r[order[n / 2]];
+/* The round whose rate is the median of n (n odd); sorts them. */
+static struct rate
+median_rate(struct rate *r, size_t n)
+{
+	qsort(r, n, sizeof(*r), ratecmp);
+	return r[n / 2];
 }
 
 /*
