@@ -64,6 +64,14 @@ expect_no_match() {
 		fail "$1" "[$3] matches /$2/"; else ok "$1"; fi
 }
 
+# expect_default_signals NAME STATUS: a /proc/PID/status text shows no
+# signal blocked, ignored or caught.
+expect_default_signals() {
+	expect_eq "$1" \
+	    $'SigBlk: 0000000000000000\nSigIgn: 0000000000000000\nSigCgt: 0000000000000000' \
+	    "$(grep -E '^Sig(Blk|Ign|Cgt):' <<<"$2" | tr -s '\t ' ' ')"
+}
+
 # add_test_user NAME: a user NAME with the primary group NAMEp and the
 # supplementary group NAMEs, all removed when the test file ends.
 add_test_user() {

@@ -111,13 +111,8 @@ S2=$T/signals.sock
     2>>"$T/dived.log" &
 DIVED_PIDS+=("$!")
 wait_for listening "$S2"
-out=$("$DIVE" "$S2" cat /proc/self/status | grep -E '^Sig(Blk|Ign|Cgt):' |
-    tr -s '\t ' ' ')
-expect_eq "signals: none blocked, ignored or caught in the program" \
-    $'SigBlk: 0000000000000000\nSigIgn: 0000000000000000\nSigCgt: 0000000000000000' \
-    "$out"
-out=$("$BIN/sigign" 1 2 10 32 33 -- "$DIVED" -J -- cat /proc/self/status |
-    grep -E '^Sig(Blk|Ign|Cgt):' | tr -s '\t ' ' ')
-expect_eq "signals: -J starts the program with every signal at its default" \
-    $'SigBlk: 0000000000000000\nSigIgn: 0000000000000000\nSigCgt: 0000000000000000' \
-    "$out"
+expect_default_signals "signals: none blocked, ignored or caught in the program" \
+    "$("$DIVE" "$S2" cat /proc/self/status)"
+expect_default_signals \
+    "signals: -J starts the program with every signal at its default" \
+    "$("$BIN/sigign" 1 2 10 32 33 -- "$DIVED" -J -- cat /proc/self/status)"
