@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "dived.h"
+#include "log.h"
 #include "errbuf.h"
 
 extern char **environ;
@@ -256,6 +257,31 @@ config_resolve(struct config *cfg, char *err, size_t len)
 	return 0;
 }
 
+/*
+ * dive 1.x's -R and -V leave the program in the client's directory, and
+ * give it the client's directory descriptors, both outside the new root.
+ * That is harmless while the program runs as the client, and a way out
+ * for it when it runs as anyone else; a rule's root closes both.
+ */
+void
+config_warnings(const struct config *cfg)
+{
+	const struct options *o = &cfg->o;
+	int other = o->user || o->groups || o->euser ||
+	    (o->no_setuid && cfg->privileged);
+
+	if ((o->iso.chroot == NULL && o->iso.pivot_new == NULL) || !other ||
+	    o->policy != NULL || o->mode == MODE_CHECK)
+		return;
+	logmsg(LOG_WARNING, "warning: %s with %s: programs run as another "
+	    "user than the client, and %s lead out of the new root; a rule's "
+	    "chroot closes both", o->iso.chroot ? "-R" : "-V",
+	    o->no_setuid ? "-P" : "-u, -g or -e", o->iso.root_to_current ?
+	    "dived's directory (-W) and the client's directory descriptors" :
+	    o->chdir != NULL ? "the client's directory descriptors" :
+	    "the client's directory and its directory descriptors");
+}
+
 void
 baseline_from(const struct config *cfg, struct baseline *b)
 {
@@ -272,6 +298,9 @@ baseline_from(const struct config *cfg, struct baseline *b)
 	b->no_chdir = o->no_chdir || o->chdir != NULL;
 	b->no_fds = o->no_fds;
 	b->no_umask = o->no_umask;
+	b->keep_umask = o->keep_umask;
+	b->self_uid = geteuid();
+	b->self_gid = getegid();
 	b->iso = &o->iso;
 	b->rules = cfg->rules;
 	b->time_limit = o->time_limit;

@@ -40,7 +40,7 @@ policy_and_audit(struct config *cfg, int client)
 	if (o->policy != NULL) {
 		if ((o->policy = absolute_path(o->policy)) == NULL)
 			err(1, "--policy");
-		if ((cfg->rules = rulefile_load(o->policy, say_stderr)) == NULL)
+		if ((cfg->rules = rulefile_load(o->policy, cfg, say_stderr)) == NULL)
 			start_failed(client, "--policy: the rule file has "
 			    "errors");
 	}
@@ -90,6 +90,7 @@ main(int argc, char **argv)
 		err(1, "getrlimit");
 	if (config_resolve(&cfg, e, sizeof(e)) == -1)
 		start_failed(client, e);
+	config_warnings(&cfg);
 	if (cfg.o.mode == MODE_CHECK)
 		rulefile_check(&cfg);
 	policy_and_audit(&cfg, client);

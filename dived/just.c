@@ -67,7 +67,7 @@ just_run(const struct config *cfg)
 	l.groups = groups;
 	l.ngroups = ngroups;
 	l.nofile = cfg->nofile;
-	l.errfd = l.replyfd = l.holdfd = -1;	/* failures go to stderr */
+	l.errfd = l.replyfd = l.holdfd = l.nullfd = -1;	/* to stderr */
 	l.inplace = 1;
 	l.steal_tty = spawn_may_steal_tty(r.ttyfd, getpid(), getuid());
 	l.procfd = -1;

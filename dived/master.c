@@ -552,7 +552,7 @@ reload(struct config *cfg)
 	/* Spares hold the old rules and log: new ones are started. */
 	spares_retire(0);
 	if (cfg->o.policy != NULL) {
-		if ((rs = rulefile_load(cfg->o.policy, say_log)) == NULL)
+		if ((rs = rulefile_load(cfg->o.policy, cfg, say_log)) == NULL)
 			logmsg(LOG_ERR, "%s: errors, the previous rules stay",
 			    cfg->o.policy);
 		else {

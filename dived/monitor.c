@@ -39,6 +39,7 @@
 #include "proto.h"
 #include "pty.h"
 #include "ns.h"
+#include "root.h"
 #include "rlimits.h"
 #include "sandbox.h"
 #include "spawn.h"
@@ -459,6 +460,24 @@ read_request(struct session *s)
 	}
 }
 
+/*
+ * A program confined to a root, by a rule or to the client's, gets no
+ * descriptor that leads out of it.
+ */
+static void
+refuse_ways_out(struct session *s)
+{
+	const struct spawn_req *r = &s->req;
+	const char *what;
+
+	for (size_t i = 0; s->dec.client_fds && i < r->nfds; i++)
+		if ((r->targets[i] <= 2 || !s->dec.std_fds_only) &&
+		    (what = root_way_out(r->fds[i])) != NULL)
+			refuse(s, DIVE_EXIT_FAILURE, "descriptor %u is %s, "
+			    "which leads out of the program's root: close it "
+			    "or pass another", r->targets[i], what);
+}
+
 static void
 decide(struct session *s)
 {
@@ -476,6 +495,8 @@ decide(struct session *s)
 		refuse(s, DIVE_EXIT_FAILURE, "the rule at line %d sets a time "
 		    "limit or die-with-client, which -w cannot keep",
 		    s->dec.rule != NULL ? s->dec.rule->line : 0);
+	if (s->dec.confined)
+		refuse_ways_out(s);
 	log_quotev((const char *const *)s->dec.argv, argv, sizeof(argv));
 	/* The directory the program will start in: -h, dived's, or the client's. */
 	if (s->cfg->o.chdir != NULL)
@@ -538,6 +559,10 @@ prepare_launch(struct session *s, struct launch *l)
 	l->cfg = s->cfg;
 	l->nofile = s->cfg->nofile;
 	l->replyfd = -1;
+	l->nullfd = -1;
+	if (s->dec.other_user && s->dec.client_fds &&
+	    spawn_null(&s->req, &l->nullfd) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "/dev/null: %s", strerror(errno));
 	/* The client waits for this descriptor's last holder to go. */
 	l->holdfd = s->req.waitmode == WAIT_HOLDERS || s->cfg->o.no_wait ?
 	    s->client : -1;
@@ -824,6 +849,8 @@ launch(struct session *s)
 	}
 	/* Our copies are the program's now. */
 	groups_free(&s->dec, l.groups);
+	if (l.nullfd != -1)
+		close(l.nullfd);
 	close_fds(s->req.fds, s->req.nfds);
 	s->req.nfds = 0;
 	if (s->req.ptyfd != -1)

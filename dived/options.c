@@ -380,6 +380,8 @@ static const struct opt table[] = {
 	    "ignore the client's descriptors, pass dived's 0-2" },
 	{ "-M", "--no-umask", 0, FLAG(no_umask),
 	    "ignore the client's umask" },
+	{ NULL, "--keep-umask", 0, FLAG(keep_umask),
+	    "keep the client's umask as it is for another user too" },
 	{ "-S", "--no-setsid", 0, FLAG(no_setsid),
 	    "do not start a new session" },
 	{ "-T", "--no-csctty", 0, FLAG(no_csctty),
@@ -646,6 +648,18 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 	if (o->mode == MODE_JUST && o->iso.client_root)
 		return errbuf(err, len, "-r cannot be combined with -J: "
 		    "there is no client whose root to take");
+	if (o->iso.client_root && (o->no_setuid || o->user || o->groups ||
+	    o->euser))
+		return errbuf(err, len, "-r cannot be combined with -P, -u, -g "
+		    "or -e: a root the client chooses runs programs only as "
+		    "the client itself");
+	if (o->iso.client_root && (o->iso.capset || o->iso.ambient))
+		return errbuf(err, len, "-r cannot be combined with -c or -m: a "
+		    "root the client chooses runs programs without "
+		    "capabilities");
+	if (o->iso.client_root && o->iso.root_to_current)
+		return errbuf(err, len, "-r cannot be combined with -W: the "
+		    "program starts inside the client's root");
 	if (o->no_wait && (o->time_limit || o->die_with_client))
 		return errbuf(err, len, "-w cannot be combined with --time-limit "
 		    "or --die-with-client: no monitor stays to end the program");

@@ -50,6 +50,7 @@ struct options {
 	int		  no_chdir;	/* -H */
 	int		  no_fds;	/* -O */
 	int		  no_umask;	/* -M */
+	int		  keep_umask;	/* --keep-umask */
 	int		  no_setsid;	/* -S */
 	int		  no_csctty;	/* -T */
 	int		  pty;		/* PTY_RULE_* */

@@ -3,15 +3,22 @@
  * namespace.  -W keeps dived's own root as the starting directory.
  */
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "errbuf.h"
 #include "root.h"
+
+#ifndef PID_FS_MAGIC
+#define PID_FS_MAGIC	0x50494446
+#endif
 
 /* The new root becomes a mount point of its own: pivot_root needs one. */
 static int
@@ -69,4 +76,28 @@ root_enter(const struct isolation *iso, int clientroot, int *serverroot,
 	    MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
 		return errbuf(err, len, "mount /proc: %s", strerror(errno));
 	return 0;
+}
+
+const char *
+root_way_out(int fd)
+{
+	struct statfs fs;
+	struct stat st;
+	int fl;
+
+	if (fstat(fd, &st) == -1 || fstatfs(fd, &fs) == -1 ||
+	    (fl = fcntl(fd, F_GETFL)) == -1)
+		return "not to be inspected";
+	if (S_ISDIR(st.st_mode))
+		return "a directory";
+	if (fl & O_PATH)
+		return "opened with O_PATH";
+	if (fs.f_type == NSFS_MAGIC)
+		return "a namespace";
+	/* Before pidfs, a pidfd was an anonymous inode: ask it. */
+	if (fs.f_type == PID_FS_MAGIC || (fs.f_type == ANON_INODE_FS_MAGIC &&
+	    (syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0) == 0 ||
+	    errno != EBADF)))
+		return "a process";
+	return NULL;
 }

@@ -12,4 +12,12 @@
  */
 int	root_enter(const struct isolation *, int, int *, char *, size_t);
 
+/*
+ * What a descriptor would let a program confined to a root reach outside
+ * it: a directory, an O_PATH descriptor, a namespace or a process (whose
+ * descriptors pidfd_getfd(2) takes, and whose namespaces setns(2) joins);
+ * NULL for none of those.
+ */
+const char *root_way_out(int);
+
 #endif

@@ -107,8 +107,30 @@ slurp(const char *file, size_t *len, char *err, size_t errlen)
 	return buf;
 }
 
+/* Rules the options make unsafe: reported as parse errors are. */
+static int
+against_options(const char *file, const struct config *cfg,
+    const struct ruleset *rs, void (*say)(const char *))
+{
+	struct baseline b;
+	char why[256], msg[512];
+	int col, bad = 0;
+
+	baseline_from(cfg, &b);
+	for (size_t i = 0; i < rs->nrules; i++)
+		if (policy_check_rule(&b, &rs->rules[i], &col, why,
+		    sizeof(why)) == -1) {
+			snprintf(msg, sizeof(msg), "%s:%d:%d: %s", file,
+			    rs->rules[i].line, col, why);
+			say(msg);
+			bad = 1;
+		}
+	return bad ? -1 : 0;
+}
+
 struct ruleset *
-rulefile_load(const char *file, void (*say)(const char *))
+rulefile_load(const char *file, const struct config *cfg,
+    void (*say)(const char *))
 {
 	struct rules_errors *e;
 	struct ruleset *rs;
@@ -143,6 +165,10 @@ rulefile_load(const char *file, void (*say)(const char *))
 		say(msg);
 	}
 	free(e);
+	if (rs != NULL && against_options(file, cfg, rs, say) == -1) {
+		rules_free(rs);
+		return NULL;
+	}
 	return rs;
 }
 
@@ -229,7 +255,7 @@ rulefile_check(struct config *cfg)
 	size_t n;
 	int r;
 
-	if ((cfg->rules = rulefile_load(o->policy, to_stderr)) == NULL)
+	if ((cfg->rules = rulefile_load(o->policy, cfg, to_stderr)) == NULL)
 		exit(1);
 	if (o->check_as == NULL) {
 		printf("%s: %zu rules, no errors\n", o->policy,

@@ -21,6 +21,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -210,7 +211,8 @@ set_credentials(const struct launch *l, int moved)
 
 /*
  * After the credentials, so the target user's permissions decide: -h,
- * else the client's directory unless -H.
+ * else the top of a root the program is confined to, else the client's
+ * directory unless -H.
  */
 static void
 enter_cwd(const struct launch *l, int serverroot)
@@ -225,6 +227,10 @@ enter_cwd(const struct launch *l, int serverroot)
 	} else if (dir != NULL) {
 		if (chdir(dir) == -1)
 			step_failed(l, DIVE_EXIT_FAILURE, "chdir %s: %s", dir,
+			    strerror(errno));
+	} else if (l->d->confined) {
+		if (chdir("/") == -1)
+			step_failed(l, DIVE_EXIT_FAILURE, "chdir /: %s",
 			    strerror(errno));
 	} else if (l->d->client_cwd && l->r->cwdfd != -1 &&
 	    fchdir(l->r->cwdfd) == -1)
@@ -258,6 +264,53 @@ hold(const struct launch *l, int at)
 		    strerror(errno));
 }
 
+/*
+ * Whether descriptor fd of the program is one it is given: the client's
+ * (only 0-2 when the decision says so), the pseudo-terminal's slave, or
+ * /dev/null where another user's program would find 0-2 closed.
+ */
+static int
+given(const struct launch *l, uint32_t fd)
+{
+	const struct spawn_req *r = l->r;
+
+	if (fd <= 2 && ((r->pty & (1u << fd)) || l->nullfd != -1))
+		return 1;
+	if (fd > 2 && l->d->std_fds_only)
+		return 0;
+	return fd <= DIVE_MAX_FDNUM && (r->seen[fd / 8] & (1u << (fd % 8)));
+}
+
+static int
+from_client(const struct launch *l, size_t i)
+{
+	return l->r->targets[i] <= 2 || !l->d->std_fds_only;
+}
+
+int
+spawn_null(const struct spawn_req *r, int *fd)
+{
+	struct stat st;
+	uint32_t n;
+
+	*fd = -1;
+	for (n = 0; n <= 2; n++)
+		if (!(r->seen[0] & (1u << n)) && !(r->pty & (1u << n)))
+			break;
+	if (n > 2)
+		return 0;
+	if ((*fd = open("/dev/null", O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(*fd, &st) == -1 || !S_ISCHR(st.st_mode) ||
+	    st.st_rdev != makedev(1, 3)) {
+		close(*fd);
+		*fd = -1;
+		errno = ENODEV;
+		return -1;
+	}
+	return 0;
+}
+
 static void
 place_fds(struct launch *l)
 {
@@ -269,25 +322,32 @@ place_fds(struct launch *l)
 	int pty = r->ptyfd;
 
 	for (i = 0; i < r->nfds; i++)
-		if (r->targets[i] > top)
+		if (from_client(l, i) && r->targets[i] > top)
 			top = r->targets[i];
 	for (uint32_t fd = 0; fd <= 2; fd++)
-		if ((r->pty & (1u << fd)) && fd > top)
+		if (given(l, fd) && fd > top)
 			top = fd;
 	if ((high = calloc(r->nfds + 1, sizeof(*high))) == NULL)
 		step_failed(l, DIVE_EXIT_FAILURE, "out of memory");
 	for (i = 0; i < r->nfds; i++)
-		if ((high[i] = fcntl(r->fds[i], F_DUPFD_CLOEXEC,
-		    (int)top + 1)) == -1)
+		if (from_client(l, i) && (high[i] = fcntl(r->fds[i],
+		    F_DUPFD_CLOEXEC, (int)top + 1)) == -1)
 			step_failed(l, DIVE_EXIT_FAILURE, "descriptor %u: %s",
 			    r->targets[i], strerror(errno));
 	/* Our own descriptors must not sit on a target either. */
 	move_above(&l->errfd, top);
 	move_above(&l->replyfd, top);
 	move_above(&l->holdfd, top);
+	move_above(&l->nullfd, top);
 	move_above(&pty, top);
+	/* /dev/null first: the client's and the terminal's replace it. */
+	for (uint32_t fd = 0; fd <= 2 && l->nullfd != -1; fd++)
+		if (dup2(l->nullfd, (int)fd) == -1)
+			step_failed(l, DIVE_EXIT_FAILURE, "/dev/null as "
+			    "descriptor %u: %s", fd, strerror(errno));
 	for (i = 0; i < r->nfds; i++)
-		if (dup2(high[i], (int)r->targets[i]) == -1)
+		if (from_client(l, i) &&
+		    dup2(high[i], (int)r->targets[i]) == -1)
 			step_failed(l, DIVE_EXIT_FAILURE, "descriptor %u: %s",
 			    r->targets[i], strerror(errno));
 	/* The pseudo-terminal's slave where the client's were terminals. */
@@ -298,10 +358,7 @@ place_fds(struct launch *l)
 	/* Targets are sorted by the client but need not be: walk gaps. */
 	prev = 0;
 	for (uint32_t fd = 0; fd <= top + 1; fd++) {
-		int wanted = fd <= top && ((r->seen[fd / 8] & (1u << (fd % 8))) ||
-		    (fd <= 2 && (r->pty & (1u << fd))));
-
-		if (wanted) {
+		if (fd <= top && given(l, fd)) {
 			if (fd > prev)
 				close_range(prev, fd - 1, CLOSE_RANGE_CLOEXEC);
 			prev = fd + 1;
@@ -309,8 +366,7 @@ place_fds(struct launch *l)
 	}
 	close_range(prev, ~0u, CLOSE_RANGE_CLOEXEC);
 	free(high);
-	for (prev = 3; prev <= top && (r->seen[prev / 8] & (1u << (prev % 8)));
-	    prev++)
+	for (prev = 3; prev <= top && given(l, prev); prev++)
 		;
 	hold(l, (int)prev);
 }
@@ -503,7 +559,7 @@ spawn_program(struct launch *l)
 	check(l, caps_after(iso, err, sizeof(err)), err);
 	enter_cwd(l, serverroot);
 	if (l->d->client_umask)
-		umask((mode_t)l->r->umask);
+		umask((mode_t)(l->r->umask | l->d->umask_add));
 	if (l->d->client_fds)
 		place_fds(l);
 	else

@@ -22,6 +22,7 @@ struct launch {
 	int			 inplace;	/* -J: report on stderr instead */
 	int			 replyfd;	/* -w: report to the client, or -1 */
 	int			 holdfd;	/* kept open in the program, or -1 */
+	int			 nullfd;	/* /dev/null for 0-2, or -1 */
 	/*
 	 * The monitor joined and created the namespaces (clone) and wrote a
 	 * new user namespace's maps; else the program does it itself.
@@ -52,6 +53,13 @@ struct launch_error {
  * shell.
  */
 int	spawn_may_steal_tty(int, pid_t, uid_t);
+
+/*
+ * For a program that runs as another user: *fd is /dev/null, opened
+ * close-on-exec, when the client left any of 0-2 closed, else -1.  -1
+ * when it cannot be opened, or is not the null device.
+ */
+int	spawn_null(const struct spawn_req *, int *);
 
 /* In the forked child; never returns. */
 void	spawn_program(struct launch *) __attribute__((noreturn));

@@ -269,6 +269,120 @@ decide_rules(const struct baseline *b, const struct peer *p,
 	return apply_rule(b, r, d, why, len);
 }
 
+static int
+has_root(const struct isolation *iso)
+{
+	return iso->chroot != NULL || iso->client_root ||
+	    iso->pivot_new != NULL;
+}
+
+static int
+peer_has_group(const struct peer *p, gid_t g)
+{
+	if (g == p->gid)
+		return 1;
+	for (int i = 0; i < p->ngroups; i++)
+		if (p->groups[i] == g)
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether the program runs as anyone but the client: other ids, whether
+ * dived sets them or keeps its own, or groups the client is not in.  A
+ * user's own groups (initgroups) are the client's when it is that user.
+ */
+static int
+runs_as_other(const struct baseline *b, const struct peer *p,
+    const struct decision *d)
+{
+	uid_t uid = d->setids ? d->uid : b->self_uid;
+	uid_t euid = d->setids ? d->euid : b->self_uid;
+	gid_t gid = d->setids ? d->gid : b->self_gid;
+
+	if (uid != p->uid || euid != p->uid || gid != p->gid)
+		return 1;
+	for (int i = 0; d->setids && d->groups != NULL && i < d->ngroups; i++)
+		if (!peer_has_group(p, d->groups[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * What follows from whom the program runs as and where its root is.  A
+ * root the client chose holds the client's own programs and libraries:
+ * run as anyone else, or with set-user-ID programs that work, it would
+ * be that user.  A root a rule set, or the client's, is left only
+ * through the client's directory or a directory descriptor: the program
+ * starts at its top and gets none.
+ */
+static int
+root_and_identity(const struct baseline *b, const struct peer *p,
+    struct decision *d, char *why, size_t len)
+{
+	const struct rule *r = d->rule;
+
+	d->other_user = runs_as_other(b, p, d);
+	if (d->other_user && !b->keep_umask && (r == NULL || !r->keepumask))
+		d->umask_add = 022;
+	d->std_fds_only = r != NULL && d->other_user && !r->keepfds;
+	if (d->iso.client_root && d->other_user) {
+		snprintf(why, len, "a root the client chooses runs programs "
+		    "only as the client itself, and %s another user", r != NULL ?
+		    "the rule's target is" : "dived's options choose");
+		return -1;
+	}
+	if (d->iso.client_root && (d->iso.capset != NULL ||
+	    d->iso.ambient != 0)) {
+		snprintf(why, len, "a root the client chooses runs programs "
+		    "without capabilities, and dived's -c or -m gives some");
+		return -1;
+	}
+	d->iso.no_new_privs |= d->iso.client_root;
+	d->confined = has_root(&d->iso) && (d->iso.client_root || r != NULL);
+	if (d->confined && d->iso.root_to_current) {
+		snprintf(why, len, "-W would start the program outside its "
+		    "root");
+		return -1;
+	}
+	if (d->confined)
+		d->client_cwd = 0;
+	return 0;
+}
+
+int
+policy_check_rule(const struct baseline *b, const struct rule *r, int *col,
+    char *why, size_t len)
+{
+	const struct target *t = b->target;
+	const struct isolation *iso = b->iso;
+	const char *kw = r->clientroot ? "clientroot" : "chroot";
+
+	*col = r->root_col;
+	if (r->clientroot && ((t != NULL && (t->user_set || t->groups_set ||
+	    t->euser_set)) || b->no_setuid)) {
+		snprintf(why, len, "clientroot: dived's %s runs programs as "
+		    "another user than the client, which a root the client "
+		    "chooses does not allow", b->no_setuid ? "-P" :
+		    "-u, -g or -e");
+		return -1;
+	}
+	if (r->clientroot && iso != NULL && (iso->capset != NULL ||
+	    iso->ambient != 0)) {
+		snprintf(why, len, "clientroot: dived's -c or -m gives programs "
+		    "capabilities, which a root the client chooses does not "
+		    "allow");
+		return -1;
+	}
+	if ((r->clientroot || r->chroot != NULL) && iso != NULL &&
+	    iso->root_to_current) {
+		snprintf(why, len, "%s: dived's -W would start the program "
+		    "outside this root", kw);
+		return -1;
+	}
+	return 0;
+}
+
 /* Refused by a rule: nothing is kept but the rule, for the record. */
 static int
 rule_denies(struct decision *d)
@@ -310,6 +424,12 @@ policy_decide(const struct baseline *b, const struct peer *p,
 	}
 	if (b->rules != NULL && decide_rules(b, p, d, why, len) == -1)
 		return rule_denies(d);
+	if (root_and_identity(b, p, d, why, len) == -1) {
+		if (d->rule != NULL)
+			return rule_denies(d);
+		decision_free(d);
+		return -1;
+	}
 	if ((d->rule != NULL && rule_env(d->rule, p, &envp, &envc, d) == -1) ||
 	    policy_env(p, envp, envc, d) == -1) {
 		decision_free(d);

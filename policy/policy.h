@@ -49,6 +49,9 @@ struct baseline {
 	int		  no_chdir;	/* -H, or -h given */
 	int		  no_fds;	/* -O */
 	int		  no_umask;	/* -M */
+	int		  keep_umask;	/* --keep-umask */
+	uid_t		  self_uid;	/* dived's own ids, for -P and an */
+	gid_t		  self_gid;	/* unprivileged dived */
 	const struct isolation *iso;	/* namespaces, root, caps, limits */
 	const struct ruleset *rules;	/* --policy, or NULL */
 	unsigned int	  time_limit;	/* --time-limit, 0: none */
@@ -66,6 +69,18 @@ struct decision {
 	int		 client_cwd;	/* enter the client's directory */
 	int		 client_fds;	/* give the client's descriptors */
 	int		 client_umask;
+	/*
+	 * The program runs as someone other than the client: its umask
+	 * gains umask_add, and 0-2 the client left closed are /dev/null.
+	 */
+	int		 other_user;
+	unsigned int	 umask_add;
+	int		 std_fds_only;	/* only the client's 0-2 */
+	/*
+	 * The program starts at its root's top (or -h) and gets no
+	 * directory of the client's: a rule's root, or the client's.
+	 */
+	int		 confined;
 	char		**argv;		/* prefix + client argv */
 	char		**envp;		/* client env + DIVE_* */
 	char		 *vars;		/* storage for the DIVE_* entries */
@@ -87,6 +102,14 @@ int	policy_decide(const struct baseline *, const struct peer *,
 	    const char *const *, size_t, const char *const *, size_t,
 	    struct decision *, char *, size_t);
 void	decision_free(struct decision *);
+
+/*
+ * A rule that dived's options make unsafe, checked when the file is
+ * loaded: -1 with the reason in why and, in *col, the column of the word
+ * that causes it.
+ */
+int	policy_check_rule(const struct baseline *, const struct rule *, int *,
+	    char *, size_t);
 
 /*
  * Fills d->envp: envp without DIVE_* entries, then DIVE_UID, DIVE_GID,

@@ -379,6 +379,7 @@ valued(struct parse *p, struct rule *r, struct word *kw)
 			return error(p, w->col, "chroot %s: not an absolute "
 			    "path", w->s);
 		r->chroot = w->s;
+		r->root_col = kw->col;
 		return 0;
 	}
 	if (is(kw, "unshare")) {
@@ -420,6 +421,10 @@ flag(struct rule *r, const struct word *w)
 		return &r->nonewprivs;
 	if (is(w, "diewithclient"))
 		return &r->diewithclient;
+	if (is(w, "keepfds"))
+		return &r->keepfds;
+	if (is(w, "keepumask"))
+		return &r->keepumask;
 	return NULL;
 }
 
@@ -446,6 +451,8 @@ options(struct parse *p, struct rule *r)
 		if ((f = flag(r, w)) != NULL) {
 			p->i++;
 			*f = 1;
+			if (f == &r->clientroot)
+				r->root_col = w->col;
 		} else if (has_value(w)) {
 			p->i++;
 			if (valued(p, r, w) == -1)
@@ -480,6 +487,15 @@ rule(struct parse *p, struct rule *r)
 			    "user");
 		if (target(p, r, w) == -1)
 			return -1;
+		/*
+		 * In a root of its choosing the client places its own
+		 * programs, libraries and name-service modules: run as
+		 * anyone else, they would be that user.
+		 */
+		if (r->clientroot)
+			return error(p, r->root_col, "clientroot: the client "
+			    "chooses this root, so its programs run only as "
+			    "the client itself, not as %s", w->s);
 		w = next(p);
 	}
 	if (is(w, "cmd")) {

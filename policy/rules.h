@@ -48,6 +48,8 @@ struct rule {
 
 	int		 nocwd, nofds, noumask, clientroot, nonewprivs;
 	int		 diewithclient;
+	int		 keepfds, keepumask;	/* for another user, too */
+	int		 root_col;	/* where clientroot or chroot stands */
 	unsigned int	 timelimit;	/* seconds, 0: none */
 	const char	*chroot;
 	int		 unshare;	/* CLONE_NEW* added */

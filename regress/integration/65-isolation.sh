@@ -290,9 +290,9 @@ expect_eq "without -r the client's root is ignored" "absent" \
     "$(DIVE_ROOTDIR=$T/root dv "$S" sh -c '[ -e /etc/marker ] || echo absent')"
 
 S=$T/w.sock
-start_dived "$S" -C 0777 -r -W
+start_dived "$S" -C 0777 -R "$T/root" -W
 expect_eq "-W: the program starts in dived's root, outside its own" \
-    "inside var" "$(DIVE_ROOTDIR=$T/root dv "$S" /bin/sh -c 'cat /etc/marker;
+    "inside var" "$(dv "$S" /bin/sh -c 'cat /etc/marker;
     ls | grep -x var' | tr '\n' ' ' | sed 's/ $//')"
 
 S=$T/pivot.sock

@@ -389,9 +389,23 @@ test_roots(void)
 	    strcmp(o.chdir, "/") == 0, "options: -R with -h");
 	refused("options: an empty -R is refused", ARGV("/s", "-R", ""),
 	    "-R: empty directory name");
-	CHECK(parse(&o, ARGV("/s", "-r", "-W")) == 0 && o.iso.client_root &&
-	    o.iso.root_to_current && o.no_chdir,
-	    "options: -r, and -W implies -H");
+	CHECK(parse(&o, ARGV("/s", "-R", "/srv/jail", "-W")) == 0 &&
+	    o.iso.chroot != NULL && o.iso.root_to_current && o.no_chdir,
+	    "options: -R, and -W implies -H");
+	refused("options: -r with -W is refused (it starts inside)",
+	    ARGV("/s", "-r", "-W"), "-r cannot be combined with -W");
+	refused("options: -r with -u is refused", ARGV("/s", "-r", "-u", "0"),
+	    "-r cannot be combined with -P, -u, -g or -e");
+	refused("options: -r with -e is refused", ARGV("/s", "-r", "-e", "0"),
+	    "-r cannot be combined with -P, -u, -g or -e");
+	refused("options: -r with -g is refused", ARGV("/s", "-r", "-g", "0"),
+	    "-r cannot be combined with -P, -u, -g or -e");
+	refused("options: -r with -P is refused", ARGV("/s", "-r", "-P"),
+	    "-r cannot be combined with -P, -u, -g or -e");
+	refused("options: -r with -c is refused", ARGV("/s", "-r", "-c",
+	    "cap_chown+ep"), "-r cannot be combined with -c or -m");
+	refused("options: -r with -m is refused", ARGV("/s", "-r", "-m",
+	    "cap_chown"), "-r cannot be combined with -c or -m");
 	CHECK(parse(&o, ARGV("/s", "-s", "fs", "-V", "/new", "old")) == 0 &&
 	    strcmp(o.iso.pivot_new, "/new") == 0 &&
 	    strcmp(o.iso.pivot_old, "old") == 0,

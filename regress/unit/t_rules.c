@@ -496,6 +496,144 @@ t_narrowing(void)
 	rules_free((struct ruleset *)(uintptr_t)b.rules);
 }
 
+/* A root the client chooses, and what follows from running as another. */
+static void
+t_roots_and_users(void)
+{
+	struct run c = { "permit clientroot alice\n", 1001, 1001, NULL, 0,
+	    { "/bin/id", NULL }, { NULL } };
+	struct decision d;
+	char why[256];
+	int r;
+
+	bad("clientroot: as another user is refused at load",
+	    "permit clientroot alice as root cmd /usr/bin/whoami\n", 1, 8,
+	    "clientroot: the client chooses this root, so its programs run "
+	    "only as the client itself, not as root");
+	bad("clientroot: as the same user is refused too",
+	    "permit nocwd clientroot alice as alice\n", 1, 14,
+	    "clientroot: the client chooses this root, so its programs run "
+	    "only as the client itself, not as alice");
+	if (check((r = run(&c, &d, why, sizeof(why))) == 0,
+	    "clientroot: the client's own identity is allowed", "%s", why)) {
+		CHECK(d.iso.client_root && d.iso.no_new_privs,
+		    "clientroot: no_new_privs is always set");
+		CHECK(d.confined && !d.client_cwd,
+		    "clientroot: the program starts at the root's top");
+		CHECK(!d.other_user && d.umask_add == 0 && !d.std_fds_only,
+		    "clientroot: the client's own umask and descriptors");
+		decision_free(&d);
+	}
+	c.rules = "permit chroot /srv/jail alice as root\n";
+	if (check(run(&c, &d, why, sizeof(why)) == 0,
+	    "chroot: a rule's root decides", "%s", why)) {
+		CHECK(d.confined && !d.client_cwd && !d.iso.no_new_privs,
+		    "chroot: a rule's root confines, starting at its top");
+		CHECK(d.other_user && d.umask_add == 022,
+		    "as root: the umask gains 022");
+		CHECK(d.std_fds_only, "as root: only 0-2 by default");
+		decision_free(&d);
+	}
+	c.rules = "permit keepfds keepumask alice as root\n";
+	if (check(run(&c, &d, why, sizeof(why)) == 0,
+	    "keepfds, keepumask: decide", "%s", why)) {
+		CHECK(!d.confined && d.client_cwd,
+		    "without a root the client's directory stays");
+		CHECK(d.other_user && d.umask_add == 0 && !d.std_fds_only,
+		    "keepfds, keepumask: the client's descriptors and umask");
+		decision_free(&d);
+	}
+	c.rules = "permit alice as alice\n";
+	if (check(run(&c, &d, why, sizeof(why)) == 0,
+	    "as oneself: decides", "%s", why)) {
+		CHECK(!d.other_user && !d.std_fds_only && d.umask_add == 0,
+		    "as oneself: nothing changes");
+		decision_free(&d);
+	}
+	c.rules = "permit alice as alice:1001,wheel\n";
+	if (check(run(&c, &d, why, sizeof(why)) == 0,
+	    "as oneself with a group: decides", "%s", why)) {
+		CHECK(d.other_user, "a group the client is not in is another "
+		    "identity");
+		decision_free(&d);
+	}
+	c.groups = wheel;
+	c.ngroups = 1;
+	if (check(run(&c, &d, why, sizeof(why)) == 0,
+	    "as oneself with its group: decides", "%s", why)) {
+		CHECK(!d.other_user, "the client's own group is not");
+		decision_free(&d);
+	}
+}
+
+/* Rules that dived's options make unsafe, found when the file loads. */
+static void
+t_rules_against_options(void)
+{
+	struct rules_errors e;
+	struct ruleset *rs;
+	struct baseline b;
+	struct isolation iso;
+	struct target t;
+	char why[256];
+	int col = 0;
+
+	memset(&b, 0, sizeof(b));
+	memset(&t, 0, sizeof(t));
+	memset(&iso, 0, sizeof(iso));
+	b.privileged = 1;
+	b.target = &t;
+	b.iso = &iso;
+	if (!CHECK((rs = parse("permit nocwd clientroot *\n"
+	    "permit chroot /srv/jail *\n", &e)) != NULL,
+	    "against options: rules parse"))
+		return;
+	CHECK(policy_check_rule(&b, &rs->rules[0], &col, why,
+	    sizeof(why)) == 0 && policy_check_rule(&b, &rs->rules[1], &col,
+	    why, sizeof(why)) == 0, "against options: plain options allow both");
+	t.user_set = 1;
+	CHECK(policy_check_rule(&b, &rs->rules[0], &col, why,
+	    sizeof(why)) == -1 && col == 14 && strstr(why, "-u, -g or -e"),
+	    "against options: clientroot under -u is refused at its column");
+	t.user_set = 0;
+	b.no_setuid = 1;
+	CHECK(policy_check_rule(&b, &rs->rules[0], &col, why,
+	    sizeof(why)) == -1 && strstr(why, "-P") != NULL,
+	    "against options: clientroot under -P is refused");
+	b.no_setuid = 0;
+	iso.capset = "cap_chown+ep";
+	CHECK(policy_check_rule(&b, &rs->rules[0], &col, why,
+	    sizeof(why)) == -1 && strstr(why, "-c or -m") != NULL,
+	    "against options: clientroot under -c is refused");
+	iso.capset = NULL;
+	/* At decision, too, whatever the options let through. */
+	{
+		struct peer p = { 1, 1001, 1001, NULL, NULL, 0 };
+		const char *argv[] = { "/bin/id", NULL };
+		struct decision d;
+
+		iso.client_root = 1;
+		t.user_set = 1;
+		CHECK(policy_decide(&b, &p, argv, 1, NULL, 0, &d, why,
+		    sizeof(why)) == -1 && strstr(why, "a root the client "
+		    "chooses runs programs only as the client") != NULL,
+		    "decision: the client's root as another user is denied");
+		t.user_set = 0;
+		b.self_uid = 0;
+		b.privileged = 0;
+		CHECK(policy_decide(&b, &p, argv, 1, NULL, 0, &d, why,
+		    sizeof(why)) == -1, "decision: so is the client's root "
+		    "under a dived of another uid");
+		b.privileged = 1;
+		iso.client_root = 0;
+	}
+	iso.root_to_current = 1;
+	CHECK(policy_check_rule(&b, &rs->rules[1], &col, why,
+	    sizeof(why)) == -1 && col == 8 && strstr(why, "chroot: dived's -W"),
+	    "against options: a rule's chroot under -W is refused");
+	rules_free(rs);
+}
+
 #define ARGV(...)	((char *[]){ "dived", __VA_ARGS__, NULL })
 
 static int
@@ -558,6 +696,8 @@ t_rules(void)
 	t_commands();
 	t_settings();
 	t_narrowing();
+	t_roots_and_users();
+	t_rules_against_options();
 	rules_free(held);
 	held = NULL;
 }
