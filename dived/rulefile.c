@@ -228,10 +228,13 @@ say_decision(const struct decision *d)
 		printf("as: dived's own user\n");
 	say_vector("environment", d->envp);
 	printf("client's directory: %s, descriptors: %s, umask: %s\n",
-	    d->client_cwd ? "yes" : "no", d->client_fds ? "yes" : "no",
-	    d->client_umask ? "yes" : "no");
-	printf("root: %s\n", iso->chroot ? iso->chroot : iso->client_root ?
-	    "the client's" : iso->pivot_new ? iso->pivot_new : "dived's");
+	    d->client_cwd ? "yes" : "no", !d->client_fds ? "no" :
+	    d->std_fds_only ? "0-2 only" : "yes", !d->client_umask ? "no" :
+	    d->umask_add ? "with 022 added" : "yes");
+	printf("root: %s%s\n", iso->chroot ? iso->chroot : iso->client_root ?
+	    "the client's" : iso->pivot_new ? iso->pivot_new : "dived's",
+	    d->confined ? " (the program starts at its top and is given no "
+	    "directory)" : "");
 	printf("new namespaces:");
 	for (int bit = 0; bit < 31; bit++)
 		if (iso->unshare & (1 << bit))

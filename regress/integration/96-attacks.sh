@@ -187,6 +187,10 @@ mkjail "$J"
 S=$T/jail.sock
 P=$(rules jail.rules "permit chroot $J nobody as root cmd /bin/sh")
 start_dived "$S" -C 0777 --policy "$P"
+out=$(timeout 5 "$DIVED" --check-policy "$P" --as nobody -- /bin/sh 2>&1)
+expect_match "chroot rule: --check-policy tells where it starts and what it gets" \
+    "descriptors: 0-2 only, umask: with 022 added.root: $J \\(the program starts at its top and is given no directory\\)" \
+    "$(tr '\n' '.' <<<"$out")"
 out=$(cd / && as_nobody "${TMO[@]}" "$DIVE" "$S" /bin/sh -c \
     'pwd; cat etc/marker; head -c 5 etc/shadow' 2>&1)
 expect_eq "chroot rule: the program starts at the root's top, not the client's directory" \
