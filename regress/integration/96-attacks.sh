@@ -91,6 +91,16 @@ start_dived "$S" -C 0777 -r
 out=$(DIVE_ROOTDIR=$NR dv_nobody "$S" /usr/bin/whoami 2>&1)
 expect_eq "-r: the client's own program runs as the client" \
     "65534 no /proc" "$(tr '\n' ' ' <<<"$out" | sed 's/ $//')"
+# A set-user-ID root program in the client's tree, as a hard link would
+# put it there where protected_hardlinks is off, gives nothing.
+printf '#include <stdio.h>\n#include <unistd.h>\nint main(void) { printf("%%d\\n", (int)geteuid()); return 0; }\n' >"$T/euid.c"
+if cc -o "$NR/bin/euid" "$T/euid.c"; then
+	chown root:root "$NR/bin/euid" && chmod 4755 "$NR/bin/euid"
+	expect_eq "-r: a set-user-ID root program in the client's root runs as the client" \
+	    "65534" "$(DIVE_ROOTDIR=$NR dv_nobody "$S" /bin/euid 2>&1)"
+else
+	fail "-r: build the set-user-ID probe" "cc failed"
+fi
 mkdir -p "$NR/proc" && mount -t proc proc "$NR/proc" && {
 	out=$(DIVE_ROOTDIR=$NR dv_nobody "$S" /usr/bin/whoami 2>&1)
 	expect_eq "-r: no_new_privs is set in the client's root" \
