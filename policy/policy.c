@@ -375,9 +375,24 @@ policy_check_rule(const struct baseline *b, const struct rule *r, int *col,
 		return -1;
 	}
 	if ((r->clientroot || r->chroot != NULL) && iso != NULL &&
+	    has_root(iso)) {
+		snprintf(why, len, "%s: dived's options set a root already",
+		    kw);
+		return -1;
+	}
+	if ((r->clientroot || r->chroot != NULL) && iso != NULL &&
 	    iso->root_to_current) {
 		snprintf(why, len, "%s: dived's -W would start the program "
 		    "outside this root", kw);
+		return -1;
+	}
+	/* A rule's decision confines the program to the options' root. */
+	if (r->permit && iso != NULL && has_root(iso) &&
+	    iso->root_to_current) {
+		*col = 1;
+		snprintf(why, len, "dived's -W would start the program outside "
+		    "the root of its -R or -V, to which a rule's decision "
+		    "confines it");
 		return -1;
 	}
 	return 0;

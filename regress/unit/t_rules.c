@@ -631,6 +631,22 @@ t_rules_against_options(void)
 	CHECK(policy_check_rule(&b, &rs->rules[1], &col, why,
 	    sizeof(why)) == -1 && col == 8 && strstr(why, "chroot: dived's -W"),
 	    "against options: a rule's chroot under -W is refused");
+	iso.root_to_current = 0;
+	iso.chroot = "/srv";
+	CHECK(policy_check_rule(&b, &rs->rules[1], &col, why,
+	    sizeof(why)) == -1 && col == 8 &&
+	    strcmp(why, "chroot: dived's options set a root already") == 0,
+	    "against options: a rule's chroot under -R is refused at load");
+	rules_free(rs);
+	if (!CHECK((rs = parse("permit *\n", &e)) != NULL,
+	    "against options: a plain rule parses"))
+		return;
+	CHECK(policy_check_rule(&b, &rs->rules[0], &col, why,
+	    sizeof(why)) == 0, "against options: a plain rule under -R is fine");
+	iso.root_to_current = 1;
+	CHECK(policy_check_rule(&b, &rs->rules[0], &col, why,
+	    sizeof(why)) == -1 && col == 1 && strstr(why, "-W") != NULL,
+	    "against options: any permit under -R and -W is refused");
 	rules_free(rs);
 }
 
