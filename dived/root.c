@@ -20,9 +20,13 @@
 #define PID_FS_MAGIC	0x50494446
 #endif
 
-/* The new root becomes a mount point of its own: pivot_root needs one. */
+/*
+ * The new root becomes a mount point of its own: pivot_root needs one.
+ * A program confined to its root does not keep the old one at putold.
+ */
 static int
-pivot(const char *newroot, const char *putold, char *err, size_t len)
+pivot(const char *newroot, const char *putold, int detach, char *err,
+    size_t len)
 {
 	if (mount(newroot, newroot, NULL, MS_BIND | MS_REC, NULL) == -1)
 		return errbuf(err, len, "-V: bind %s: %s", newroot,
@@ -35,6 +39,9 @@ pivot(const char *newroot, const char *putold, char *err, size_t len)
 	if (syscall(SYS_pivot_root, ".", *putold ? putold : ".") == -1)
 		return errbuf(err, len, "-V: pivot_root %s %s: %s", newroot,
 		    putold, strerror(errno));
+	if (detach && umount2(*putold ? putold : ".", MNT_DETACH) == -1)
+		return errbuf(err, len, "-V: detach the old root: %s",
+		    strerror(errno));
 	if (chroot(".") == -1 || chdir("/") == -1)
 		return errbuf(err, len, "-V: enter the new root: %s",
 		    strerror(errno));
@@ -42,8 +49,8 @@ pivot(const char *newroot, const char *putold, char *err, size_t len)
 }
 
 int
-root_enter(const struct isolation *iso, int clientroot, int *serverroot,
-    char *err, size_t len)
+root_enter(const struct isolation *iso, int clientroot, int confined,
+    int *serverroot, char *err, size_t len)
 {
 	*serverroot = -1;
 	/*
@@ -70,7 +77,7 @@ root_enter(const struct isolation *iso, int clientroot, int *serverroot,
 			    "%s", strerror(errno));
 	}
 	if (iso->pivot_new != NULL &&
-	    pivot(iso->pivot_new, iso->pivot_old, err, len) == -1)
+	    pivot(iso->pivot_new, iso->pivot_old, confined, err, len) == -1)
 		return -1;
 	if (iso->mount_proc && mount("proc", "/proc", "proc",
 	    MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)

@@ -7,10 +7,11 @@
 
 /*
  * Changes the root as iso says; clientroot is the client's root
- * directory or -1.  With -W, *serverroot is left open on dived's root,
+ * directory or -1.  A program confined to its root (policy.h) keeps no
+ * old root of -V.  With -W, *serverroot is left open on dived's root,
  * for the program to start in; else -1.  -1 with a message.
  */
-int	root_enter(const struct isolation *, int, int *, char *, size_t);
+int	root_enter(const struct isolation *, int, int, int *, char *, size_t);
 
 /*
  * What a descriptor would let a program confined to a root reach outside

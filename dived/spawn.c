@@ -551,7 +551,7 @@ spawn_program(struct launch *l)
 	moved = ns_may_change_user(iso) && ns_user_moved(l->procfd,
 	    &l->userns);
 	check(l, root_enter(iso, iso->client_root ? l->r->rootfd : -1,
-	    &serverroot, err, sizeof(err)), err);
+	    l->d->confined, &serverroot, err, sizeof(err)), err);
 	set_session(l);
 	check(l, caps_before(iso, err, sizeof(err)), err);
 	check(l, limits_before(iso, err, sizeof(err)), err);

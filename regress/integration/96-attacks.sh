@@ -245,6 +245,17 @@ expect_match "chroot rule: the refusal is logged" \
 expect_eq "chroot rule: dived lives on" "alive" \
     "$(alive "$DIVED_PID" && echo alive)"
 
+mkdir -p "$J/old"
+for putold in old /; do
+	S=$T/jailv.sock
+	rm -f "$S"
+	P=$(rules jailv.rules "permit nobody as root cmd /bin/sh")
+	start_dived "$S" -C 0777 -s fs -V "$J" "$putold" --policy "$P"
+	expect_eq "-V $putold under a rule: the old root is not kept" \
+	    "jail /old:" "$(dv_nobody "$S" /bin/sh -c 'cat /etc/marker; cd /old && echo /old: $(ls)' 2>&1 | tr '\n' ' ' | sed 's/ $//')"
+	stop_dived "$DIVED_PID"
+done
+
 P=$(rules jailw.rules "permit chroot $J nobody as root cmd /bin/sh")
 out=$(timeout 5 "$DIVED" "$T/jw.sock" -W --policy "$P" 2>&1)
 expect_match "chroot rule under -W: refused at start, with line and column" \
