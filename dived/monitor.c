@@ -98,6 +98,22 @@ dir_path(struct session *s, int fd)
 }
 
 /* waitpid for one child, through interruptions; -1 on a real error. */
+/*
+ * The directory the program starts in, for the log and the record: -h,
+ * the top of a root it is confined to, dived's (-H) or the client's.
+ * Before a decision, the client's.
+ */
+static const char *
+program_dir(struct session *s)
+{
+	if (s->cfg->o.chdir != NULL)
+		return s->cfg->o.chdir;
+	if (s->dec.confined)
+		return "/";
+	return dir_path(s, s->dec.argv == NULL || s->dec.client_cwd ?
+	    s->req.cwdfd : AT_FDCWD);
+}
+
 static int
 wait_child(pid_t pid, int *st)
 {
@@ -146,11 +162,7 @@ record(struct session *s, const char *event, const char *outcome,
 	    s->req.argv;
 	a.envp = s->dec.envp != NULL ? (const char *const *)s->dec.envp :
 	    s->req.envp;
-	if (s->cfg->o.chdir != NULL)
-		a.cwd = s->cfg->o.chdir;
-	else
-		a.cwd = dir_path(s, s->dec.argv == NULL || s->dec.client_cwd ?
-		    s->req.cwdfd : AT_FDCWD);
+	a.cwd = program_dir(s);
 	a.pid = s->pid;
 	if (strcmp(outcome, "exited") == 0 || strcmp(outcome, "signaled") == 0) {
 		clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -499,10 +511,7 @@ decide(struct session *s)
 		refuse_ways_out(s);
 	log_quotev((const char *const *)s->dec.argv, argv, sizeof(argv));
 	/* The directory the program will start in: -h, dived's, or the client's. */
-	if (s->cfg->o.chdir != NULL)
-		log_quote(s->cfg->o.chdir, cwd, sizeof(cwd));
-	else if ((dir = dir_path(s, s->dec.client_cwd ? s->req.cwdfd :
-	    AT_FDCWD)) != NULL)
+	if ((dir = program_dir(s)) != NULL)
 		log_quote(dir, cwd, sizeof(cwd));
 	else
 		snprintf(cwd, sizeof(cwd), "-");

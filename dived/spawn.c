@@ -219,6 +219,10 @@ enter_cwd(const struct launch *l, int serverroot)
 {
 	const char *dir = l->cfg->o.chdir;
 
+	/* A relative -h too is taken inside a root the program is confined to. */
+	if (l->d->confined && chdir("/") == -1)
+		step_failed(l, DIVE_EXIT_FAILURE, "chdir /: %s",
+		    strerror(errno));
 	if (serverroot != -1) {
 		if (fchdir(serverroot) == -1)
 			step_failed(l, DIVE_EXIT_FAILURE, "-W: cannot enter "
@@ -227,10 +231,6 @@ enter_cwd(const struct launch *l, int serverroot)
 	} else if (dir != NULL) {
 		if (chdir(dir) == -1)
 			step_failed(l, DIVE_EXIT_FAILURE, "chdir %s: %s", dir,
-			    strerror(errno));
-	} else if (l->d->confined) {
-		if (chdir("/") == -1)
-			step_failed(l, DIVE_EXIT_FAILURE, "chdir /: %s",
 			    strerror(errno));
 	} else if (l->d->client_cwd && l->r->cwdfd != -1 &&
 	    fchdir(l->r->cwdfd) == -1)

@@ -207,6 +207,15 @@ expect_eq "chroot rule: the program starts at the root's top, not the client's d
     "/ jail" "$(head -n 2 <<<"$out" | tr '\n' ' ' | sed 's/ $//')"
 expect_no_match "chroot rule: the host's /etc/shadow is out of reach" \
     "^root" "$(sed -n 3p <<<"$out")"
+expect_match "chroot rule: the log names the root's top as its directory" \
+    'run "/bin/sh" "-c" "pwd; cat etc/marker; head -c 5 etc/shadow" as uid 0 gid 0 cwd "/"$' \
+    "$(cat "$T/dived.log")"
+# dived checks a relative -h from its own directory ($T) at start.
+mkdir -p "$T/etc"
+start_dived "$T/jailh.sock" -C 0777 -h etc --policy "$P"
+expect_eq "chroot rule: a relative -h is taken inside the root" "/etc jail" \
+    "$(dv_nobody "$T/jailh.sock" /bin/sh -c 'pwd; cat marker' 2>&1 |
+    tr '\n' ' ' | sed 's/ $//')"
 
 out=$(dv_nobody "$S" /bin/sh -c 'echo x >/tmp/started' 0</ 2>&1)
 expect_eq "chroot rule: a directory on 0 is refused, and nothing starts" \
