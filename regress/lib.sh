@@ -80,6 +80,22 @@ add_test_user() {
 	    useradd -M -N -g "${1}p" -G "${1}s" -s /bin/sh "$1"
 }
 
+# copy_tools ROOT TOOL...: each tool into ROOT/bin, with the libraries it
+# is linked with at their paths, for a root directory to run it in.
+copy_tools() {
+	local r=$1 b l
+	shift
+	mkdir -p "$r/bin"
+	for b; do
+		b=$(type -P "$b")
+		cp "$(readlink -f "$b")" "$r/bin/${b##*/}"
+		for l in $(ldd "$b" | grep -o '/[^ ]*'); do
+			mkdir -p "$r${l%/*}"
+			cp -n "$l" "$r$l"
+		done
+	done
+}
+
 is_root() {
 	[ "$(id -u)" = 0 ]
 }

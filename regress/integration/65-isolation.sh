@@ -20,16 +20,9 @@ cd "$T" || return 0
 
 # A root directory with a shell and a few tools, and a marker file.
 mkroot() {
-	local r=$1 b l
-	mkdir -p "$r/bin" "$r/proc" "$r/old" "$r/etc"
-	for b in sh cat ls readlink id grep hostname; do
-		b=$(command -v "$b")
-		cp "$(readlink -f "$b")" "$r/bin/${b##*/}"
-		for l in $(ldd "$b" | grep -o '/[^ ]*'); do
-			mkdir -p "$r${l%/*}"
-			cp -n "$l" "$r$l"
-		done
-	done
+	local r=$1
+	mkdir -p "$r/proc" "$r/old" "$r/etc"
+	copy_tools "$r" sh cat ls readlink id grep hostname
 	echo inside >"$r/etc/marker"
 	chmod -R a+rX "$r"
 }

@@ -26,16 +26,9 @@ rules() {
 
 # A root directory with a shell and a few tools, as root's.
 mkjail() {
-	local r=$1 b l
-	mkdir -p "$r/bin" "$r/etc" "$r/tmp"
-	for b in sh cat ls id true pwd grep; do
-		b=$(type -P "$b")
-		cp "$(readlink -f "$b")" "$r/bin/${b##*/}"
-		for l in $(ldd "$b" | grep -o '/[^ ]*'); do
-			mkdir -p "$r${l%/*}"
-			cp -n "$l" "$r$l"
-		done
-	done
+	local r=$1
+	mkdir -p "$r/etc" "$r/tmp"
+	copy_tools "$r" sh cat ls id true pwd grep
 	echo jail >"$r/etc/marker"
 	chmod -R a+rX "$r"
 	chmod 1777 "$r/tmp"
