@@ -134,8 +134,8 @@ ns_join(const struct isolation *iso, int which, int *joined, char *err,
 	return 0;
 }
 
-static int
-joins(const struct isolation *iso)
+int
+ns_joins(const struct isolation *iso)
 {
 	return iso->enter_pid != 0 || iso->nsetns > 0;
 }
@@ -143,7 +143,7 @@ joins(const struct isolation *iso)
 int
 ns_clone_flags(const struct isolation *iso)
 {
-	if (joins(iso))
+	if (ns_joins(iso))
 		return iso->unshare & CLONE_NEWPID;
 	return iso->unshare & ~(CLONE_NEWCGROUP | CLONE_NEWTIME);
 }
@@ -153,7 +153,7 @@ ns_unshare_late(const struct isolation *iso, char *err, size_t len)
 {
 	int late = iso->unshare & (CLONE_NEWCGROUP | CLONE_NEWTIME);
 
-	if (joins(iso))
+	if (ns_joins(iso))
 		late = iso->unshare & ~CLONE_NEWPID;
 
 	if (late != 0 && unshare(late) == -1)

@@ -32,6 +32,8 @@ struct ns_maps {
  */
 #define NS_ALL		(-1)
 int	ns_join(const struct isolation *, int, int *, char *, size_t);
+/* Whether there is anything to join: --enter or -N. */
+int	ns_joins(const struct isolation *);
 
 /*
  * The namespaces a forked program is created in (clone); cgroup and time

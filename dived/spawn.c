@@ -18,6 +18,7 @@
  * nothing is executed after a failed step.
  */
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -436,6 +437,79 @@ just_pid1(const struct launch *l)
 }
 
 /*
+ * From its first setns(2) the process may be in a user namespace someone
+ * else is root of, with CAP_SYS_PTRACE and CAP_KILL over it there, while
+ * it is still host root and holds what it needs of the monitor's.  Not
+ * dumpable, it can be traced, read through /proc/PID/{mem,fd,exe,...} or
+ * robbed by pidfd_getfd only with privilege over dived's own user
+ * namespace, which no one in there has.  A root dived made itself so at
+ * start (dived.c); it is asked again here, failing closed, and after each
+ * credential change, which sets it to fs.suid_dumpable.  The child that
+ * shares the monitor's memory marks the monitor too (it is a property of
+ * the memory): a root monitor is not dumpable anyway.  An unprivileged
+ * dived that joins nothing skips it: its own new user namespace's maps
+ * are written through /proc files that would then be root's.
+ */
+static void
+untraceable(const struct launch *l)
+{
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1 ||
+	    prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0)
+		step_failed(l, DIVE_EXIT_FAILURE, "cannot make the program's "
+		    "setup undumpable: %s", strerror(errno));
+}
+
+static int
+by_number(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Before any namespace is joined, everything but what the remaining
+ * steps and the program need is closed: the parser's socket, the
+ * master's, the audit log, syslog's socket, whatever else the monitor
+ * holds.  What still reaches this process from inside finds none of them.
+ * In place (-J) every descriptor is the caller's own and stays.
+ */
+static void
+keep_needed_fds(const struct launch *l)
+{
+	const struct spawn_req *r = l->r;
+	int keep[DIVE_MAX_FDS + 12], n = 0;
+	unsigned int next = 0;
+	size_t i;
+
+	if (l->inplace)
+		return;
+	keep[n++] = STDIN_FILENO;	/* dived's own 0-2: -O, and errors */
+	keep[n++] = STDOUT_FILENO;
+	keep[n++] = STDERR_FILENO;
+	keep[n++] = l->errfd;
+	keep[n++] = l->replyfd;
+	keep[n++] = l->holdfd;
+	keep[n++] = l->procfd;
+	keep[n++] = l->d->iso.enter_fd;
+	keep[n++] = r->cwdfd;
+	keep[n++] = r->rootfd;
+	keep[n++] = r->ttyfd;
+	keep[n++] = r->ptyfd;
+	for (i = 0; i < r->nfds && i < DIVE_MAX_FDS; i++)
+		keep[n++] = r->fds[i];
+	qsort(keep, (size_t)n, sizeof(*keep), by_number);
+	for (i = 0; i < (size_t)n; i++) {
+		if (keep[i] < 0 || (unsigned int)keep[i] < next)
+			continue;
+		if ((unsigned int)keep[i] > next)
+			close_range(next, (unsigned int)keep[i] - 1, 0);
+		next = (unsigned int)keep[i] + 1;
+	}
+	close_range(next, ~0u, 0);
+}
+
+/*
  * In place there is no parent to create the namespaces with the program:
  * the process joins and unshares them, maps its own ids, and for a new pid
  * namespace forks the program as its first process and waits for it.
@@ -466,9 +540,11 @@ static void
 namespaces(const struct launch *l)
 {
 	char err[DIVE_MAX_ERRTEXT];
-
 	int joined;
 
+	if (l->cfg->privileged || ns_joins(&l->d->iso))
+		untraceable(l);
+	keep_needed_fds(l);
 	if (!l->nsready)
 		namespaces_in_place(l);
 	else
@@ -500,6 +576,8 @@ spawn_program(struct launch *l)
 	check(l, caps_before(iso, err, sizeof(err)), err);
 	check(l, limits_before(iso, err, sizeof(err)), err);
 	set_credentials(l, moved);
+	if (l->cfg->privileged)
+		untraceable(l);
 	check(l, caps_after(iso, err, sizeof(err)), err);
 	enter_cwd(l, serverroot);
 	if (l->d->client_umask)
