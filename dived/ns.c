@@ -545,12 +545,30 @@ ns_needs_proc(const struct isolation *iso)
 }
 
 int
-ns_drop_groups(const struct isolation *iso, int setids, char *err,
+ns_drop_groups(const struct isolation *iso, int privileged, char *err,
     size_t len)
 {
-	if (!setids || !ns_may_change_user(iso))
+	if (!privileged || !ns_may_change_user(iso))
 		return 0;
 	if (setgroups(0, NULL) == -1)
 		return errbuf(err, len, "setgroups: %s", strerror(errno));
+	return 0;
+}
+
+int
+ns_take_root(char *err, size_t len)
+{
+	if (setresgid(0, 0, 0) == -1)
+		return errbuf(err, len, "the joined user namespace: cannot "
+		    "become its root, group 0: %s", errno == EINVAL ?
+		    "it maps no group 0" : strerror(errno));
+	if (setresuid(0, 0, 0) == -1)
+		return errbuf(err, len, "the joined user namespace: cannot "
+		    "become its root, user 0: %s", errno == EINVAL ?
+		    "it maps no user 0" : strerror(errno));
+	if (getuid() != 0 || geteuid() != 0 || getgid() != 0 ||
+	    getegid() != 0)
+		return errbuf(err, len, "the joined user namespace: its root's "
+		    "ids did not take");
 	return 0;
 }

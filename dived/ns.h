@@ -96,11 +96,19 @@ int	ns_user_moved(int, const struct ns_ident *);
 
 /*
  * Whether the options may put the program in another user namespace.
- * Before that, a process with credentials to set sheds its supplementary
- * groups: a namespace that denies setgroups(2) would let it keep them.
+ * Before that, a root dived (the int) sheds its supplementary groups: a
+ * namespace that denies setgroups(2) would let it keep them.
  */
 int	ns_may_change_user(const struct isolation *);
 int	ns_drop_groups(const struct isolation *, int, char *, size_t);
+
+/*
+ * Right after joining a user namespace that is not dived's own: become
+ * its root (ids 0 inside, which keeps the capabilities the join gave in
+ * it and none outside), so that no later step runs as host root in
+ * there.  -1 with a message when it maps no id 0.
+ */
+int	ns_take_root(char *, size_t);
 
 /*
  * Whether the program's setup needs the /proc of before the namespaces: a

@@ -510,22 +510,56 @@ keep_needed_fds(const struct launch *l)
 }
 
 /*
+ * A user namespace joined with -N or --enter is someone else's.  Host
+ * root leaves at once to be that namespace's root instead, keeping the
+ * capabilities it has there, so every later step (-t, the root, the
+ * credentials) is done with the privilege the namespace gives and no
+ * more: host uid 0 would pass owner checks on host files mounted in
+ * there and the kernel's own tests for host root.
+ */
+static void
+take_namespace_root(const struct launch *l, int joined)
+{
+	char err[DIVE_MAX_ERRTEXT];
+
+	if (!(joined & CLONE_NEWUSER) || !l->cfg->privileged)
+		return;
+	check(l, ns_take_root(err, sizeof(err)), err);
+	untraceable(l);
+}
+
+/* -N and --enter (those of which), then the joined namespace's root. */
+static int
+join(const struct launch *l, int which)
+{
+	char err[DIVE_MAX_ERRTEXT];
+	int joined;
+
+	check(l, ns_join(&l->d->iso, which, &joined, err, sizeof(err)), err);
+	take_namespace_root(l, joined);
+	return joined;
+}
+
+/*
  * In place there is no parent to create the namespaces with the program:
  * the process joins and unshares them, maps its own ids, and for a new pid
  * namespace forks the program as its first process and waits for it.
+ * The cgroup is joined first, by its name in dived's own mount namespace
+ * and as dived's user, as the monitor does for a forked program.
  */
-static void
+static int
 namespaces_in_place(const struct launch *l)
 {
 	const struct isolation *iso = &l->d->iso;
 	char err[DIVE_MAX_ERRTEXT];
 	int flags = ns_clone_flags(iso), joined;
 
-	check(l, ns_drop_groups(iso, l->d->setids, err, sizeof(err)), err);
-	check(l, ns_join(iso, NS_ALL, &joined, err, sizeof(err)), err);
+	check(l, ns_drop_groups(iso, l->cfg->privileged, err, sizeof(err)),
+	    err);
 	if (iso->cgroup != NULL)
 		check(l, cgroup_join(iso->cgroup, getpid(), err, sizeof(err)),
 		    err);
+	joined = join(l, NS_ALL);
 	if (flags != 0 && unshare(flags) == -1)
 		step_failed(l, DIVE_EXIT_FAILURE, "unshare: %s",
 		    strerror(errno));
@@ -534,6 +568,7 @@ namespaces_in_place(const struct launch *l)
 		    sizeof(err)), err);
 	if ((flags | joined) & CLONE_NEWPID)
 		just_pid1(l);
+	return joined;
 }
 
 static void
@@ -546,11 +581,11 @@ namespaces(const struct launch *l)
 		untraceable(l);
 	keep_needed_fds(l);
 	if (!l->nsready)
-		namespaces_in_place(l);
+		joined = namespaces_in_place(l);
 	else
-		check(l, ns_join(&l->d->iso, ~CLONE_NEWPID, &joined, err,
-		    sizeof(err)), err);
+		joined = join(l, ~CLONE_NEWPID);
 	check(l, ns_unshare_late(&l->d->iso, err, sizeof(err)), err);
+	(void)joined;
 	check(l, ns_write_own(&l->d->iso, !l->nsready, err, sizeof(err)),
 	    err);
 }
