@@ -63,10 +63,16 @@ int	ns_write_maps(int, pid_t, const struct ns_maps *, char *, size_t);
 /*
  * -t: the files written once the namespaces exist.  The parent of a
  * forked program writes /proc/self/{uid_map,gid_map,setgroups} for it
- * (ns_write_for); the program writes the others itself (ns_write_own).
+ * (ns_write_for); the program writes the others itself (ns_write_own:
+ * all of them when the first int says so, in place).  A file under /proc
+ * or /sys must be one of the kernel's, reached beneath that directory
+ * without symbolic links out of it or mounts; any other must be a regular
+ * file, reached without symbolic links when the mount namespace was
+ * joined (the last int, -N or --enter) and not mounted over.  Nothing
+ * blocks: a FIFO is refused.  procfd as for ns_write_maps.
  */
 int	ns_write_for(int, pid_t, const struct isolation *, char *, size_t);
-int	ns_write_own(const struct isolation *, int, char *, size_t);
+int	ns_write_own(const struct isolation *, int, int, int, char *, size_t);
 
 /*
  * In a user namespace the program runs as the id that maps to its

@@ -585,9 +585,8 @@ namespaces(const struct launch *l)
 	else
 		joined = join(l, ~CLONE_NEWPID);
 	check(l, ns_unshare_late(&l->d->iso, err, sizeof(err)), err);
-	(void)joined;
-	check(l, ns_write_own(&l->d->iso, !l->nsready, err, sizeof(err)),
-	    err);
+	check(l, ns_write_own(&l->d->iso, !l->nsready, l->procfd,
+	    joined & CLONE_NEWNS, err, sizeof(err)), err);
 }
 
 void
