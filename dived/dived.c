@@ -2,6 +2,8 @@
  * dived: start programs on behalf of dive clients, one privilege-separated
  * monitor and parser per connection.
  */
+#include <sys/prctl.h>
+
 #include <err.h>
 #include <errno.h>
 #include <stdio.h>
@@ -63,6 +65,19 @@ main(int argc, char **argv)
 	char e[512];
 	int client = -1;
 
+	/*
+	 * No process of a root dived is ever dumpable before it execs:
+	 * every fork inherits this, so neither the master and monitors (root,
+	 * clients' connections) nor a program's process between entering a
+	 * namespace someone else rules and its exec can be traced, have its
+	 * memory or descriptors read through /proc, or be reached by
+	 * pidfd_getfd from there.  The exec of the program (or parser)
+	 * resets it as any exec does.  An unprivileged dived stays dumpable:
+	 * the kernel gives the /proc files of a process that is not to root,
+	 * and it must write its own or its children's uid_map.
+	 */
+	if (geteuid() == 0 && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		err(1, "prctl PR_SET_DUMPABLE");
 	if ((argv = title_init(argc, argv)) == NULL)
 		err(1, "out of memory");
 	if (options_parse(argc, argv, &cfg.o, e, sizeof(e)) == -1) {

@@ -769,7 +769,7 @@ create_program(struct session *s, struct launch *l, int errfd[2])
 	int wait = l->maps != NULL || iso->cgroup != NULL || iso->nwrites > 0;
 	char err[DIVE_MAX_ERRTEXT], c = 0;
 
-	if (ns_drop_groups(iso, s->dec.setids, err, sizeof(err)) == -1 ||
+	if (ns_drop_groups(iso, s->cfg->privileged, err, sizeof(err)) == -1 ||
 	    ns_join(iso, CLONE_NEWPID, &joined, err, sizeof(err)) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "%s", err);
 	if (wait && pipe2(go, O_CLOEXEC) == -1)

@@ -1,11 +1,14 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 
 #include <errno.h>
 #include <grp.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/nsfs.h>
+#include <linux/openat2.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bounds.h"
 #include "errbuf.h"
 #include "ns.h"
 
@@ -134,8 +138,8 @@ ns_join(const struct isolation *iso, int which, int *joined, char *err,
 	return 0;
 }
 
-static int
-joins(const struct isolation *iso)
+int
+ns_joins(const struct isolation *iso)
 {
 	return iso->enter_pid != 0 || iso->nsetns > 0;
 }
@@ -143,7 +147,7 @@ joins(const struct isolation *iso)
 int
 ns_clone_flags(const struct isolation *iso)
 {
-	if (joins(iso))
+	if (ns_joins(iso))
 		return iso->unshare & CLONE_NEWPID;
 	return iso->unshare & ~(CLONE_NEWCGROUP | CLONE_NEWTIME);
 }
@@ -153,7 +157,7 @@ ns_unshare_late(const struct isolation *iso, char *err, size_t len)
 {
 	int late = iso->unshare & (CLONE_NEWCGROUP | CLONE_NEWTIME);
 
-	if (joins(iso))
+	if (ns_joins(iso))
 		late = iso->unshare & ~CLONE_NEWPID;
 
 	if (late != 0 && unshare(late) == -1)
@@ -357,24 +361,80 @@ ns_plan_maps(const struct isolation *iso, const struct peer *p,
 	return 0;
 }
 
+/* Why a path was refused, in words, for the errors that have some. */
+static const char *
+why(int e)
+{
+	switch (e) {
+	case EXDEV:
+		return "a mount is in the way, or the path leads out of /proc "
+		    "or /sys";
+	case ELOOP:
+		return "a symbolic link is in the way";
+	default:
+		return strerror(e);
+	}
+}
+
+static int
+openat2_fd(int dir, const char *path, int flags, unsigned long long resolve)
+{
+	struct open_how how;
+
+	memset(&how, 0, sizeof(how));
+	how.flags = (unsigned long long)flags;
+	how.mode = flags & O_CREAT ? 0644 : 0;
+	how.resolve = resolve;
+	return (int)syscall(SYS_openat2, dir, path, &how, sizeof(how));
+}
+
 /*
- * Writes text to path (relative to dirfd) with one write(2), as the
- * kernel's files want it; what failed is reported as what: path.
+ * A kernel file, rel beneath dir (a /proc or /sys, of type magic), opened
+ * for writing: never through a symbolic link out of it, a magic link such
+ * as /proc/PID/root, or a mount on it (a host file or a FIFO that whoever
+ * rules the mount namespace bound there).  Never created, never blocking.
  */
 static int
-write_file(int dirfd, const char *path, int flags, const char *text,
-    const char *what, char *err, size_t len)
+open_kernel(int dir, const char *rel, long magic, const char *shown,
+    char *err, size_t len)
+{
+	struct statfs fs;
+	struct stat st;
+	int fd;
+
+	if (fstatfs(dir, &fs) == -1 || fs.f_type != magic)
+		return errbuf(err, len, "%s: its file system is not the "
+		    "kernel's", shown);
+	if ((fd = openat2_fd(dir, rel, O_WRONLY | O_CLOEXEC | O_NOCTTY |
+	    O_NONBLOCK, RESOLVE_BENEATH | RESOLVE_NO_XDEV |
+	    RESOLVE_NO_MAGICLINKS)) == -1)
+		return errbuf(err, len, "%s: %s", shown, why(errno));
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    fstatfs(fd, &fs) == -1 || fs.f_type != magic) {
+		close(fd);
+		return errbuf(err, len, "%s: not a file of the kernel's",
+		    shown);
+	}
+	return fd;
+}
+
+/*
+ * Writes text with one write(2), as the kernel's files want it, then
+ * closes fd; what failed is reported as shown.
+ */
+static int
+write_text(int fd, const char *text, const char *shown, char *err,
+    size_t len)
 {
 	size_t n = strlen(text);
-	int fd, e;
+	int e;
 
-	if ((fd = openat(dirfd, path, flags, 0644)) == -1)
-		return errbuf(err, len, "%s%s: %s", what, path,
-		    strerror(errno));
+	errno = 0;
 	if (write(fd, text, n) != (ssize_t)n) {
 		e = errno;
 		close(fd);
-		return errbuf(err, len, "%s%s: %s", what, path, strerror(e));
+		return errbuf(err, len, "%s: %s", shown, e != 0 ?
+		    strerror(e) : "short write");
 	}
 	close(fd);
 	return 0;
@@ -385,14 +445,18 @@ static int
 write_proc(int procfd, pid_t pid, const char *file, const char *text,
     char *err, size_t len)
 {
-	char path[64];
+	char path[64], shown[80];
+	int fd;
 
 	if (pid == 0)
 		snprintf(path, sizeof(path), "self/%s", file);
 	else
 		snprintf(path, sizeof(path), "%ld/%s", (long)pid, file);
-	return write_file(procfd, path, O_WRONLY | O_CLOEXEC, text, "/proc/",
-	    err, len);
+	snprintf(shown, sizeof(shown), "/proc/%s", path);
+	if ((fd = open_kernel(procfd, path, PROC_SUPER_MAGIC, shown, err,
+	    len)) == -1)
+		return -1;
+	return write_text(fd, text, shown, err, len);
 }
 
 int
@@ -443,28 +507,99 @@ ns_write_for(int procfd, pid_t pid, const struct isolation *iso, char *err,
 }
 
 /*
- * Kernel files are written as they are; any other file is created or
- * truncated first, as a shell's redirection would.
+ * A -t file under /proc or /sys: beneath that directory of the mount
+ * namespace the process is in now, which must be the kernel's.
  */
 static int
-write_flags(const char *file)
+open_kernel_path(const char *path, const char *shown, char *err, size_t len)
 {
-	if (strncmp(file, "/proc/", 6) == 0 || strncmp(file, "/sys/", 5) == 0)
-		return O_WRONLY | O_CLOEXEC;
-	return O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
+	int proc = strncmp(path, "/proc/", 6) == 0, dir, fd;
+	const char *top = proc ? "/proc" : "/sys";
+
+	if ((dir = open(top, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		return errbuf(err, len, "%s: %s: %s", shown, top, why(errno));
+	fd = open_kernel(dir, path + strlen(top) + 1, proc ?
+	    PROC_SUPER_MAGIC : SYSFS_MAGIC, shown, err, len);
+	close(dir);
+	return fd;
+}
+
+/*
+ * Any other -t file is created, or truncated, as a shell's redirection
+ * would, but only a regular file: looked at through O_PATH first (a FIFO
+ * or device is never opened), then opened again through procfd's
+ * /proc/self/fd, which checks the permissions anew.  In a mount namespace
+ * that was joined, whoever rules it chose every name on the path: no
+ * symbolic link at all, and not a file mounted over the name.
+ */
+static int
+open_plain(int procfd, const char *path, int joined_mnt, const char *shown,
+    char *err, size_t len)
+{
+	unsigned long long res = RESOLVE_NO_MAGICLINKS |
+	    (joined_mnt ? RESOLVE_NO_SYMLINKS : 0);
+	struct statx sx;
+	char self[64];
+	int p, fd;
+
+	if ((p = openat2_fd(AT_FDCWD, path, O_PATH | O_NOFOLLOW | O_CLOEXEC,
+	    res)) == -1 && errno == ENOENT &&
+	    (fd = openat2_fd(AT_FDCWD, path, O_WRONLY | O_CREAT | O_EXCL |
+	    O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC, res)) != -1)
+		return fd;
+	if (p == -1)
+		return errbuf(err, len, "%s: %s", shown, why(errno));
+	if (statx(p, "", AT_EMPTY_PATH, STATX_TYPE, &sx) == -1 ||
+	    !S_ISREG(sx.stx_mode)) {
+		close(p);
+		return errbuf(err, len, "%s: not a regular file", shown);
+	}
+	if (joined_mnt && (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT)) {
+		close(p);
+		return errbuf(err, len, "%s: something is mounted on it",
+		    shown);
+	}
+	snprintf(self, sizeof(self), "self/fd/%d", p);
+	fd = openat(procfd, self, O_WRONLY | O_NOCTTY | O_NONBLOCK |
+	    O_CLOEXEC);
+	close(p);
+	if (fd == -1 || ftruncate(fd, 0) == -1) {
+		int e = errno;
+
+		if (fd != -1)
+			close(fd);
+		return errbuf(err, len, "%s: %s", shown, strerror(e));
+	}
+	return fd;
+}
+
+static int
+is_kernel_path(const char *path)
+{
+	return strncmp(path, "/proc/", 6) == 0 || strncmp(path, "/sys/", 5) == 0;
 }
 
 int
-ns_write_own(const struct isolation *iso, int all, char *err, size_t len)
+ns_write_own(const struct isolation *iso, int all, int procfd,
+    int joined_mnt, char *err, size_t len)
 {
 	const struct iso_write *w;
+	char shown[DIVE_MAX_ERRTEXT];
 	size_t i;
+	int fd;
 
 	for (i = 0; i < iso->nwrites; i++) {
 		w = &iso->writes[i];
-		if ((all || parent_file(w->file) == NULL) &&
-		    write_file(AT_FDCWD, w->file, write_flags(w->file),
-		    w->content, "-t ", err, len) == -1)
+		if (!all && parent_file(w->file) != NULL)
+			continue;
+		snprintf(shown, sizeof(shown), "-t %s", w->file);
+		fd = is_kernel_path(w->file) ? open_kernel_path(w->file, shown,
+		    err, len) : open_plain(procfd, w->file, joined_mnt, shown,
+		    err, len);
+		if (fd == -1)
+			return -1;
+		if (write_text(fd, w->content, shown, err, len) == -1)
 			return -1;
 	}
 	return 0;
@@ -545,12 +680,30 @@ ns_needs_proc(const struct isolation *iso)
 }
 
 int
-ns_drop_groups(const struct isolation *iso, int setids, char *err,
+ns_drop_groups(const struct isolation *iso, int privileged, char *err,
     size_t len)
 {
-	if (!setids || !ns_may_change_user(iso))
+	if (!privileged || !ns_may_change_user(iso))
 		return 0;
 	if (setgroups(0, NULL) == -1)
 		return errbuf(err, len, "setgroups: %s", strerror(errno));
+	return 0;
+}
+
+int
+ns_take_root(char *err, size_t len)
+{
+	if (setresgid(0, 0, 0) == -1)
+		return errbuf(err, len, "the joined user namespace: cannot "
+		    "become its root, group 0: %s", errno == EINVAL ?
+		    "it maps no group 0" : strerror(errno));
+	if (setresuid(0, 0, 0) == -1)
+		return errbuf(err, len, "the joined user namespace: cannot "
+		    "become its root, user 0: %s", errno == EINVAL ?
+		    "it maps no user 0" : strerror(errno));
+	if (getuid() != 0 || geteuid() != 0 || getgid() != 0 ||
+	    getegid() != 0)
+		return errbuf(err, len, "the joined user namespace: its root's "
+		    "ids did not take");
 	return 0;
 }

@@ -32,6 +32,8 @@ struct ns_maps {
  */
 #define NS_ALL		(-1)
 int	ns_join(const struct isolation *, int, int *, char *, size_t);
+/* Whether there is anything to join: --enter or -N. */
+int	ns_joins(const struct isolation *);
 
 /*
  * The namespaces a forked program is created in (clone); cgroup and time
@@ -61,10 +63,16 @@ int	ns_write_maps(int, pid_t, const struct ns_maps *, char *, size_t);
 /*
  * -t: the files written once the namespaces exist.  The parent of a
  * forked program writes /proc/self/{uid_map,gid_map,setgroups} for it
- * (ns_write_for); the program writes the others itself (ns_write_own).
+ * (ns_write_for); the program writes the others itself (ns_write_own:
+ * all of them when the first int says so, in place).  A file under /proc
+ * or /sys must be one of the kernel's, reached beneath that directory
+ * without symbolic links out of it or mounts; any other must be a regular
+ * file, reached without symbolic links when the mount namespace was
+ * joined (the last int, -N or --enter) and not mounted over.  Nothing
+ * blocks: a FIFO is refused.  procfd as for ns_write_maps.
  */
 int	ns_write_for(int, pid_t, const struct isolation *, char *, size_t);
-int	ns_write_own(const struct isolation *, int, char *, size_t);
+int	ns_write_own(const struct isolation *, int, int, int, char *, size_t);
 
 /*
  * In a user namespace the program runs as the id that maps to its
@@ -94,11 +102,19 @@ int	ns_user_moved(int, const struct ns_ident *);
 
 /*
  * Whether the options may put the program in another user namespace.
- * Before that, a process with credentials to set sheds its supplementary
- * groups: a namespace that denies setgroups(2) would let it keep them.
+ * Before that, a root dived (the int) sheds its supplementary groups: a
+ * namespace that denies setgroups(2) would let it keep them.
  */
 int	ns_may_change_user(const struct isolation *);
 int	ns_drop_groups(const struct isolation *, int, char *, size_t);
+
+/*
+ * Right after joining a user namespace that is not dived's own: become
+ * its root (ids 0 inside, which keeps the capabilities the join gave in
+ * it and none outside), so that no later step runs as host root in
+ * there.  -1 with a message when it maps no id 0.
+ */
+int	ns_take_root(char *, size_t);
 
 /*
  * Whether the program's setup needs the /proc of before the namespaces: a

@@ -18,6 +18,7 @@
  * nothing is executed after a failed step.
  */
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -492,22 +493,129 @@ just_pid1(const struct launch *l)
 }
 
 /*
+ * From its first setns(2) the process may be in a user namespace someone
+ * else is root of, with CAP_SYS_PTRACE and CAP_KILL over it there, while
+ * it is still host root and holds what it needs of the monitor's.  Not
+ * dumpable, it can be traced, read through /proc/PID/{mem,fd,exe,...} or
+ * robbed by pidfd_getfd only with privilege over dived's own user
+ * namespace, which no one in there has.  A root dived made itself so at
+ * start (dived.c); it is asked again here, failing closed, and after each
+ * credential change, which sets it to fs.suid_dumpable.  The child that
+ * shares the monitor's memory marks the monitor too (it is a property of
+ * the memory): a root monitor is not dumpable anyway.  An unprivileged
+ * dived that joins nothing skips it: its own new user namespace's maps
+ * are written through /proc files that would then be root's.
+ */
+static void
+untraceable(const struct launch *l)
+{
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1 ||
+	    prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0)
+		step_failed(l, DIVE_EXIT_FAILURE, "cannot make the program's "
+		    "setup undumpable: %s", strerror(errno));
+}
+
+static int
+by_number(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Before any namespace is joined, everything but what the remaining
+ * steps and the program need is closed: the parser's socket, the
+ * master's, the audit log, syslog's socket, whatever else the monitor
+ * holds.  What still reaches this process from inside finds none of them.
+ * In place (-J) every descriptor is the caller's own and stays.
+ */
+static void
+keep_needed_fds(const struct launch *l)
+{
+	const struct spawn_req *r = l->r;
+	int keep[DIVE_MAX_FDS + 12], n = 0;
+	unsigned int next = 0;
+	size_t i;
+
+	if (l->inplace)
+		return;
+	keep[n++] = STDIN_FILENO;	/* dived's own 0-2: -O, and errors */
+	keep[n++] = STDOUT_FILENO;
+	keep[n++] = STDERR_FILENO;
+	keep[n++] = l->errfd;
+	keep[n++] = l->replyfd;
+	keep[n++] = l->holdfd;
+	keep[n++] = l->procfd;
+	keep[n++] = l->d->iso.enter_fd;
+	keep[n++] = r->cwdfd;
+	keep[n++] = r->rootfd;
+	keep[n++] = r->ttyfd;
+	keep[n++] = r->ptyfd;
+	for (i = 0; i < r->nfds && i < DIVE_MAX_FDS; i++)
+		keep[n++] = r->fds[i];
+	qsort(keep, (size_t)n, sizeof(*keep), by_number);
+	for (i = 0; i < (size_t)n; i++) {
+		if (keep[i] < 0 || (unsigned int)keep[i] < next)
+			continue;
+		if ((unsigned int)keep[i] > next)
+			close_range(next, (unsigned int)keep[i] - 1, 0);
+		next = (unsigned int)keep[i] + 1;
+	}
+	close_range(next, ~0u, 0);
+}
+
+/*
+ * A user namespace joined with -N or --enter is someone else's.  Host
+ * root leaves at once to be that namespace's root instead, keeping the
+ * capabilities it has there, so every later step (-t, the root, the
+ * credentials) is done with the privilege the namespace gives and no
+ * more: host uid 0 would pass owner checks on host files mounted in
+ * there and the kernel's own tests for host root.
+ */
+static void
+take_namespace_root(const struct launch *l, int joined)
+{
+	char err[DIVE_MAX_ERRTEXT];
+
+	if (!(joined & CLONE_NEWUSER) || !l->cfg->privileged)
+		return;
+	check(l, ns_take_root(err, sizeof(err)), err);
+	untraceable(l);
+}
+
+/* -N and --enter (those of which), then the joined namespace's root. */
+static int
+join(const struct launch *l, int which)
+{
+	char err[DIVE_MAX_ERRTEXT];
+	int joined;
+
+	check(l, ns_join(&l->d->iso, which, &joined, err, sizeof(err)), err);
+	take_namespace_root(l, joined);
+	return joined;
+}
+
+/*
  * In place there is no parent to create the namespaces with the program:
  * the process joins and unshares them, maps its own ids, and for a new pid
  * namespace forks the program as its first process and waits for it.
+ * The cgroup is joined first, by its name in dived's own mount namespace
+ * and as dived's user, as the monitor does for a forked program.
  */
-static void
+static int
 namespaces_in_place(const struct launch *l)
 {
 	const struct isolation *iso = &l->d->iso;
 	char err[DIVE_MAX_ERRTEXT];
 	int flags = ns_clone_flags(iso), joined;
 
-	check(l, ns_drop_groups(iso, l->d->setids, err, sizeof(err)), err);
-	check(l, ns_join(iso, NS_ALL, &joined, err, sizeof(err)), err);
+	check(l, ns_drop_groups(iso, l->cfg->privileged, err, sizeof(err)),
+	    err);
 	if (iso->cgroup != NULL)
 		check(l, cgroup_join(iso->cgroup, getpid(), err, sizeof(err)),
 		    err);
+	joined = join(l, NS_ALL);
 	if (flags != 0 && unshare(flags) == -1)
 		step_failed(l, DIVE_EXIT_FAILURE, "unshare: %s",
 		    strerror(errno));
@@ -516,23 +624,25 @@ namespaces_in_place(const struct launch *l)
 		    sizeof(err)), err);
 	if ((flags | joined) & CLONE_NEWPID)
 		just_pid1(l);
+	return joined;
 }
 
 static void
 namespaces(const struct launch *l)
 {
 	char err[DIVE_MAX_ERRTEXT];
-
 	int joined;
 
+	if (l->cfg->privileged || ns_joins(&l->d->iso))
+		untraceable(l);
+	keep_needed_fds(l);
 	if (!l->nsready)
-		namespaces_in_place(l);
+		joined = namespaces_in_place(l);
 	else
-		check(l, ns_join(&l->d->iso, ~CLONE_NEWPID, &joined, err,
-		    sizeof(err)), err);
+		joined = join(l, ~CLONE_NEWPID);
 	check(l, ns_unshare_late(&l->d->iso, err, sizeof(err)), err);
-	check(l, ns_write_own(&l->d->iso, !l->nsready, err, sizeof(err)),
-	    err);
+	check(l, ns_write_own(&l->d->iso, !l->nsready, l->procfd,
+	    joined & CLONE_NEWNS, err, sizeof(err)), err);
 }
 
 void
@@ -556,6 +666,8 @@ spawn_program(struct launch *l)
 	check(l, caps_before(iso, err, sizeof(err)), err);
 	check(l, limits_before(iso, err, sizeof(err)), err);
 	set_credentials(l, moved);
+	if (l->cfg->privileged)
+		untraceable(l);
 	check(l, caps_after(iso, err, sizeof(err)), err);
 	enter_cwd(l, serverroot);
 	if (l->d->client_umask)
