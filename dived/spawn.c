@@ -534,7 +534,7 @@ static void
 keep_needed_fds(const struct launch *l)
 {
 	const struct spawn_req *r = l->r;
-	int keep[DIVE_MAX_FDS + 12], n = 0;
+	int keep[DIVE_MAX_FDS + 13], n = 0;
 	unsigned int next = 0;
 	size_t i;
 
@@ -552,6 +552,7 @@ keep_needed_fds(const struct launch *l)
 	keep[n++] = r->rootfd;
 	keep[n++] = r->ttyfd;
 	keep[n++] = r->ptyfd;
+	keep[n++] = l->nullfd;
 	for (i = 0; i < r->nfds && i < DIVE_MAX_FDS; i++)
 		keep[n++] = r->fds[i];
 	qsort(keep, (size_t)n, sizeof(*keep), by_number);
