@@ -543,6 +543,7 @@ open_plain(int procfd, const char *path, int joined_mnt, const char *shown,
 	char self[64];
 	int p, fd;
 
+	memset(&sx, 0, sizeof(sx));
 	if ((p = openat2_fd(AT_FDCWD, path, O_PATH | O_NOFOLLOW | O_CLOEXEC,
 	    res)) == -1 && errno == ENOENT &&
 	    (fd = openat2_fd(AT_FDCWD, path, O_WRONLY | O_CREAT | O_EXCL |
@@ -553,7 +554,8 @@ open_plain(int procfd, const char *path, int joined_mnt, const char *shown,
 	if (statx(p, "", AT_EMPTY_PATH, STATX_TYPE, &sx) == -1 ||
 	    !S_ISREG(sx.stx_mode)) {
 		close(p);
-		return errbuf(err, len, "%s: not a regular file", shown);
+		return errbuf(err, len, "%s: %s", shown, S_ISLNK(sx.stx_mode) ?
+		    why(ELOOP) : "not a regular file");
 	}
 	if (joined_mnt && (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT)) {
 		close(p);

@@ -47,6 +47,9 @@
 #include "rlimits.h"
 #include "root.h"
 #include "spawn.h"
+#ifdef DIVE_TESTHOOKS
+#include "testhook.h"
+#endif
 
 extern char **environ;
 
@@ -593,6 +596,9 @@ join(const struct launch *l, int which)
 	int joined;
 
 	check(l, ns_join(&l->d->iso, which, &joined, err, sizeof(err)), err);
+#ifdef DIVE_TESTHOOKS
+	testhook_joined();
+#endif
 	take_namespace_root(l, joined);
 	return joined;
 }
