@@ -642,7 +642,12 @@ namespaces(const struct launch *l)
 
 	if (l->cfg->privileged || ns_joins(&l->d->iso))
 		untraceable(l);
-	keep_needed_fds(l);
+	/*
+	 * Only a join lets anyone else reach this process before its exec,
+	 * which closes the rest anyway: other sessions skip the sort.
+	 */
+	if (ns_joins(&l->d->iso))
+		keep_needed_fds(l);
 	if (!l->nsready)
 		joined = namespaces_in_place(l);
 	else
