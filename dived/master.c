@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include <err.h>
+#include <limits.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -26,8 +27,10 @@
 #include "proto.h"
 #include "spawn.h"
 #include "rulefile.h"
+#include "testhook.h"
 #include "title.h"
 #include "sock.h"
+#include "sockfile.h"
 #include "wire.h"
 
 static volatile sig_atomic_t stopping, reloading;
@@ -90,25 +93,43 @@ listen_on(const struct config *cfg)
 {
 	const struct options *o = &cfg->o;
 	struct sockaddr_un sun;
+	struct sockfile sf;
 	socklen_t len;
-	int s, path = o->socket[0] != '@';
+	mode_t mask;
+	char e[PATH_MAX + 256];
+	int s, r, path = o->socket[0] != '@';
+	int fix = path && (o->chown != NULL || o->chmod_set);
 
 	if (sock_addr(o->socket, &sun, &len) == -1)
 		errx(1, "%s: invalid socket name (empty or too long)",
 		    o->socket);
 	if (path && (sockfile = absolute_path(o->socket)) == NULL)
 		err(1, "%s", o->socket);
+	if (path && sockfile_open_dir(sockfile, &sf, e, sizeof(e)) == -1)
+		errx(1, "%s", e);
 	if (path)
 		clear_stale(o->socket, &sun, len);
 	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
 		err(1, "socket");
+	/* Until its owner and mode are set, only dived's user may use it. */
+	mask = umask(0177);
+	if (!fix)
+		umask(mask);
 	if (bind(s, (struct sockaddr *)&sun, len) == -1)
 		err(1, "bind %s", o->socket);
-	if (path && o->chown != NULL && chown(o->socket, cfg->sock_uid,
-	    cfg->sock_gid) == -1)
-		unbind(o->socket, "chown");
-	if (path && o->chmod_set && chmod(o->socket, o->chmod_mode) == -1)
-		unbind(o->socket, "chmod");
+	umask(mask);
+#ifdef DIVE_TESTHOOKS
+	testhook_pause("DIVED_TESTHOOK_BOUND_MS");
+#endif
+	if (fix && (r = sockfile_fix(&sf, s, o->chown != NULL ?
+	    &cfg->sock_uid : NULL, &cfg->sock_gid, o->chmod_set ?
+	    o->chmod_mode : 0777 & ~mask, e, sizeof(e))) < 0) {
+		if (r == -1)
+			unlink(o->socket);
+		errx(1, "%s", e);
+	}
+	if (path)
+		close(sf.dirfd);
 	if (listen(s, SOMAXCONN) == -1) {
 		if (path)
 			unbind(o->socket, "listen");

@@ -597,7 +597,7 @@ join(const struct launch *l, int which)
 
 	check(l, ns_join(&l->d->iso, which, &joined, err, sizeof(err)), err);
 #ifdef DIVE_TESTHOOKS
-	testhook_joined();
+	testhook_pause("DIVED_TESTHOOK_JOINED_MS");
 #endif
 	take_namespace_root(l, joined);
 	return joined;

@@ -1,13 +1,13 @@
-/* The test build's pause in the program's setup (testhook.h). */
+/* The test build's pauses (testhook.h). */
 #include <stdlib.h>
 #include <time.h>
 
 #include "testhook.h"
 
 void
-testhook_joined(void)
+testhook_pause(const char *var)
 {
-	const char *v = getenv("DIVED_TESTHOOK_JOINED_MS");
+	const char *v = getenv(var);
 	struct timespec t;
 	long ms;
 

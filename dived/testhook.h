@@ -6,11 +6,13 @@
 #define DIVED_TESTHOOK_H
 
 /*
- * The program's setup has joined -N's and --enter's namespaces: with
- * DIVED_TESTHOOK_JOINED_MS in dived's own environment it waits that many
- * milliseconds, so that regress/integration/97-attacks-ns.sh can attack
- * it from inside the joined namespaces at that moment.
+ * With the variable named in dived's own environment, waits that many
+ * milliseconds, so that a test can attack dived at that moment:
+ * DIVED_TESTHOOK_JOINED_MS when the program's setup has joined -N's and
+ * --enter's namespaces (regress/integration/97-attacks-ns.sh),
+ * DIVED_TESTHOOK_BOUND_MS when the socket file is bound and its owner
+ * and mode not yet set (regress/integration/96-attacks.sh).
  */
-void	testhook_joined(void);
+void	testhook_pause(const char *);
 
 #endif

@@ -321,3 +321,86 @@ S=$T/opt-keep.sock
 start_dived "$S" -C 0777 -u root --keep-umask
 expect_eq "-u root --keep-umask: the client's umask stays" "0000" \
     "$(cd / && umask 000 && as_nobody "${TMO[@]}" "$DIVE" "$S" /bin/sh -c umask)"
+
+# ------------------------------------ the socket file's owner and mode
+
+# dived-hooks pauses once the socket is bound, before its owner and mode
+# are set; nobody uses the pause to put something else at the name in a
+# directory everyone may write.  The pause only widens a window that
+# inotify finds without it.
+HOOKED=$BIN/dived-hooks
+pub=$T/pub
+mkdir "$pub"
+chmod 777 "$pub"
+echo secret >"$T/rootfile"
+chmod 600 "$T/rootfile"
+
+# hooked_bind ERR DIVED-ARGS...: dived-hooks on $pub/s, paused 1.5 s
+# after the bind; the caller attacks meanwhile and waits for it.
+hooked_bind() {
+	local e=$1
+	shift
+	DIVED_TESTHOOK_BOUND_MS=1500 "${TMO[@]}" "$HOOKED" "$pub/s" \
+	    --log-stderr "$@" 2>"$e" &
+	HOOKED_PID=$!
+	wait_for test -S "$pub/s"
+}
+
+hooked_bind "$T/swap1.err" -C 0666
+as_nobody sh -c "mv '$pub/s' '$pub/moved' && ln -s '$T/rootfile' '$pub/s'"
+wait "$HOOKED_PID"
+expect_eq "socket swapped for a link: dived stops" 1 "$?"
+expect_match "socket swapped for a link: and says why" \
+    "replaced before its owner and mode were set" "$(cat "$T/swap1.err")"
+expect_eq "socket swapped for a link: the file linked keeps its mode" \
+    "600 root" "$(stat -c '%a %U' "$T/rootfile")"
+expect_eq "socket swapped: the moved socket stays closed to others" \
+    "600 root" "$(stat -c '%a %U' "$pub/moved")"
+expect_match "a directory everyone may write: dived warns at start" \
+    "warning: .*directory $pub is writable by others without the sticky bit" \
+    "$(cat "$T/swap1.err")"
+rm -f "$pub/s" "$pub/moved"
+
+hooked_bind "$T/swap2.err" -U nobody:nogroup
+as_nobody sh -c "mv '$pub/s' '$pub/moved' && ln -s '$T/rootfile' '$pub/s'"
+wait "$HOOKED_PID"
+expect_eq "socket swapped before chown: dived stops" 1 "$?"
+expect_eq "socket swapped before chown: the file linked keeps its owner" \
+    "600 root" "$(stat -c '%a %U' "$T/rootfile")"
+rm -f "$pub/s" "$pub/moved"
+
+# nobody's own socket at the name, and another socket of root's, which
+# only the inode the kernel bound tells apart.
+hooked_bind "$T/swap3.err" -C 0666
+# bindsock PATH: a socket file at PATH, bound under the umask 077.
+bindsock() {
+	perl -MIO::Socket::UNIX -e 'umask 077;
+	    IO::Socket::UNIX->new(Local => $ARGV[0], Listen => 1) or die' "$1"
+}
+as_nobody mv "$pub/s" "$pub/moved"
+as_nobody bash -c "$(declare -f bindsock); bindsock '$pub/s'"
+wait "$HOOKED_PID"
+expect_eq "socket swapped for nobody's: dived stops" 1 "$?"
+expect_eq "socket swapped for nobody's: which keeps owner and mode" \
+    "700 nobody" "$(stat -c "%a %U" "$pub/s")"
+rm -f "$pub/s" "$pub/moved"
+hooked_bind "$T/swap4.err" -C 0666
+mv "$pub/s" "$pub/moved"
+bindsock "$pub/s"
+wait "$HOOKED_PID"
+expect_eq "socket swapped for another of root's: dived stops" 1 "$?"
+expect_eq "socket swapped for another of root's: which keeps its mode" \
+    "700" "$(stat -c '%a' "$pub/s")"
+rm -f "$pub/s" "$pub/moved"
+
+# Where only root may replace names, the owner and mode are set as asked,
+# without a warning.
+mkdir -m 1777 "$T/sticky"
+S=$T/sticky/s
+start_dived "$S" -C 0660 -U nobody:nogroup
+expect_eq "a sticky directory: owner and mode set" "660 nobody nogroup" \
+    "$(stat -c '%a %U %G' "$S")"
+expect_no_match "a sticky directory: no warning" "$T/sticky is" \
+    "$(cat "$T/dived.log")"
+expect_eq "a sticky directory: nobody connects" "65534" \
+    "$(dv_nobody "$S" /usr/bin/id -u)"
