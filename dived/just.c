@@ -4,6 +4,8 @@
  * this process, which then execs it.  The invoker is the "client": its
  * real uid and gid, its environment, directory, umask and descriptors.
  */
+#include <sys/syscall.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -30,6 +32,7 @@ just_run(const struct config *cfg)
 	char why[256];
 	struct ns_maps maps;
 	gid_t *groups;
+	int self;
 	int ngroups;
 
 	memset(&p, 0, sizeof(p));
@@ -69,7 +72,10 @@ just_run(const struct config *cfg)
 	l.nofile = cfg->nofile;
 	l.errfd = l.replyfd = l.holdfd = l.nullfd = -1;	/* to stderr */
 	l.inplace = 1;
-	l.steal_tty = spawn_may_steal_tty(r.ttyfd, getpid(), getuid());
+	if ((self = (int)syscall(SYS_pidfd_open, getpid(), 0)) != -1) {
+		l.steal_tty = spawn_may_steal_tty(r.ttyfd, self, getuid());
+		close(self);
+	}
 	l.procfd = -1;
 	if (ns_needs_proc(&d.iso) && ((l.procfd = open("/proc", O_PATH |
 	    O_DIRECTORY | O_CLOEXEC)) == -1 || ns_user_ident(l.procfd,

@@ -29,6 +29,10 @@
 #include <unistd.h>
 #include <vis.h>
 
+#ifndef SO_PEERPIDFD
+#define SO_PEERPIDFD	77
+#endif
+
 #include "dived.h"
 #include "audit.h"
 #include "bounds.h"
@@ -73,6 +77,7 @@ struct session {
 	pid_t			 pid;		/* the program */
 	struct ns_maps		 maps;		/* of a new user namespace */
 	int			 pidfd;
+	int			 peerfd;	/* pins the client, or -1 */
 	struct timespec		 t0;
 	const char		*verdict;	/* for the log: refused, failed */
 	const char		*ended_by;	/* time-limit, client-gone */
@@ -242,6 +247,35 @@ refuse(struct session *s, uint32_t status, const char *fmt, ...)
 	_exit(1);
 }
 
+/*
+ * The client pinned by a pidfd (SO_PEERPIDFD, Linux 6.5 and later), and
+ * its pid read through the pin: a pid the client left behind, which the
+ * kernel may have given to another process, is never taken for the
+ * client's.  0 when the client has already ended; SO_PEERCRED's pid, for
+ * the log only, where the kernel has no SO_PEERPIDFD.
+ */
+static pid_t
+peer_pin(struct session *s, pid_t cred)
+{
+	socklen_t len = sizeof(s->peerfd);
+	pid_t pid;
+
+	if (getsockopt(s->client, SOL_SOCKET, SO_PEERPIDFD, &s->peerfd,
+	    &len) == -1 || len != sizeof(s->peerfd)) {
+		if (errno != ENOPROTOOPT)
+			logmsg(LOG_WARNING, "session %lu: SO_PEERPIDFD: %s",
+			    s->id, strerror(errno));
+		s->peerfd = -1;
+		return cred;
+	}
+	if (fcntl(s->peerfd, F_SETFD, FD_CLOEXEC) == -1) {
+		logmsg(LOG_ERR, "session %lu: the client's pidfd: %s", s->id,
+		    strerror(errno));
+		_exit(1);
+	}
+	return (pid = spawn_pidfd_pid(s->peerfd)) == -1 ? 0 : pid;
+}
+
 static void
 peer_credentials(struct session *s)
 {
@@ -256,7 +290,7 @@ peer_credentials(struct session *s)
 		    strerror(errno));
 		_exit(1);
 	}
-	s->peer.pid = uc.pid;
+	s->peer.pid = peer_pin(s, uc.pid);
 	s->peer.uid = uc.uid;
 	s->peer.gid = uc.gid;
 	/*
@@ -499,6 +533,9 @@ decide(struct session *s)
 	uid_t uid, euid;
 
 	baseline_from(s->cfg, &b);
+	/* DIVE_PID and the records name the client only while it lives. */
+	if (s->peerfd != -1 && spawn_pidfd_pid(s->peerfd) != s->peer.pid)
+		s->peer.pid = 0;
 	if (policy_decide(&b, &s->peer, s->req.argv, s->req.argc,
 	    s->req.envp, s->req.envc, &s->dec, why, sizeof(why)) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "%s", why);
@@ -579,7 +616,7 @@ prepare_launch(struct session *s, struct launch *l)
 		refuse(s, DIVE_EXIT_FAILURE, "groups of %s: too many or out "
 		    "of memory", s->dec.user);
 	plan_namespaces(s, l);
-	l->steal_tty = spawn_may_steal_tty(s->req.ttyfd, s->peer.pid,
+	l->steal_tty = spawn_may_steal_tty(s->req.ttyfd, s->peerfd,
 	    s->peer.uid);
 	if (pty_give(s->cfg, &s->dec, &s->req, err, sizeof(err)) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "%s", err);
@@ -1051,7 +1088,7 @@ init_session(struct session *s, const struct config *cfg)
 {
 	memset(s, 0, sizeof(*s));
 	s->cfg = cfg;
-	s->client = s->master = s->ps = s->pidfd = -1;
+	s->client = s->master = s->ps = s->pidfd = s->peerfd = -1;
 	s->verdict = "refused";
 	spawn_req_init(&s->req);
 }

@@ -46,13 +46,15 @@ struct launch_error {
 
 /*
  * Whether the program may take the client's terminal from the session it
- * controls: only when it is the controlling terminal of the client (pid:
- * the peer) and belongs to the client's uid, or the client is root.
- * Anyone may pass a descriptor of another user's terminal it happens to
- * hold; stealing that one would let the program type into that user's
- * shell.
+ * controls: only when it is the controlling terminal of the client (the
+ * pidfd that pins it, from SO_PEERPIDFD; never when there is none) and
+ * belongs to the client's uid, or the client is root.  Anyone may pass a
+ * descriptor of another user's terminal it happens to hold; stealing that
+ * one would let the program type into that user's shell.
  */
-int	spawn_may_steal_tty(int, pid_t, uid_t);
+int	spawn_may_steal_tty(int, int, uid_t);
+/* The pid a pidfd pins, in dived's /proc; -1 once reaped or unknown. */
+pid_t	spawn_pidfd_pid(int);
 
 /*
  * For a program that runs as another user: *fd is /dev/null, opened

@@ -54,7 +54,8 @@ policy_env(const struct peer *p, const char *const *envp, size_t envc,
 	snprintf(v + 2 * NUMVAR, NUMVAR, "DIVE_PID=%ld", (long)p->pid);
 	d->envp[k++] = v;
 	d->envp[k++] = v + NUMVAR;
-	d->envp[k++] = v + 2 * NUMVAR;
+	if (p->pid > 0)		/* 0: the client had ended */
+		d->envp[k++] = v + 2 * NUMVAR;
 	if (p->name != NULL) {
 		snprintf(v + 3 * NUMVAR, userlen, "DIVE_USER=%s", p->name);
 		d->envp[k++] = v + 3 * NUMVAR;

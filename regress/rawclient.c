@@ -17,6 +17,17 @@
  *                                  standard input (a terminal) as 5
  *   rawclient SOCK flood N         N connections at once, each asking for
  *                                  true; prints how many ended which way
+ *   rawclient SOCK orphan          connect, and leave the connection to
+ *                                  a child; print "PID PTS": the pid
+ *                                  that connected, which then exits,
+ *                                  and a pseudo-terminal of the child's.
+ *                                  Once a line is read from standard
+ *                                  input, the child sends a request for
+ *                                  "/bin/sh -c 'cat /proc/self/stat'",
+ *                                  with that terminal as its own and
+ *                                  its standard output as 1, prints the
+ *                                  replies and keeps the terminal until
+ *                                  end of file or another line
  *   rawclient --serve SOCK N       accept once and greet with version N
  *
  * Replies are printed one per line: "hello V", "started PID",
@@ -121,6 +132,58 @@ static void
 send_request(int s, const char *prog, int cut)
 {
 	send_request_pty(s, prog, cut, 0);
+}
+
+/*
+ * A client whose pid is gone, and may be another process's, by the time
+ * its request arrives.
+ */
+static void
+orphan(int s)
+{
+	const char *argv[] = { "/bin/sh", "-c", "cat /proc/self/stat", NULL };
+	const char *envp[] = { "PATH=/usr/bin:/bin", NULL };
+	pid_t parent = getpid();
+	struct request r;
+	struct wbuf w = { 0 };
+	char line[16];
+	uint32_t out[2];
+	int m, aux[3], one = 1;
+
+	if ((m = posix_openpt(O_RDWR | O_NOCTTY)) == -1 || grantpt(m) == -1 ||
+	    unlockpt(m) == -1)
+		err(2, "posix_openpt");
+	switch (fork()) {
+	case -1:
+		err(2, "fork");
+	case 0:
+		break;
+	default:
+		printf("%ld %s\n", (long)parent, ptsname(m));
+		fflush(stdout);
+		_exit(0);
+	}
+	while (getppid() == parent)
+		usleep(10000);
+	if (fgets(line, sizeof(line), stdin) == NULL)
+		exit(2);
+	if ((aux[0] = open(".", O_RDONLY | O_DIRECTORY)) == -1 ||
+	    (aux[1] = open("/", O_RDONLY | O_DIRECTORY)) == -1 ||
+	    (aux[2] = open(ptsname(m), O_RDWR | O_NOCTTY)) == -1)
+		err(2, "open");
+	memset(&r, 0, sizeof(r));
+	r.umask = 022;
+	r.flags = REQ_HAS_CWD | REQ_HAS_ROOT | REQ_HAS_TTY;
+	r.argc = 3;
+	r.argv = argv;
+	r.envc = 1;
+	r.envp = envp;
+	out[0] = 1;
+	out[1] = 1;
+	frame_send(s, MSG_FDS, out, sizeof(out), &one, 1);
+	proto_encode_request(&w, &r);
+	frame_send(s, MSG_REQUEST, w.p, w.len, aux, 3);
+	wbuf_free(&w);
 }
 
 static void
@@ -301,6 +364,15 @@ main(int argc, char **argv)
 
 			frame_send(s, MSG_FDS, b, sizeof(b), &fd, 1);
 			send_request_pty(s, "true", 0, PTY_MASK);
+		} else if (strcmp(argv[2], "orphan") == 0) {
+			char line[16];
+
+			orphan(s);
+			print_replies(s);
+			fflush(stdout);
+			/* The terminal stays until the caller is done. */
+			(void)!fgets(line, sizeof(line), stdin);
+			return 0;
 		} else if (strcmp(argv[2], "aftergarbage") == 0) {
 			send_request(s, "sleep", 0);
 			(void)!write(s, "garbage-after-request", 21);

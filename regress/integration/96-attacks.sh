@@ -404,3 +404,58 @@ expect_no_match "a sticky directory: no warning" "$T/sticky is" \
     "$(cat "$T/dived.log")"
 expect_eq "a sticky directory: nobody connects" "65534" \
     "$(dv_nobody "$S" /usr/bin/id -u)"
+
+# ------------------------------------- a client's pid, after the client
+
+# tty_nr PID: the controlling terminal of a process, as /proc shows it.
+tty_nr() {
+	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f5
+}
+
+# nobody connects, leaves the connection to a child and exits; its pid
+# then goes to a root process whose controlling terminal is nobody's
+# pseudo-terminal (as after root's su in nobody's terminal).  The child
+# asks for a program with that terminal as its own: were the pid the
+# client's word, the monitor would take root's terminal for nobody's
+# program, which could then type into root's session.
+S=$T/pin.sock
+start_dived "$S" -C 0777 --audit-log "$T/pin.audit"
+mkfifo -m 666 "$T/orphan.in" "$T/orphan.out"
+(cd / && as_nobody "${TMO[@]}" "$RAW" "$S" orphan <"$T/orphan.in" \
+    >"$T/orphan.out" 2>&1 &)
+exec 7>"$T/orphan.in" 8<"$T/orphan.out"
+read -r cpid pts <&8
+wait_for sh -c "! test -e /proc/$cpid"
+victim=
+for try in 1 2 3 4 5 6 7 8; do
+	echo $((cpid - 1)) >/proc/sys/kernel/ns_last_pid
+	setsid -c sleep 60 <"$pts" >/dev/null 2>&1 &
+	[ "$!" = "$cpid" ] && { victim=$!; break; }
+	kill "$!"
+done
+if [ -z "$victim" ]; then
+	fail "a client's pid reused: arranged" "pid $cpid went elsewhere"
+else
+	ok "a client's pid reused: arranged"
+	wait_for test "$(tty_nr "$victim")" != 0
+	before=$(tty_nr "$victim")
+	echo go >&7
+	out=
+	while IFS= read -r -t 20 line <&8 && [ "$line" != eof ]; do
+		out="$out$line
+"
+	done
+	expect_match "a client's pid reused: the program runs" "exit 0 0" \
+	    "$out"
+	expect_eq "a client's pid reused: the program has no terminal" "0" \
+	    "$(printf '%s\n' "$out" | grep '(cat)' | sed 's/.*) //' |
+	    cut -d' ' -f5)"
+	expect_eq "a client's pid reused: root's session keeps its terminal" \
+	    "$before" "$(tty_nr "$victim")"
+	expect_match "a client's pid reused: the audit record has no pid for it" \
+	    '"peer":\{"pid":0,' "$(grep '"event":"decision"' "$T/pin.audit")"
+	expect_no_match "a client's pid reused: the program gets no DIVE_PID" \
+	    '"DIVE_PID"' "$(grep '"event":"decision"' "$T/pin.audit")"
+	kill "$victim"
+fi
+exec 7>&- 8<&-
