@@ -409,6 +409,7 @@ build(struct jrec *r, const struct audit_rec *a)
 		jrec_close(r, '}');
 	} else
 		jrec_null(r, "rule");
+	jrec_str(r, "rules_sha256", a->rules_sum);
 	if (a->dec != NULL)
 		shape(r, a->dec);
 	else {

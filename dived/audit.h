@@ -33,6 +33,7 @@ struct audit_rec {
 	const struct peer *peer;
 	const char	*policy;	/* the rule file, or NULL */
 	int		 rule;		/* its line, 0: none */
+	const char	*rules_sum;	/* SHA-256 of the rules that decided */
 	const struct decision *dec;	/* target, namespaces, root; or NULL */
 	const char *const *argv;
 	const char *const *envp;	/* only the names are written */

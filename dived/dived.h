@@ -18,6 +18,7 @@ struct config {
 	uid_t		sock_uid;	/* -U resolved */
 	gid_t		sock_gid;
 	struct ruleset	*rules;		/* --policy, as last read */
+	struct rules_sum *in_force;	/* the master's, shared; or NULL */
 	int		audit_fd;	/* --audit-log, or -1: syslog */
 };
 

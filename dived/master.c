@@ -579,8 +579,9 @@ reload(struct config *cfg)
 		else {
 			rules_free(cfg->rules);
 			cfg->rules = rs;
-			logmsg(LOG_INFO, "%s: %zu rules read", cfg->o.policy,
-			    rs->nrules);
+			rulefile_publish(cfg);
+			logmsg(LOG_INFO, "%s: %zu rules read, sha256 %s",
+			    cfg->o.policy, rs->nrules, rs->sum);
 		}
 	}
 	if (cfg->o.audit_log != NULL &&
@@ -658,6 +659,8 @@ master_run(struct config *cfg)
 	    (pfds = calloc((size_t)cfg->o.max_sessions + 1, sizeof(*pfds))) ==
 	    NULL)
 		err(1, "out of memory");
+	if (cfg->rules != NULL && rulefile_share(cfg) == -1)
+		err(1, "mmap");
 	ls = listen_on(cfg);
 	if (pidfiles_write(&cfg->o, e, sizeof(e)) == -1) {
 		if (sockfile != NULL)

@@ -42,6 +42,7 @@
 #include "privsep.h"
 #include "proto.h"
 #include "pty.h"
+#include "rulefile.h"
 #include "ns.h"
 #include "root.h"
 #include "rlimits.h"
@@ -78,6 +79,7 @@ struct session {
 	struct ns_maps		 maps;		/* of a new user namespace */
 	int			 pidfd;
 	int			 peerfd;	/* pins the client, or -1 */
+	const struct ruleset	*rules;		/* that decided, or NULL */
 	struct timespec		 t0;
 	const char		*verdict;	/* for the log: refused, failed */
 	const char		*ended_by;	/* time-limit, client-gone */
@@ -162,6 +164,7 @@ record(struct session *s, const char *event, const char *outcome,
 	a.peer = &s->peer;
 	a.policy = s->cfg->o.policy;
 	a.rule = s->dec.rule != NULL ? s->dec.rule->line : 0;
+	a.rules_sum = s->rules != NULL ? s->rules->sum : NULL;
 	a.dec = s->dec.argv != NULL ? &s->dec : NULL;
 	a.argv = s->dec.argv != NULL ? (const char *const *)s->dec.argv :
 	    s->req.argv;
@@ -533,6 +536,11 @@ decide(struct session *s)
 	uid_t uid, euid;
 
 	baseline_from(s->cfg, &b);
+	s->rules = s->cfg->rules;
+	if (s->rules != NULL && rulefile_in_force(s->cfg, &s->rules, why,
+	    sizeof(why)) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "%s", why);
+	b.rules = s->rules;
 	/* DIVE_PID and the records name the client only while it lives. */
 	if (s->peerfd != -1 && spawn_pidfd_pid(s->peerfd) != s->peer.pid)
 		s->peer.pid = 0;

@@ -1,8 +1,10 @@
 /*
- * The rule file as dived reads it: at start, on SIGHUP in the master, and
- * for --check-policy.  Names in it are resolved here, once per load, so
+ * The rule file as dived reads it: at start, on SIGHUP in the master, in
+ * a monitor whose decision comes after the master read it again, and for
+ * --check-policy.  Names in it are resolved here, once per load, so
  * the policy code itself needs no name service.
  */
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -17,8 +19,10 @@
 
 #include "dived.h"
 #include "bounds.h"
+#include "errbuf.h"
 #include "log.h"
 #include "rulefile.h"
+#include "sha256.h"
 
 static int
 user_ids(void *arg, const char *name, uid_t *uid, gid_t *gid)
@@ -147,6 +151,8 @@ rulefile_load(const char *file, const struct config *cfg,
 		return NULL;
 	}
 	rs = rules_parse(buf, len, &names, e);
+	if (rs != NULL)
+		sha256_hex(buf, len, rs->sum);
 	free(buf);
 	endpwent();
 	endgrent();
@@ -170,6 +176,88 @@ rulefile_load(const char *file, const struct config *cfg,
 		return NULL;
 	}
 	return rs;
+}
+
+/*
+ * The sum of the rules in force.  Only the master writes it; seq is odd
+ * while it does, and a reader that saw it change reads again.
+ */
+struct rules_sum {
+	unsigned	seq;
+	char		sum[SHA256_HEX];
+};
+
+int
+rulefile_share(struct config *cfg)
+{
+	void *p;
+
+	if ((p = mmap(NULL, sizeof(struct rules_sum), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0)) == MAP_FAILED)
+		return -1;
+	cfg->in_force = p;
+	rulefile_publish(cfg);
+	return 0;
+}
+
+void
+rulefile_publish(const struct config *cfg)
+{
+	struct rules_sum *p = cfg->in_force;
+	unsigned seq = __atomic_load_n(&p->seq, __ATOMIC_RELAXED);
+
+	__atomic_store_n(&p->seq, seq + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	for (size_t i = 0; i < SHA256_HEX; i++)
+		__atomic_store_n(&p->sum[i], cfg->rules->sum[i],
+		    __ATOMIC_RELAXED);
+	__atomic_store_n(&p->seq, seq + 2, __ATOMIC_RELEASE);
+}
+
+static void
+published(const struct rules_sum *p, char sum[SHA256_HEX])
+{
+	unsigned seq;
+
+	do {
+		while ((seq = __atomic_load_n(&p->seq, __ATOMIC_ACQUIRE)) & 1)
+			sched_yield();
+		for (size_t i = 0; i < SHA256_HEX; i++)
+			sum[i] = __atomic_load_n(&p->sum[i], __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	} while (__atomic_load_n(&p->seq, __ATOMIC_RELAXED) != seq);
+	sum[SHA256_HEX - 1] = '\0';
+}
+
+static void
+reread_say(const char *msg)
+{
+	logmsg(LOG_ERR, "%s", msg);
+}
+
+int
+rulefile_in_force(const struct config *cfg, const struct ruleset **rs,
+    char *err, size_t len)
+{
+	char sum[SHA256_HEX];
+	struct ruleset *fresh;
+
+	if (cfg->in_force == NULL)
+		return 0;
+	/* A second try for the master reading the file again meanwhile. */
+	for (int i = 0; i < 2; i++) {
+		published(cfg->in_force, sum);
+		if (strcmp(sum, (*rs)->sum) == 0)
+			return 0;
+		fresh = rulefile_load(cfg->o.policy, cfg, reread_say);
+		if (fresh != NULL && strcmp(fresh->sum, sum) == 0) {
+			*rs = fresh;
+			return 0;
+		}
+		rules_free(fresh);
+	}
+	return errbuf(err, len, "%s: the rules changed while the request "
+	    "was decided; try again", cfg->o.policy);
 }
 
 static void
@@ -261,8 +349,8 @@ rulefile_check(struct config *cfg)
 	if ((cfg->rules = rulefile_load(o->policy, cfg, to_stderr)) == NULL)
 		exit(1);
 	if (o->check_as == NULL) {
-		printf("%s: %zu rules, no errors\n", o->policy,
-		    cfg->rules->nrules);
+		printf("%s: %zu rules, no errors\nsha256: %s\n", o->policy,
+		    cfg->rules->nrules, cfg->rules->sum);
 		exit(0);
 	}
 	peer_of(o->check_as, &p);

@@ -63,6 +63,7 @@ struct ruleset {
 	struct rule	*rules;
 	size_t		 nrules;
 	char		*text;		/* the words, unquoted, in place */
+	char		 sum[65];	/* the file's SHA-256, set by its loader */
 };
 
 struct rules_error {

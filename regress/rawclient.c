@@ -28,6 +28,9 @@
  *                                  its standard output as 1, prints the
  *                                  replies and keeps the terminal until
  *                                  end of file or another line
+ *   rawclient SOCK later PROG      greet, print "greeted", and send the
+ *                                  request for PROG once a line is read
+ *                                  from standard input
  *   rawclient --serve SOCK N       accept once and greet with version N
  *
  * Replies are printed one per line: "hello V", "started PID",
@@ -364,6 +367,14 @@ main(int argc, char **argv)
 
 			frame_send(s, MSG_FDS, b, sizeof(b), &fd, 1);
 			send_request_pty(s, "true", 0, PTY_MASK);
+		} else if (strcmp(argv[2], "later") == 0 && argc > 3) {
+			char line[16];
+
+			printf("greeted\n");
+			fflush(stdout);
+			if (fgets(line, sizeof(line), stdin) == NULL)
+				return 2;
+			send_request(s, argv[3], 0);
 		} else if (strcmp(argv[2], "orphan") == 0) {
 			char line[16];
 

@@ -56,7 +56,8 @@ EOF
 # --check-policy
 out=$("$DIVED" --check-policy "$P" 2>&1)
 expect_eq "check: a good file is accepted" \
-    "0 $P: 6 rules, no errors" "$? $out"
+    "0 $P: 6 rules, no errors
+sha256: $(sha256sum "$P" | cut -d' ' -f1)" "$? $out"
 cp "$P" "$T/open.conf"
 chmod 0666 "$T/open.conf"
 out=$("$DIVED" --check-policy "$T/open.conf" 2>&1)

@@ -459,3 +459,65 @@ else
 	kill "$victim"
 fi
 exec 7>&- 8<&-
+
+# ------------------------------- rules read again while a request waits
+
+# A connection opened before SIGHUP and sent after it is decided by the
+# rules in force when it is decided, and its record names them.
+S=$T/gen.sock
+R=$T/gen.rules
+printf 'permit nobody cmd /usr/bin/id\n' >"$R"
+chmod 644 "$R"
+start_dived "$S" -C 0777 --policy "$R" --audit-log "$T/gen.audit"
+
+# later NAME: rawclient as nobody, greeted and waiting to send its request
+# for /usr/bin/id; fd 7 gives it the go, fd 8 has its replies.
+later() {
+	rm -f "$T/$1.in" "$T/$1.out"
+	mkfifo -m 666 "$T/$1.in" "$T/$1.out"
+	(cd / && as_nobody "${TMO[@]}" "$RAW" "$S" later /usr/bin/id \
+	    <"$T/$1.in" >"$T/$1.out" 2>&1 &)
+	exec 7>"$T/$1.in" 8<"$T/$1.out"
+	read -r _ <&8
+}
+# replies: what the waiting client is told once it sends.
+replies() {
+	echo go >&7
+	timeout 20 cat <&8
+	exec 7>&- 8<&-
+}
+# reread: the file becomes TEXT, and dived has read it when this returns.
+reread() {
+	local n
+	n=$(grep -c 'rules read' "$T/dived.log")
+	printf '%s\n' "$1" >"$R"
+	kill -HUP "$DIVED_PID"
+	wait_for test "$(grep -c 'rules read' "$T/dived.log")" -gt "$n"
+}
+
+later gen1
+reread $'# nobody may no longer run id\ndeny nobody cmd /usr/bin/id'
+out=$(replies)
+expect_match "rules read again while a request waits: the new ones decide" \
+    "error [0-9]+ .*denied" "$out"
+rec=$(grep '"event":"decision"' "$T/gen.audit" | tail -1)
+expect_match "rules read again while a request waits: the record names them" \
+    "\"rules_sha256\":\"$(sha256sum "$R" | cut -d' ' -f1)\"" "$rec"
+
+later gen2
+reread 'permit nobody cmd /usr/bin/id'
+printf '%s\n' 'deny nobody cmd /usr/bin/id' >"$R"
+out=$(replies)
+expect_match "rules changed again without SIGHUP: the request is refused" \
+    "error [0-9]+ .*the rules changed while the request was decided" "$out"
+expect_no_match "rules changed again without SIGHUP: nothing ran" \
+    "started" "$out"
+printf '%s\n' 'permit nobody cmd /usr/bin/id' >"$R"
+
+later gen3
+out=$(replies)
+expect_match "rules unchanged: the request runs" "started [0-9]+" "$out"
+rec=$(grep '"event":"decision"' "$T/gen.audit" | tail -1)
+expect_match "rules unchanged: the record names the rule and the rules" \
+    "\"rule\":\\{\"file\":\"$R\",\"line\":1\\},\"rules_sha256\":\"$(sha256sum "$R" | cut -d' ' -f1)\"" \
+    "$rec"
