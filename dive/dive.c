@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "bounds.h"
+#include "peer.h"
 #include "proto.h"
 #include "relay.h"
 #include "sock.h"
@@ -88,6 +89,23 @@ connect_to(const char *name)
 	if (connect(s, (struct sockaddr *)&sun, len) == -1)
 		fail("%s", name);
 	return s;
+}
+
+/*
+ * Before dive sends a byte: the server must run as root, as the caller
+ * or as the user DIVE_SERVERUID names (dive/peer.h).  The user is the one
+ * the kernel recorded when the socket began to listen.
+ */
+static void
+check_server(int sock, const char *name, uid_t named)
+{
+	uid_t uid;
+
+	if (peer_uid(sock, &uid) == -1)
+		fail("%s: SO_PEERCRED", name);
+	if (!peer_trusted(uid, geteuid(), named))
+		failx("%s: the server runs as uid %u, not as root, the caller "
+		    "or DIVE_SERVERUID: nothing sent", name, (unsigned)uid);
 }
 
 static int
@@ -205,6 +223,23 @@ env_mode(const char *name, unsigned long max, unsigned long dflt)
 		exit(DIVE_EXIT_USAGE);
 	}
 	return (unsigned long)m;
+}
+
+/* DIVE_SERVERUID: the user besides root and the caller to trust. */
+static uid_t
+env_server_uid(void)
+{
+	const char *v = getenv("DIVE_SERVERUID");
+	uid_t uid;
+
+	if (v == NULL || *v == '\0')
+		return PEER_NONE;
+	if (peer_parse_uid(v, &uid) == -1) {
+		warnx("DIVE_SERVERUID=%s: neither a user ID nor a user's name",
+		    v);
+		exit(DIVE_EXIT_USAGE);
+	}
+	return uid;
 }
 
 static int
@@ -651,6 +686,7 @@ main(int argc, char **argv)
 	static int *fds;
 	int aux[DIVE_MAX_AUXFDS], first, asked;
 	const char *name;
+	uid_t named;
 
 	dl_iterate_phdr(relro, NULL);
 	if (argc < 2)
@@ -670,12 +706,14 @@ main(int argc, char **argv)
 	r.waitmode = (uint32_t)env_mode("DIVE_WAITMODE", WAIT_MAX, WAIT_STATUS);
 	r.sigfwmode = (uint32_t)env_mode("DIVE_SIGFWMODE", SIGFW_MAX,
 	    SIGFW_PID);
+	named = env_server_uid();
 	/* Everything that can fail locally fails before dived is asked. */
 	fds = open_fds(&nfds);
 	naux = open_aux(aux, &r.flags);
 	memset(&s, 0, sizeof(s));
 	s.r = &r;
 	s.sock = connect_to(name);
+	check_server(s.sock, name, named);
 	if (proto_send_u32(s.sock, MSG_HELLO, DIVE_PROTO_VERSION) == -1)
 		send_failed(s.sock, name);
 	/*

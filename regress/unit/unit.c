@@ -59,6 +59,7 @@ main(void)
 	t_policy();
 	t_iso();
 	t_rules();
+	t_peer();
 	return failures() ? 1 : 0;
 }
 
