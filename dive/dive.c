@@ -541,6 +541,7 @@ drop_terminals(int *fds, size_t *nfds, int *aux, size_t *naux,
 /* Where a session stands, as the replies tell it. */
 struct session {
 	int		 sock;
+	const char	*name;		/* the socket, as given */
 	struct request	*r;
 	uint32_t	 pid;		/* 0 until STARTED */
 	uint32_t	 started;	/* STARTED_* */
@@ -576,7 +577,10 @@ forward_signals(struct session *s)
 /*
  * PTY: the master, before the program starts; relayed from now on.  Only
  * when asked for: the connection may be the program's too (waitmode 2,
- * -w), and a program must not make dive copy its terminal to it.
+ * -w), and a program must not make dive copy its terminal to it.  Only a
+ * master: dive would copy the caller's keys into anything else, and its
+ * content to the caller's terminal.  It comes over the connection whose
+ * server check_server trusted.
  */
 static void
 take_pty(struct session *s, struct frame *f)
@@ -588,6 +592,12 @@ take_pty(struct session *s, struct frame *f)
 	    pty != s->r->pty) {
 		close_fds(f->fds, f->nfds);
 		failx("unexpected reply from dived");
+	}
+	if (!peer_pty_master(f->fds[0])) {
+		close_fds(f->fds, f->nfds);
+		failx("%s: the server sent a descriptor that is not a "
+		    "pseudo-terminal's master as the program's terminal",
+		    s->name);
 	}
 	s->relay = 1;
 	catch_signals(0, 1);
@@ -712,6 +722,7 @@ main(int argc, char **argv)
 	naux = open_aux(aux, &r.flags);
 	memset(&s, 0, sizeof(s));
 	s.r = &r;
+	s.name = name;
 	s.sock = connect_to(name);
 	check_server(s.sock, name, named);
 	if (proto_send_u32(s.sock, MSG_HELLO, DIVE_PROTO_VERSION) == -1)

@@ -1,4 +1,7 @@
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <errno.h>
 #include <pwd.h>
@@ -6,6 +9,13 @@
 #include <string.h>
 
 #include "peer.h"
+
+/*
+ * /dev/ptmx, and each devpts instance's ptmx: an open master is a
+ * descriptor of this device.
+ */
+#define PTMX_MAJOR	5
+#define PTMX_MINOR	2
 
 int
 peer_parse_uid(const char *s, uid_t *uid)
@@ -51,4 +61,19 @@ peer_uid(int sock, uid_t *uid)
 	}
 	*uid = uc.uid;
 	return 0;
+}
+
+/*
+ * The device alone is not enough: an O_PATH descriptor of /dev/ptmx has
+ * it too.  TIOCGPTN answers only on an open master.
+ */
+int
+peer_pty_master(int fd)
+{
+	struct stat st;
+	unsigned int n;
+
+	return fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) &&
+	    major(st.st_rdev) == PTMX_MAJOR &&
+	    minor(st.st_rdev) == PTMX_MINOR && ioctl(fd, TIOCGPTN, &n) == 0;
 }

@@ -3,7 +3,8 @@
  * directory they can write, before dived does; what dive sends (every
  * descriptor it has, the environment) would then be theirs.  So the
  * process listening on the socket must run as root, as the caller, or as
- * the one user the caller names, before dive sends it a byte.
+ * the one user the caller names, before dive sends it a byte; and what
+ * it hands back as a pseudo-terminal must be one.
  */
 #ifndef DIVE_PEER_H
 #define DIVE_PEER_H
@@ -30,5 +31,7 @@ int	peer_trusted(uid_t, uid_t, uid_t);
  * errno set.
  */
 int	peer_uid(int, uid_t *);
+/* Whether a descriptor is an open master side of a pseudo-terminal. */
+int	peer_pty_master(int);
 
 #endif

@@ -1,7 +1,8 @@
-/* Whom dive talks to: DIVE_SERVERUID and the server's user. */
+/* Whom dive talks to: DIVE_SERVERUID, the server's user, its terminal. */
 #include <sys/socket.h>
 
 #include <fcntl.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "peer.h"
@@ -70,10 +71,41 @@ test_uid(void)
 	close(fd);
 }
 
+static void
+test_pty_master(void)
+{
+	int m, sl = -1, p[2] = { -1, -1 }, n, o;
+
+	m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (m != -1 && grantpt(m) == 0 && unlockpt(m) == 0)
+		sl = open(ptsname(m), O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (m == -1 || sl == -1) {
+		check(0, "pty master: open a pseudo-terminal", "failed");
+		return;
+	}
+	CHECK(peer_pty_master(m), "pty master: a master is one");
+	CHECK(!peer_pty_master(sl), "pty master: its slave is not");
+	n = open("/dev/null", O_RDWR | O_CLOEXEC);
+	CHECK(!peer_pty_master(n), "pty master: /dev/null is not");
+	o = open("/dev/ptmx", O_PATH | O_CLOEXEC);
+	CHECK(!peer_pty_master(o),
+	    "pty master: an O_PATH descriptor of /dev/ptmx is not");
+	(void)!pipe2(p, O_CLOEXEC);
+	CHECK(!peer_pty_master(p[0]), "pty master: a pipe is not");
+	CHECK(!peer_pty_master(-1), "pty master: no descriptor is not");
+	close(m);
+	close(sl);
+	close(n);
+	close(o);
+	close(p[0]);
+	close(p[1]);
+}
+
 void
 t_peer(void)
 {
 	test_parse_uid();
 	test_trusted();
 	test_uid();
+	test_pty_master();
 }
