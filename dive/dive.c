@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "bounds.h"
+#include "peer.h"
 #include "proto.h"
 #include "relay.h"
 #include "sock.h"
@@ -88,6 +89,23 @@ connect_to(const char *name)
 	if (connect(s, (struct sockaddr *)&sun, len) == -1)
 		fail("%s", name);
 	return s;
+}
+
+/*
+ * Before dive sends a byte: the server must run as root, as the caller
+ * or as the user DIVE_SERVERUID names (dive/peer.h).  The user is the one
+ * the kernel recorded when the socket began to listen.
+ */
+static void
+check_server(int sock, const char *name, uid_t named)
+{
+	uid_t uid;
+
+	if (peer_uid(sock, &uid) == -1)
+		fail("%s: SO_PEERCRED", name);
+	if (!peer_trusted(uid, geteuid(), named))
+		failx("%s: the server runs as uid %u, not as root, the caller "
+		    "or DIVE_SERVERUID: nothing sent", name, (unsigned)uid);
 }
 
 static int
@@ -205,6 +223,23 @@ env_mode(const char *name, unsigned long max, unsigned long dflt)
 		exit(DIVE_EXIT_USAGE);
 	}
 	return (unsigned long)m;
+}
+
+/* DIVE_SERVERUID: the user besides root and the caller to trust. */
+static uid_t
+env_server_uid(void)
+{
+	const char *v = getenv("DIVE_SERVERUID");
+	uid_t uid;
+
+	if (v == NULL || *v == '\0')
+		return PEER_NONE;
+	if (peer_parse_uid(v, &uid) == -1) {
+		warnx("DIVE_SERVERUID=%s: neither a user ID nor a user's name",
+		    v);
+		exit(DIVE_EXIT_USAGE);
+	}
+	return uid;
 }
 
 static int
@@ -506,6 +541,7 @@ drop_terminals(int *fds, size_t *nfds, int *aux, size_t *naux,
 /* Where a session stands, as the replies tell it. */
 struct session {
 	int		 sock;
+	const char	*name;		/* the socket, as given */
 	struct request	*r;
 	uint32_t	 pid;		/* 0 until STARTED */
 	uint32_t	 started;	/* STARTED_* */
@@ -541,7 +577,10 @@ forward_signals(struct session *s)
 /*
  * PTY: the master, before the program starts; relayed from now on.  Only
  * when asked for: the connection may be the program's too (waitmode 2,
- * -w), and a program must not make dive copy its terminal to it.
+ * -w), and a program must not make dive copy its terminal to it.  Only a
+ * master: dive would copy the caller's keys into anything else, and its
+ * content to the caller's terminal.  It comes over the connection whose
+ * server check_server trusted.
  */
 static void
 take_pty(struct session *s, struct frame *f)
@@ -553,6 +592,12 @@ take_pty(struct session *s, struct frame *f)
 	    pty != s->r->pty) {
 		close_fds(f->fds, f->nfds);
 		failx("unexpected reply from dived");
+	}
+	if (!peer_pty_master(f->fds[0])) {
+		close_fds(f->fds, f->nfds);
+		failx("%s: the server sent a descriptor that is not a "
+		    "pseudo-terminal's master as the program's terminal",
+		    s->name);
 	}
 	s->relay = 1;
 	catch_signals(0, 1);
@@ -651,6 +696,7 @@ main(int argc, char **argv)
 	static int *fds;
 	int aux[DIVE_MAX_AUXFDS], first, asked;
 	const char *name;
+	uid_t named;
 
 	dl_iterate_phdr(relro, NULL);
 	if (argc < 2)
@@ -670,12 +716,15 @@ main(int argc, char **argv)
 	r.waitmode = (uint32_t)env_mode("DIVE_WAITMODE", WAIT_MAX, WAIT_STATUS);
 	r.sigfwmode = (uint32_t)env_mode("DIVE_SIGFWMODE", SIGFW_MAX,
 	    SIGFW_PID);
+	named = env_server_uid();
 	/* Everything that can fail locally fails before dived is asked. */
 	fds = open_fds(&nfds);
 	naux = open_aux(aux, &r.flags);
 	memset(&s, 0, sizeof(s));
 	s.r = &r;
+	s.name = name;
 	s.sock = connect_to(name);
+	check_server(s.sock, name, named);
 	if (proto_send_u32(s.sock, MSG_HELLO, DIVE_PROTO_VERSION) == -1)
 		send_failed(s.sock, name);
 	/*

@@ -32,6 +32,17 @@
  *                                  request for PROG once a line is read
  *                                  from standard input
  *   rawclient --serve SOCK N       accept once and greet with version N
+ *   rawclient --record SOCK FILE   accept once and write every byte
+ *                                  received to FILE, until the client
+ *                                  leaves or is quiet for a second; then
+ *                                  print "descriptors N", those received
+ *   rawclient --fakepty SOCK PATH  accept once, greet, read the request,
+ *                                  send PATH opened for reading and
+ *                                  writing as the pseudo-terminal's
+ *                                  master (or, for "slave", a new
+ *                                  pseudo-terminal's slave), then report
+ *                                  a program started and, a second
+ *                                  later, its exit with status 0
  *
  * Replies are printed one per line: "hello V", "started PID",
  * "exit HOW VALUE", "error STATUS TEXT", then "eof".
@@ -42,6 +53,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,8 +270,9 @@ flood(const char *name, int n)
 	free(s);
 }
 
-static void
-serve(const char *name, uint32_t version)
+/* Listens on name, says so, and returns the first connection. */
+static int
+accept_one(const char *name)
 {
 	struct sockaddr_un sun;
 	socklen_t len;
@@ -275,8 +288,103 @@ serve(const char *name, uint32_t version)
 	fflush(stdout);
 	if ((c = accept(l, NULL, NULL)) == -1)
 		err(2, "accept");
+	close(l);
+	return c;
+}
+
+static void
+serve(const char *name, uint32_t version)
+{
+	int c = accept_one(name);
+
 	proto_send_u32(c, MSG_HELLO, version);
 	sleep(1);
+}
+
+/* A server that answers nothing and keeps whatever it is sent. */
+static void
+record(const char *name, const char *file)
+{
+	int out, c, n = 0;
+
+	if ((out = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1)
+		err(2, "%s", file);
+	c = accept_one(name);
+	for (;;) {
+		unsigned char b[4096];
+		char cbuf[CMSG_SPACE(DIVE_FD_BATCH * sizeof(int))];
+		struct iovec iov = { b, sizeof(b) };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+		    .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+		struct pollfd p = { c, POLLIN, 0 };
+		struct cmsghdr *cm;
+		ssize_t r;
+
+		if (poll(&p, 1, 1000) <= 0 ||
+		    (r = recvmsg(c, &mh, MSG_CMSG_CLOEXEC)) <= 0)
+			break;
+		for (cm = CMSG_FIRSTHDR(&mh); cm != NULL;
+		    cm = CMSG_NXTHDR(&mh, cm))
+			if (cm->cmsg_level == SOL_SOCKET &&
+			    cm->cmsg_type == SCM_RIGHTS) {
+				int k = (int)((cm->cmsg_len - CMSG_LEN(0)) /
+				    sizeof(int));
+
+				close_fds((int *)CMSG_DATA(cm), (size_t)k);
+				n += k;
+			}
+		if (mh.msg_flags & MSG_CTRUNC)
+			n++;	/* some were lost: at least one came */
+		(void)!write(out, b, (size_t)r);
+	}
+	printf("descriptors %d\n", n);
+}
+
+/* What a fake dived hands back as a pseudo-terminal's master. */
+static int
+fake_master(const char *what)
+{
+	int m, fd;
+
+	if (strcmp(what, "slave") != 0) {
+		if ((fd = open(what, O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1)
+			err(2, "%s", what);
+		return fd;
+	}
+	if ((m = posix_openpt(O_RDWR | O_NOCTTY)) == -1 || grantpt(m) == -1 ||
+	    unlockpt(m) == -1 ||
+	    (fd = open(ptsname(m), O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1)
+		err(2, "pseudo-terminal");
+	return fd;
+}
+
+static void
+fakepty(const char *name, const char *what)
+{
+	struct request r;
+	struct frame f;
+	const char *why;
+	int fds[DIVE_FD_BATCH], c, master = fake_master(what);
+
+	c = accept_one(name);
+	proto_send_hello(c, 0);
+	for (;;) {
+		if (frame_recv(c, &f, DIVE_MAX_MSG, fds, DIVE_FD_BATCH) != 1)
+			errx(2, "no request");
+		close_fds(f.fds, f.nfds);
+		if (f.type == MSG_REQUEST)
+			break;
+		frame_free(&f);
+	}
+	if (proto_decode_request(f.buf, f.len, &r, &why) == -1)
+		errx(2, "request: %s", why);
+	proto_send_pty(c, r.pty, master);
+	proto_send_u32x2(c, MSG_STARTED, (uint32_t)getpid(),
+	    STARTED_SIGSOCKET);
+	sleep(1);
+	proto_send_u32x2(c, MSG_EXIT, EXIT_EXITED, 0);
+	request_free(&r);
+	frame_free(&f);
 }
 
 int
@@ -293,6 +401,14 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "--serve") == 0) {
 		serve(argv[2], argc > 3 ? (uint32_t)atoi(argv[3]) : 99);
+		return 0;
+	}
+	if (strcmp(argv[1], "--record") == 0 && argc > 3) {
+		record(argv[2], argv[3]);
+		return 0;
+	}
+	if (strcmp(argv[1], "--fakepty") == 0 && argc > 3) {
+		fakepty(argv[2], argv[3]);
 		return 0;
 	}
 	s = dial(argv[1]);

@@ -1,9 +1,10 @@
 # Attacks of a local user on a root dived's roots and identities: a root
 # the client chooses run as someone else, a rule's root left through the
 # client's directory or descriptors, name-service modules planted in a
-# root, and what a program run as another user inherits of the client.
-# Each attack runs as nobody and checks that it fails, and that nothing
-# was started or written.
+# root, and what a program run as another user inherits of the client;
+# and on root's dive, through a server that is not dived.  Each attack
+# runs as nobody and checks that it fails, and that nothing was started,
+# written or sent.
 
 if ! is_root; then
 	skip "attacks: tests" "need root to run dived as root and switch users"
@@ -521,3 +522,98 @@ rec=$(grep '"event":"decision"' "$T/gen.audit" | tail -1)
 expect_match "rules unchanged: the record names the rule and the rules" \
     "\"rule\":\\{\"file\":\"$R\",\"line\":1\\},\"rules_sha256\":\"$(sha256sum "$R" | cut -d' ' -f1)\"" \
     "$rec"
+# ------------------------------------------- a server that is not dived
+#
+# Anyone may bind an abstract name, or a path in a directory they can
+# write, before dived does.  nobody's fake server keeps every byte and
+# counts every descriptor it is sent; root's dive must ask the kernel who
+# listens (SO_PEERCRED) and send it nothing: no descriptor, no
+# environment.  What a trusted server hands back as the program's
+# terminal must be a pseudo-terminal's master.
+
+NB=$T/nobodydir
+mkdir -p "$NB"
+chown 65534:65534 "$NB"
+# fake_record SOCKET: nobody's recorder on SOCKET, keeping in $NB/got.
+fake_record() {
+	rm -f "$NB/got"
+	(cd / && exec setpriv --reuid=65534 --regid=65534 --clear-groups -- \
+	    "$RAW" --record "$1" "$NB/got") >"$T/record.out" &
+	FAKE=$!
+	wait_for listening "$1"
+}
+for sock in "@dive-fake-$$" "$NB/fake.sock"; do
+	fake_record "$sock"
+	out=$(cd / && PEERCHECK_SECRET=peercheck-$$ dv "$sock" id 7</etc/shadow 2>&1)
+	rc=$?
+	wait "$FAKE"
+	expect_eq "fake server on $sock: root's dive refuses it, exit 125" \
+	    125 "$rc"
+	expect_eq "fake server on $sock: the refusal names uid 65534 and the socket" \
+	    "dive: $sock: the server runs as uid 65534, not as root, the caller or DIVE_SERVERUID: nothing sent" \
+	    "$out"
+	expect_eq "fake server on $sock: it received no byte and no descriptor" \
+	    "0 bytes, descriptors 0" \
+	    "$(stat -c %s "$NB/got") bytes, $(tail -n 1 "$T/record.out")"
+	expect_eq "fake server on $sock: root's environment did not reach it" \
+	    0 "$(grep -ac "peercheck-$$" "$NB/got")"
+done
+
+A=@dive-nobodys-$$
+start_dived_nobody "$A"
+expect_eq "nobody's dived: nobody's own dive is served" "65534" \
+    "$(dv_nobody "$A" id -u 2>&1)"
+out=$(cd / && dv "$A" id -u 2>&1)
+expect_eq "nobody's dived: root's dive refuses it, naming uid 65534" \
+    "125 dive: $A: the server runs as uid 65534, not as root, the caller or DIVE_SERVERUID: nothing sent" \
+    "$? $out"
+expect_eq "nobody's dived: DIVE_SERVERUID=nobody lets root use it" "65534" \
+    "$(cd / && DIVE_SERVERUID=nobody dv "$A" id -u 2>&1)"
+expect_eq "nobody's dived: so does DIVE_SERVERUID=65534" "65534" \
+    "$(cd / && DIVE_SERVERUID=65534 dv "$A" id -u 2>&1)"
+out=$(cd / && DIVE_SERVERUID=1 dv "$A" id -u 2>&1)
+expect_eq "nobody's dived: DIVE_SERVERUID naming another user does not" \
+    "125" "$?"
+out=$(cd / && DIVE_SERVERUID=no-such-user-$$ dv "$A" id -u 2>&1)
+expect_eq "DIVE_SERVERUID: an unknown user is a usage error" \
+    "4 dive: DIVE_SERVERUID=no-such-user-$$: neither a user ID nor a user's name" \
+    "$? $out"
+stop_dived "$DIVED_PID"
+
+# fake_pty SOCKET [ENV...]: root's dive -t, on a terminal of its own,
+# against a fake server; prints dive's output, its status, and whether
+# the terminal's modes are as before.
+fake_pty() {
+	local sock=$1
+	shift
+	script -qec "m=\$(stty -g); env $* $DIVE -t $sock sh -c 'echo ran'; \
+	    echo rc=\$?; [ \"\$(stty -g)\" = \"\$m\" ] && echo modes-kept" \
+	    /dev/null </dev/null 2>&1 | tr -d '\r'
+}
+if command -v script >/dev/null; then
+	echo planted-output >"$T/planted"
+	chmod 644 "$T/planted"
+	P=@dive-fakepty-$$
+	"$RAW" --fakepty "$P" "$T/planted" >"$T/fakepty.out" &
+	FAKE=$!
+	wait_for listening "$P"
+	out=$(fake_pty "$P")
+	wait "$FAKE"
+	expect_eq "fake pty master: a file from root's own server is refused" \
+	    "dive: $P: the server sent a descriptor that is not a pseudo-terminal's master as the program's terminal
+rc=125
+modes-kept" "$out"
+	P=@dive-fakepts-$$
+	(cd / && exec setpriv --reuid=65534 --regid=65534 --clear-groups -- \
+	    "$RAW" --fakepty "$P" slave) >"$T/fakepty.out" &
+	FAKE=$!
+	wait_for listening "$P"
+	out=$(fake_pty "$P" DIVE_SERVERUID=nobody)
+	wait "$FAKE"
+	expect_eq "fake pty master: a slave from a server DIVE_SERVERUID trusts is refused" \
+	    "dive: $P: the server sent a descriptor that is not a pseudo-terminal's master as the program's terminal
+rc=125
+modes-kept" "$out"
+else
+	skip "fake pty master: tests" "script(1) is not installed"
+fi

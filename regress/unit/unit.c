@@ -60,6 +60,7 @@ main(void)
 	t_iso();
 	t_rules();
 	t_sha256();
+	t_peer();
 	return failures() ? 1 : 0;
 }
 

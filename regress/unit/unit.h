@@ -27,5 +27,6 @@ void	t_policy(void);
 void	t_iso(void);
 void	t_rules(void);
 void	t_sha256(void);
+void	t_peer(void);
 
 #endif
