@@ -36,6 +36,7 @@
 static volatile sig_atomic_t stopping, reloading;
 /* The socket file to remove, absolute (-d moves to /); NULL if abstract. */
 static char *sockfile;
+static struct sockfile_id sockid;
 
 static void
 on_stop(int sig)
@@ -118,6 +119,8 @@ listen_on(const struct config *cfg)
 	if (bind(s, (struct sockaddr *)&sun, len) == -1)
 		err(1, "bind %s", o->socket);
 	umask(mask);
+	if (path)
+		sockfile_bound(s, sockfile, &sockid);
 #ifdef DIVE_TESTHOOKS
 	testhook_pause("DIVED_TESTHOOK_BOUND_MS");
 #endif
@@ -382,7 +385,7 @@ serve_here(const struct config *cfg, int ls, int c, const sigset_t *orig)
 {
 	close(ls);
 	if (sockfile != NULL)
-		unlink(sockfile);
+		sockfile_remove(sockfile, &sockid);
 	logmsg(LOG_INFO, "-F: serving one connection, no longer listening "
 	    "on %s", cfg->o.socket);
 	child_signals(orig);
@@ -664,7 +667,7 @@ master_run(struct config *cfg)
 	ls = listen_on(cfg);
 	if (pidfiles_write(&cfg->o, e, sizeof(e)) == -1) {
 		if (sockfile != NULL)
-			unlink(sockfile);
+			sockfile_remove(sockfile, &sockid);
 		errx(1, "%s", e);
 	}
 	title_set("master %s", cfg->o.socket);
@@ -678,9 +681,11 @@ master_run(struct config *cfg)
 		daemon_ready(ready, cfg->o.log_stderr);
 	serve(cfg, ls, &waitmask, &orig);
 	logmsg(LOG_INFO, "stopping on signal %d", (int)stopping);
-	spares_retire(1);
+	/* No new client finds the socket while the spares end. */
+	close(ls);
 	if (sockfile != NULL)
-		unlink(sockfile);
+		sockfile_remove(sockfile, &sockid);
+	spares_retire(1);
 	pidfiles_remove();
 	exit(0);
 }

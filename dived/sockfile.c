@@ -207,3 +207,26 @@ out:
 	close(fd);
 	return r;
 }
+
+void
+sockfile_bound(int s, const char *path, struct sockfile_id *id)
+{
+	struct stat st;
+
+	id->known = bound_file(s, &id->dev, &id->ino) == 0;
+	if (!id->known && lstat(path, &st) == 0 && S_ISSOCK(st.st_mode)) {
+		id->dev = st.st_dev;
+		id->ino = (uint32_t)st.st_ino;
+		id->known = 1;
+	}
+}
+
+void
+sockfile_remove(const char *path, const struct sockfile_id *id)
+{
+	struct stat st;
+
+	if (id->known && lstat(path, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	    st.st_dev == id->dev && (uint32_t)st.st_ino == id->ino)
+		unlink(path);
+}

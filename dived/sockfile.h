@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <limits.h>
+#include <stdint.h>
 
 struct sockfile {
 	int		 dirfd;		/* O_PATH */
@@ -26,5 +27,20 @@ int	sockfile_open_dir(const char *, struct sockfile *, char *, size_t);
  */
 int	sockfile_fix(const struct sockfile *, int, const uid_t *,
 	    const gid_t *, mode_t, char *, size_t);
+
+/* The file a socket was bound to, to remove it and nothing else. */
+struct sockfile_id {
+	dev_t		 dev;
+	uint32_t	 ino;		/* as the socket diagnostics give it */
+	int		 known;
+};
+
+/* Notes the file the socket s is bound to at path. */
+void	sockfile_bound(int, const char *, struct sockfile_id *);
+/*
+ * Removes path if it is still that file: a dived started after this one
+ * stopped may have bound its own socket there, which stays.
+ */
+void	sockfile_remove(const char *, const struct sockfile_id *);
 
 #endif

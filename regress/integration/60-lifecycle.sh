@@ -58,6 +58,21 @@ start_dived "$S"
 expect_eq "socket: a stale file is replaced" again \
     "$("$DIVE" "$S" echo again)"
 
+# A dived still stopping leaves alone the socket a successor bound at
+# the same name, as a restart script does: stop, rm -f, start.
+S=$T/restart.sock
+start_dived "$S"
+old=$DIVED_PID
+kill -STOP "$old"
+rm -f "$S"
+start_dived "$S"
+kill -TERM "$old"
+kill -CONT "$old"
+wait "$old" 2>/dev/null
+expect_eq "restart: the old dived leaves its successor's socket" present \
+    "$([ -S "$S" ] && echo present || echo absent)"
+expect_eq "restart: the successor serves" served "$("$DIVE" "$S" echo served)"
+
 touch "$T/plain"
 out=$("$DIVED" "$T/plain" 2>&1)
 expect_eq "socket: a regular file in the way is refused" 1 $?
