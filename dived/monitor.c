@@ -172,13 +172,18 @@ record(struct session *s, const char *event, const char *outcome,
 	    s->req.envp;
 	a.cwd = program_dir(s);
 	a.pid = s->pid;
-	if (strcmp(outcome, "exited") == 0 || strcmp(outcome, "signaled") == 0) {
+	/* Every end record has them; a program that never ran, null. */
+	if (strcmp(event, "end") == 0) {
+		int ran = strcmp(outcome, "exited") == 0 ||
+		    strcmp(outcome, "signaled") == 0;
+
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		a.ended = 1;
-		a.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-		a.signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
-		a.duration = (double)(t1.tv_sec - s->t0.tv_sec) +
-		    (double)(t1.tv_nsec - s->t0.tv_nsec) / 1e9;
+		a.exit_code = ran && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+		a.signal = ran && WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+		if (s->t0.tv_sec != 0 || s->t0.tv_nsec != 0)
+			a.duration = (double)(t1.tv_sec - s->t0.tv_sec) +
+			    (double)(t1.tv_nsec - s->t0.tv_nsec) / 1e9;
 		a.ended_by = s->ended_by;
 	}
 	return audit_write(&a);
@@ -874,6 +879,24 @@ terminal(struct session *s)
 	}
 }
 
+/*
+ * A client that gave up (a timeout, ^C) while its request waited, for a
+ * stopped master or a slow decision, is not served a program it no
+ * longer waits for.
+ */
+static void
+client_still_there(struct session *s)
+{
+	struct pollfd p = { s->client, POLLRDHUP, 0 };
+
+	if (poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP |
+	    POLLERR))) {
+		s->ended_by = "client-gone";
+		refuse(s, DIVE_EXIT_FAILURE, "the client left before the "
+		    "program started");
+	}
+}
+
 static void
 launch(struct session *s)
 {
@@ -884,6 +907,7 @@ launch(struct session *s)
 
 	s->verdict = "failed";
 	prepare_launch(s, &l);
+	client_still_there(s);
 	if (s->cfg->o.no_wait)
 		exec_in_place(s, &l);
 	if (pipe2(pipefd, O_CLOEXEC) == -1)

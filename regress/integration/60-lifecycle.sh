@@ -118,3 +118,19 @@ for p in $(pgrep -P "$DIVED_PID"); do kill -INT "$p"; done
 wait "$d" 2>/dev/null
 expect_eq "signals: SIGINT to a monitor does not cut its session" "0 done" \
     "$? $(cat "$T/int")"
+
+# A client that gave up while the master was stopped is not served when
+# the master comes back: nothing starts, and the record says why.
+S=$T/gone.sock
+start_dived "$S" --audit-log "$T/gone.audit" --spares 0
+kill -STOP "$DIVED_PID"
+timeout 2 "$DIVE" "$S" touch "$T/gone.made"
+expect_eq "client gone before the start: dive timed out" 124 "$?"
+kill -CONT "$DIVED_PID"
+wait_for grep -q '"event":"end"' "$T/gone.audit"
+sleep 0.5
+expect_eq "client gone before the start: nothing ran" absent \
+    "$([ -e "$T/gone.made" ] && echo present || echo absent)"
+expect_match "client gone before the start: the record says client-gone" \
+    '"outcome":"failed","reason":"the client left before the program started".*"exit":null,"signal":null,"duration":0(\.0+)?,"ended_by":"client-gone"' \
+    "$(grep '"event":"end"' "$T/gone.audit")"
