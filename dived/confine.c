@@ -79,11 +79,19 @@ null_stdio(void)
 	syscall(SYS_close_range, SANDBOX_MONITOR_FD + 1, ~0u, 0);
 }
 
+/*
+ * Sets both limits to v, or to the hard limit when that is lower: without
+ * CAP_SYS_RESOURCE a hard limit only goes down, and a parser under a lower
+ * one still serves every request that fits in it.
+ */
 static void
 limit(int res, rlim_t v)
 {
 	struct rlimit rl = { v, v };
 
+	if (getrlimit(res, &rl) == 0 && rl.rlim_max < v)
+		v = rl.rlim_max;
+	rl.rlim_cur = rl.rlim_max = v;
 #ifdef DIVE_VALGRIND
 	/* valgrind keeps the descriptor hard limit for its own descriptors. */
 	if (res == RLIMIT_NOFILE && getrlimit(res, &rl) == 0)

@@ -32,6 +32,30 @@ say_stderr(const char *msg)
  * The rule file and the audit log, by absolute names: -d leaves the
  * directory, and SIGHUP opens them again.
  */
+/*
+ * Room for the descriptors of the largest request: monitors raise their
+ * limit to it, which needs CAP_SYS_RESOURCE above the hard limit.  dived
+ * serves within a lower one, and says at start what that costs.
+ */
+static void
+fd_room(void)
+{
+	struct rlimit rl, want = { DIVE_MAX_FDNUM + 64, DIVE_MAX_FDNUM + 64 };
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 ||
+	    rl.rlim_max >= want.rlim_max)
+		return;
+	if (setrlimit(RLIMIT_NOFILE, &want) == 0) {
+		setrlimit(RLIMIT_NOFILE, &rl);
+		return;
+	}
+	logmsg(LOG_WARNING, "warning: the hard limit on descriptors is %llu "
+	    "and cannot be raised (no CAP_SYS_RESOURCE): requests with more "
+	    "than about %llu descriptors, or numbers above it, are refused",
+	    (unsigned long long)rl.rlim_max, rl.rlim_max > 64 ?
+	    (unsigned long long)(rl.rlim_max - 64) : 0ULL);
+}
+
 static void
 policy_and_audit(struct config *cfg, int client)
 {
@@ -117,6 +141,7 @@ main(int argc, char **argv)
 	if (privsep_prepare(cfg.o.privsep_user, cfg.o.privsep_dir, &cfg.ps, e,
 	    sizeof(e)) == -1)
 		start_failed(client, e);
+	fd_room();
 	if (client != -1)
 		inetd_run(&cfg, client);
 	master_run(&cfg);

@@ -134,3 +134,22 @@ expect_eq "client gone before the start: nothing ran" absent \
 expect_match "client gone before the start: the record says client-gone" \
     '"outcome":"failed","reason":"the client left before the program started".*"exit":null,"signal":null,"duration":0(\.0+)?,"ended_by":"client-gone"' \
     "$(grep '"event":"end"' "$T/gone.audit")"
+
+# Under a hard descriptor limit of 1024 that dived may not raise (root in
+# a container, or an ordinary user), sessions are still served, and dived
+# says at start what the limit costs.
+S=$T/lowfd.sock
+prlimit --nofile=1024:1024 setpriv --bounding-set -sys_resource -- \
+    "$DIVED" "$S" --log-stderr 2>"$T/lowfd.log" &
+DIVED_PIDS+=("$!")
+wait_for listening "$S"
+expect_eq "hard descriptor limit 1024: a session is served" served \
+    "$("$DIVE" "$S" echo served)"
+expect_match "hard descriptor limit 1024: dived warns at start" \
+    "warning: the hard limit on descriptors is 1024 and cannot be raised" \
+    "$(cat "$T/lowfd.log")"
+out=$("$RAW" "$S" manyfds 1000 true)
+expect_match "hard descriptor limit 1024: too many descriptors are refused" \
+    "error 125 .*(Too many open files|Too many references)" "$out"
+expect_eq "hard descriptor limit 1024: dived serves on" again \
+    "$("$DIVE" "$S" echo again)"
