@@ -1,7 +1,8 @@
 # Attacks of a local user on a root dived's roots and identities: a root
 # the client chooses run as someone else, a rule's root left through the
 # client's directory or descriptors, name-service modules planted in a
-# root, and what a program run as another user inherits of the client.
+# root, what a program run as another user inherits of the client, and a
+# program that stops the parsers.
 # Each attack runs as nobody and checks that it fails, and that nothing
 # was started or written.
 
@@ -321,3 +322,36 @@ S=$T/opt-keep.sock
 start_dived "$S" -C 0777 -u root --keep-umask
 expect_eq "-u root --keep-umask: the client's umask stays" "0000" \
     "$(cd / && umask 000 && as_nobody "${TMO[@]}" "$DIVE" "$S" /bin/sh -c umask)"
+
+# ---------------------------------- a program that stops the parsers
+
+# A program whose uid is the parsers' may signal them: stopped, an idle
+# parser (a spare's, waiting for the next connection) holds up the next
+# client, root included, until its deadline.  Parsers run as a user of
+# their own, so a program run as nobody, through root's dived, is
+# refused each one.
+S=$T/stop.sock
+start_dived "$S" -C 0777 --spares 2
+parsers() { pgrep -f '^dived: parser' -P "$(pgrep -d, -P "$DIVED_PID")"; }
+spare_parsers() { pgrep -f '^dived: parser \[spare\]$' -P "$(pgrep -d, -P "$DIVED_PID")"; }
+two_spares() { [ "$(spare_parsers | wc -l)" = 2 ]; }
+wait_for two_spares
+cat >"$T/stopper" <<'STOPPER'
+#!/bin/sh
+# Stops every parser of the dived whose pid is $1: a line for each.
+for m in $(pgrep -P "$1"); do
+	pgrep -f '^dived: parser' -P "$m"
+done | perl -ne 'chomp; print kill("STOP", $_) ? "stopped\n" : "$!\n"'
+STOPPER
+chmod 755 "$T/stopper"
+out=$(dv_nobody "$S" "$T/stopper" "$DIVED_PID")
+expect_match "stop the parsers: the program as nobody finds this dived's parsers" \
+    "^[2-9]$" "$(grep -c . <<<"$out")"
+expect_eq "stop the parsers: each one refuses it" \
+    "Operation not permitted" "$(sort -u <<<"$out")"
+expect_eq "stop the parsers: none is stopped" "" \
+    "$(for p in $(parsers); do ps -o stat= -p "$p"; done | grep T)"
+expect_eq "stop the parsers: root's next request is served at once" served \
+    "$(timeout 5 "$DIVE" "$S" echo served 2>&1)"
+for p in $(parsers); do kill -CONT "$p"; done
+stop_dived "$DIVED_PID"
