@@ -117,6 +117,7 @@ main(int argc, char **argv)
 	if (privsep_prepare(cfg.o.privsep_user, cfg.o.privsep_dir, &cfg.ps, e,
 	    sizeof(e)) == -1)
 		start_failed(client, e);
+	config_privsep_warnings(&cfg);
 	if (client != -1)
 		inetd_run(&cfg, client);
 	master_run(&cfg);

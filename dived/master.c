@@ -560,6 +560,7 @@ reload(struct config *cfg)
 			cfg->rules = rs;
 			logmsg(LOG_INFO, "%s: %zu rules read", cfg->o.policy,
 			    rs->nrules);
+			config_rule_warnings(cfg, rs);
 		}
 	}
 	if (cfg->o.audit_log != NULL &&
