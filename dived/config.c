@@ -23,6 +23,9 @@
 
 extern char **environ;
 
+/* nobody's uid almost everywhere, and the kernel's overflow uid. */
+#define NOBODY_UID	65534
+
 static int
 number(const char *s, unsigned long *v)
 {
@@ -280,6 +283,70 @@ config_warnings(const struct config *cfg)
 	    "dived's directory (-W) and the client's directory descriptors" :
 	    o->chdir != NULL ? "the client's directory descriptors" :
 	    "the client's directory and its directory descriptors");
+}
+
+/*
+ * A program with the parsers' uid may signal them: stopped, the idle
+ * parsers of the spares hold up every next client until its deadline.
+ * Warned of, not refused: the administrator chose both.
+ */
+static void
+shares_privsep_user(const struct config *cfg, const char *where)
+{
+	logmsg(LOG_WARNING, "warning: %s: programs run as the "
+	    "privilege-separation user %s, and can stop every parser and so "
+	    "hold up every client; the parser needs a user that nothing else "
+	    "runs as", where, cfg->ps.user);
+}
+
+void
+config_rule_warnings(const struct config *cfg, const struct ruleset *rs)
+{
+	char where[4096];
+
+	if (!cfg->ps.active || rs == NULL)
+		return;
+	for (size_t i = 0; i < rs->nrules; i++) {
+		const struct rule *r = &rs->rules[i];
+
+		if (!r->permit || !r->as_set || r->as_uid != cfg->ps.uid)
+			continue;
+		if (r->as_user != NULL)
+			snprintf(where, sizeof(where), "%s:%d: as %s",
+			    cfg->o.policy, r->line, r->as_user);
+		else
+			snprintf(where, sizeof(where), "%s:%d: as %lu",
+			    cfg->o.policy, r->line, (unsigned long)r->as_uid);
+		shares_privsep_user(cfg, where);
+	}
+}
+
+void
+config_privsep_warnings(const struct config *cfg)
+{
+	const struct target *t = &cfg->target;
+	const struct options *o = &cfg->o;
+	struct passwd *pw;
+	char where[512];
+
+	if (!cfg->ps.active)
+		return;
+	/* nobody by name, or by its usual number. */
+	if (cfg->ps.uid == NOBODY_UID || ((pw = getpwnam("nobody")) != NULL &&
+	    pw->pw_uid == cfg->ps.uid))
+		logmsg(LOG_WARNING, "warning: --privsep-user %s: programs "
+		    "commonly run as nobody, and can stop every parser and so "
+		    "hold up every client; the parser needs a user that "
+		    "nothing else runs as", cfg->ps.user);
+	if (t->user_set && t->uid == cfg->ps.uid) {
+		snprintf(where, sizeof(where), "-u %s", o->user);
+		shares_privsep_user(cfg, where);
+	}
+	if (t->euser_set && t->euid == cfg->ps.uid) {
+		snprintf(where, sizeof(where), "-e %s", o->euser);
+		shares_privsep_user(cfg, where);
+	}
+	config_rule_warnings(cfg, cfg->rules);
 }
 
 void

@@ -34,16 +34,17 @@ say_stderr(const char *msg)
  */
 /*
  * Room for the descriptors of the largest request: monitors raise their
- * limit to it, which needs CAP_SYS_RESOURCE above the hard limit.  dived
- * serves within a lower one, and says at start what that costs.
+ * limit for it, which needs CAP_SYS_RESOURCE above the hard limit.  dived
+ * serves within a lower one, and says at start when that costs requests
+ * descriptors (numbers above it are refused per request, as they come).
  */
 static void
 fd_room(void)
 {
-	struct rlimit rl, want = { DIVE_MAX_FDNUM + 64, DIVE_MAX_FDNUM + 64 };
+	rlim_t need = DIVE_MAX_FDS + DIVE_MAX_AUXFDS + 64;
+	struct rlimit rl, want = { need, need };
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 ||
-	    rl.rlim_max >= want.rlim_max)
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_max >= need)
 		return;
 	if (setrlimit(RLIMIT_NOFILE, &want) == 0) {
 		setrlimit(RLIMIT_NOFILE, &rl);
@@ -51,7 +52,7 @@ fd_room(void)
 	}
 	logmsg(LOG_WARNING, "warning: the hard limit on descriptors is %llu "
 	    "and cannot be raised (no CAP_SYS_RESOURCE): requests with more "
-	    "than about %llu descriptors, or numbers above it, are refused",
+	    "than about %llu descriptors are refused",
 	    (unsigned long long)rl.rlim_max, rl.rlim_max > 64 ?
 	    (unsigned long long)(rl.rlim_max - 64) : 0ULL);
 }
@@ -141,6 +142,7 @@ main(int argc, char **argv)
 	if (privsep_prepare(cfg.o.privsep_user, cfg.o.privsep_dir, &cfg.ps, e,
 	    sizeof(e)) == -1)
 		start_failed(client, e);
+	config_privsep_warnings(&cfg);
 	fd_room();
 	if (client != -1)
 		inetd_run(&cfg, client);

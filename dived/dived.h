@@ -26,6 +26,13 @@ struct config {
 int	config_resolve(struct config *, char *, size_t);
 /* Warns of option combinations that dive 1.x allowed and are unsafe. */
 void	config_warnings(const struct config *);
+/*
+ * Once the privilege-separation user is resolved: warns when it is nobody,
+ * or when -u, -e or a rule's "as" runs programs as it.
+ */
+void	config_privsep_warnings(const struct config *);
+/* The same for the rules of a rule set alone, as read again on SIGHUP. */
+void	config_rule_warnings(const struct config *, const struct ruleset *);
 /* What the options allow, for policy_decide. */
 void	baseline_from(const struct config *, struct baseline *);
 /* The groups a decision gives the program; -1 when they cannot be read. */

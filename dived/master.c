@@ -585,6 +585,7 @@ reload(struct config *cfg)
 			rulefile_publish(cfg);
 			logmsg(LOG_INFO, "%s: %zu rules read, sha256 %s",
 			    cfg->o.policy, rs->nrules, rs->sum);
+			config_rule_warnings(cfg, rs);
 		}
 	}
 	if (cfg->o.audit_log != NULL &&

@@ -74,7 +74,11 @@ struct options {
 	size_t		  nprefix;
 };
 
-#define DEFAULT_PRIVSEP_USER	"nobody"
+/*
+ * A system user nothing else runs as: a program with the parsers' uid
+ * could signal them (SECURITY.md).  regress/deps.sh creates it.
+ */
+#define DEFAULT_PRIVSEP_USER	"_dived"
 #define DEFAULT_PRIVSEP_DIR	"/run/dived/empty"
 
 /*

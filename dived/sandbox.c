@@ -273,7 +273,10 @@ privsep_prepare(const char *user, const char *dir, struct privsep *ps,
 	ps->active = 1;
 	if ((pw = getpwnam(user)) == NULL) {
 		snprintf(err, len, "privilege-separation user %s does not "
-		    "exist", user);
+		    "exist: create it as a system user of its own (useradd "
+		    "--system --user-group --home-dir /nonexistent "
+		    "--no-create-home --shell /usr/sbin/nologin %s), or name "
+		    "another with --privsep-user", user, user);
 		return -1;
 	}
 	if (pw->pw_uid == 0) {

@@ -23,8 +23,9 @@ wait_for has_child "$monitor"
 parser=$(children "$monitor")
 status=$(cat "/proc/$parser/status")
 field() { awk -v f="$1:" '$1 == f { print $2 }' <<<"$status"; }
-expect_eq "parser: runs as the privilege-separation user" 65534 "$(field Uid)"
-expect_eq "parser: gid of that user" 65534 "$(field Gid)"
+expect_eq "parser: runs as the privilege-separation user, _dived" \
+    "$(id -u _dived)" "$(field Uid)"
+expect_eq "parser: gid of that user" "$(id -g _dived)" "$(field Gid)"
 expect_eq "parser: no supplementary groups" "" "$(field Groups)"
 expect_eq "parser: CapEff is empty" 0000000000000000 "$(field CapEff)"
 expect_eq "parser: CapPrm is empty" 0000000000000000 "$(field CapPrm)"
@@ -116,6 +117,20 @@ out=$("$DIVED" "$T/x.sock" --privsep-user no-such-user-here 2>&1)
 expect_eq "privsep options: unknown user fails start-up" 1 $?
 expect_match "privsep options: unknown user is named" \
     "dived: privilege-separation user no-such-user-here does not exist" "$out"
+expect_match "privsep options: and how to create it is said" \
+    "create it as a system user of its own \(useradd --system --user-group --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin no-such-user-here\), or name another with --privsep-user" \
+    "$out"
+out=$("$DIVED" "$T/x.sock" --privsep-user root 2>&1)
+expect_eq "privsep options: root as the privilege-separation user is refused" \
+    "1 dived: privilege-separation user root must not be root" "$? $out"
+# Only a root dived switches to the user: without one, -J and an
+# unprivileged dived work all the same.
+expect_eq "privsep options: -J does without the user" ran \
+    "$("$DIVED" -J --privsep-user no-such-user-here -- echo ran 2>&1)"
+start_dived_nobody "@dive-ps-nouser-$$" --privsep-user no-such-user-here
+expect_eq "privsep options: an unprivileged dived does without it" served \
+    "$(cd / && as_nobody "$DIVE" "@dive-ps-nouser-$$" echo served 2>&1)"
+stop_dived "$DIVED_PID"
 mkdir -p "$T/full"
 touch "$T/full/file"
 out=$("$DIVED" "$T/x.sock" --privsep-dir "$T/full" 2>&1)
@@ -210,7 +225,7 @@ wait "$raw" 2>/dev/null
 
 help=$("$DIVED" --help)
 expect_match "help: names the default privilege-separation user" \
-    "default nobody" "$help"
+    "default _dived" "$help"
 expect_match "help: names the default privilege-separation directory" \
     "default /run/dived/empty" "$help"
 

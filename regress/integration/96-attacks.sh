@@ -5,6 +5,10 @@
 # and on root's dive, through a server that is not dived.  Each attack
 # runs as nobody and checks that it fails, and that nothing was started,
 # written or sent.
+# root, what a program run as another user inherits of the client, and a
+# program that stops the parsers.
+# Each attack runs as nobody and checks that it fails, and that nothing
+# was started or written.
 
 if ! is_root; then
 	skip "attacks: tests" "need root to run dived as root and switch users"
@@ -617,3 +621,87 @@ modes-kept" "$out"
 else
 	skip "fake pty master: tests" "script(1) is not installed"
 fi
+# ---------------------------------- a program that stops the parsers
+
+# A program whose uid is the parsers' may signal them: stopped, an idle
+# parser (a spare's, waiting for the next connection) holds up the next
+# client, root included, until its deadline.  Parsers run as a user of
+# their own, so a program run as nobody, through root's dived, is
+# refused each one.
+S=$T/stop.sock
+start_dived "$S" -C 0777 --spares 2
+parsers() { pgrep -f '^dived: parser' -P "$(pgrep -d, -P "$DIVED_PID")"; }
+spare_parsers() { pgrep -f '^dived: parser \[spare\]$' -P "$(pgrep -d, -P "$DIVED_PID")"; }
+two_spares() { [ "$(spare_parsers | wc -l)" = 2 ]; }
+wait_for two_spares
+cat >"$T/stopper" <<'STOPPER'
+#!/bin/sh
+# Stops every parser of the dived whose pid is $1: a line for each.
+for m in $(pgrep -P "$1"); do
+	pgrep -f '^dived: parser' -P "$m"
+done | perl -ne 'chomp; print kill("STOP", $_) ? "stopped\n" : "$!\n"'
+STOPPER
+chmod 755 "$T/stopper"
+out=$(dv_nobody "$S" "$T/stopper" "$DIVED_PID")
+expect_match "stop the parsers: the program as nobody finds this dived's parsers" \
+    "^[2-9]$" "$(grep -c . <<<"$out")"
+expect_eq "stop the parsers: each one refuses it" \
+    "Operation not permitted" "$(sort -u <<<"$out")"
+expect_eq "stop the parsers: none is stopped" "" \
+    "$(for p in $(parsers); do ps -o stat= -p "$p"; done | grep T)"
+expect_eq "stop the parsers: root's next request is served at once" served \
+    "$(timeout 5 "$DIVE" "$S" echo served 2>&1)"
+for p in $(parsers); do kill -CONT "$p"; done
+stop_dived "$DIVED_PID"
+
+# Told at start, and for new rules on SIGHUP: a privilege-separation user
+# that programs may run as.  dived starts all the same.
+# psu_dived NAME OPTIONS...: dived on $T/NAME.sock, its log in $T/NAME.log.
+psu_dived() {
+	local n=$1
+	shift
+	"$DIVED" "$T/$n.sock" --log-stderr "$@" 2>"$T/$n.log" &
+	W=$!
+	DIVED_PIDS+=("$W")
+	wait_for listening "$T/$n.sock"
+}
+shared="programs run as the privilege-separation user daemon, and can stop every parser and so hold up every client; the parser needs a user that nothing else runs as"
+psu_dived psu-nobody -C 0777 --privsep-user nobody
+expect_match "--privsep-user nobody: dived warns at start" \
+    "warning: --privsep-user nobody: programs commonly run as nobody, and can stop every parser and so hold up every client" \
+    "$(cat "$T/psu-nobody.log")"
+expect_eq "--privsep-user nobody: and serves all the same" served \
+    "$("${TMO[@]}" "$DIVE" "$T/psu-nobody.sock" echo served 2>&1)"
+stop_dived "$W"
+psu_dived psu-u -C 0777 --privsep-user daemon -u daemon
+expect_match "-u naming the privilege-separation user: dived warns at start" \
+    "warning: -u daemon: $shared" "$(cat "$T/psu-u.log")"
+stop_dived "$W"
+psu_dived psu-e -C 0777 --privsep-user daemon -e daemon
+expect_match "-e naming the privilege-separation user: dived warns at start" \
+    "warning: -e daemon: $shared" "$(cat "$T/psu-e.log")"
+stop_dived "$W"
+P=$(rules psu-as.rules "permit nobody cmd /bin/true
+permit nobody as daemon cmd /bin/true")
+psu_dived psu-as -C 0777 --privsep-user daemon --policy "$P"
+expect_match "a rule's as naming the privilege-separation user: dived warns, naming the line" \
+    "warning: $P:2: as daemon: $shared" "$(cat "$T/psu-as.log")"
+expect_eq "a rule's as naming it: the other rule is not named" 1 \
+    "$(grep -c "warning: $P" "$T/psu-as.log")"
+stop_dived "$W"
+P=$(rules psu-hup.rules "permit nobody cmd /bin/true")
+psu_dived psu-hup -C 0777 --privsep-user daemon --policy "$P"
+rules psu-hup.rules "permit nobody cmd /bin/true
+permit nobody as 1 cmd /bin/true" >/dev/null
+kill -HUP "$W"
+wait_for grep -q "2 rules read" "$T/psu-hup.log"
+expect_match "a new rule's as naming it: dived warns on SIGHUP" \
+    "warning: $P:2: as 1: $shared" "$(cat "$T/psu-hup.log")"
+expect_eq "a new rule's as naming it: once, after the rules are read" \
+    "rules read warning" "$(grep -o "rules read\|warning" "$T/psu-hup.log" | tr '\n' ' ' | sed 's/ $//')"
+stop_dived "$W"
+P=$(rules psu-own.rules "permit nobody as nobody cmd /bin/true")
+psu_dived psu-own -C 0777 -u nobody -e nobody --policy "$P"
+expect_no_match "_dived, with programs as nobody: no warning" "warning" \
+    "$(cat "$T/psu-own.log")"
+stop_dived "$W"

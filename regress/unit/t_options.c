@@ -69,6 +69,9 @@ test_defaults(void)
 	CHECK(strcmp(o.privsep_user, DEFAULT_PRIVSEP_USER) == 0 &&
 	    strcmp(o.privsep_dir, DEFAULT_PRIVSEP_DIR) == 0,
 	    "options: privsep user and directory default as documented");
+	CHECK(strcmp(o.privsep_user, "_dived") == 0,
+	    "options: the parser runs as _dived, a user of its own, not as "
+	    "nobody");
 	CHECK(o.request_timeout == DIVE_REQUEST_TIMEOUT,
 	    "options: the request timeout defaults to DIVE_REQUEST_TIMEOUT");
 	CHECK(o.spares == 1, "options: one spare monitor by default");
