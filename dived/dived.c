@@ -29,8 +29,8 @@ say_stderr(const char *msg)
 }
 
 /*
- * The rule file and the audit log, by absolute names: -d leaves the
- * directory, and SIGHUP opens them again.
+ * The rule file and the audit log, by absolute names: the log and the
+ * audit records name the rule file, and SIGHUP opens both again.
  */
 static void
 policy_and_audit(struct config *cfg, int client)
