@@ -244,8 +244,11 @@ config_resolve(struct config *cfg, char *err, size_t len)
 			return -1;
 		t->euser_set = 1;
 	}
-	/* With another root, -h names a directory inside it. */
-	if (o->chdir != NULL && !other_root(&o->iso) &&
+	/*
+	 * -J starts its only program now: a missing -h stops it here, unless
+	 * it names a directory inside another root.
+	 */
+	if (o->chdir != NULL && o->mode == MODE_JUST && !other_root(&o->iso) &&
 	    directory("-h", o->chdir, err, len) == -1)
 		return -1;
 	if (resolve_roots(&cfg->o.iso, err, len) == -1)
@@ -258,20 +261,39 @@ config_resolve(struct config *cfg, char *err, size_t len)
 }
 
 /*
+ * Each program enters -h by name when it starts (spawn.c), as dive 1.x
+ * did, so a directory made or mounted after dived started serves, and
+ * one missing now is worth a warning only.  With another root, -h names
+ * a directory inside it, which cannot be looked at from here.
+ */
+static void
+warn_chdir(const struct config *cfg)
+{
+	const struct options *o = &cfg->o;
+	char why[512];
+
+	if (o->chdir == NULL || other_root(&o->iso) || o->mode == MODE_JUST ||
+	    directory("-h", o->chdir, why, sizeof(why)) == 0)
+		return;
+	logmsg(LOG_WARNING, "warning: %s: each program looks it up when it "
+	    "starts, and fails to start while this lasts", why);
+}
+
+/*
  * dive 1.x's -R and -V leave the program in the client's directory, and
  * give it the client's directory descriptors, both outside the new root.
  * That is harmless while the program runs as the client, and a way out
  * for it when it runs as anyone else; a rule's root closes both.
  */
-void
-config_warnings(const struct config *cfg)
+static void
+warn_roots(const struct config *cfg)
 {
 	const struct options *o = &cfg->o;
 	int other = o->user || o->groups || o->euser ||
 	    (o->no_setuid && cfg->privileged);
 
 	if ((o->iso.chroot == NULL && o->iso.pivot_new == NULL) || !other ||
-	    o->policy != NULL || o->mode == MODE_CHECK)
+	    o->policy != NULL)
 		return;
 	logmsg(LOG_WARNING, "warning: %s with %s: programs run as another "
 	    "user than the client, and %s lead out of the new root; a rule's "
@@ -280,6 +302,15 @@ config_warnings(const struct config *cfg)
 	    "dived's directory (-W) and the client's directory descriptors" :
 	    o->chdir != NULL ? "the client's directory descriptors" :
 	    "the client's directory and its directory descriptors");
+}
+
+void
+config_warnings(const struct config *cfg)
+{
+	if (cfg->o.mode == MODE_CHECK)
+		return;
+	warn_chdir(cfg);
+	warn_roots(cfg);
 }
 
 void
