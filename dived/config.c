@@ -187,6 +187,24 @@ absolute(const char *opt, const char **dir, char *err, size_t len)
 	return 0;
 }
 
+/*
+ * -V NEWROOT PUTOLD: pivot_root(8)'s spelling, -V /srv/box /srv/box/old,
+ * names PUTOLD through NEWROOT as given or as resolved; either way it is
+ * then taken inside NEWROOT.
+ */
+static int
+resolve_pivot(struct isolation *iso, char *err, size_t len)
+{
+	const char *given = iso->pivot_new, *old;
+
+	if (absolute("-V", &iso->pivot_new, err, len) == -1)
+		return -1;
+	if ((old = iso_pivot_old(given, iso->pivot_old)) == iso->pivot_old)
+		old = iso_pivot_old(iso->pivot_new, iso->pivot_old);
+	iso->pivot_old = old;
+	return 0;
+}
+
 static int
 resolve_roots(struct isolation *iso, char *err, size_t len)
 {
@@ -194,8 +212,7 @@ resolve_roots(struct isolation *iso, char *err, size_t len)
 
 	if (iso->chroot != NULL && absolute("-R", &iso->chroot, err, len) == -1)
 		return -1;
-	if (iso->pivot_new != NULL &&
-	    absolute("-V", &iso->pivot_new, err, len) == -1)
+	if (iso->pivot_new != NULL && resolve_pivot(iso, err, len) == -1)
 		return -1;
 	if (iso->enter_pid != 0 && (iso->enter_fd =
 	    (int)syscall(SYS_pidfd_open, iso->enter_pid, 0)) == -1)

@@ -258,7 +258,7 @@ expect_eq "chroot rule: dived lives on" "alive" \
     "$(alive "$DIVED_PID" && echo alive)"
 
 mkdir -p "$J/old"
-for putold in old /; do
+for putold in old / "$J/old"; do
 	S=$T/jailv.sock
 	rm -f "$S"
 	P=$(rules jailv.rules "permit nobody as root cmd /bin/sh")
