@@ -190,6 +190,24 @@ absolute(const char *opt, const char **dir, char *err, size_t len)
 	return 0;
 }
 
+/*
+ * -V NEWROOT PUTOLD: pivot_root(8)'s spelling, -V /srv/box /srv/box/old,
+ * names PUTOLD through NEWROOT as given or as resolved; either way it is
+ * then taken inside NEWROOT.
+ */
+static int
+resolve_pivot(struct isolation *iso, char *err, size_t len)
+{
+	const char *given = iso->pivot_new, *old;
+
+	if (absolute("-V", &iso->pivot_new, err, len) == -1)
+		return -1;
+	if ((old = iso_pivot_old(given, iso->pivot_old)) == iso->pivot_old)
+		old = iso_pivot_old(iso->pivot_new, iso->pivot_old);
+	iso->pivot_old = old;
+	return 0;
+}
+
 static int
 resolve_roots(struct isolation *iso, char *err, size_t len)
 {
@@ -197,8 +215,7 @@ resolve_roots(struct isolation *iso, char *err, size_t len)
 
 	if (iso->chroot != NULL && absolute("-R", &iso->chroot, err, len) == -1)
 		return -1;
-	if (iso->pivot_new != NULL &&
-	    absolute("-V", &iso->pivot_new, err, len) == -1)
+	if (iso->pivot_new != NULL && resolve_pivot(iso, err, len) == -1)
 		return -1;
 	if (iso->enter_pid != 0 && (iso->enter_fd =
 	    (int)syscall(SYS_pidfd_open, iso->enter_pid, 0)) == -1)
@@ -247,8 +264,11 @@ config_resolve(struct config *cfg, char *err, size_t len)
 			return -1;
 		t->euser_set = 1;
 	}
-	/* With another root, -h names a directory inside it. */
-	if (o->chdir != NULL && !other_root(&o->iso) &&
+	/*
+	 * -J starts its only program now: a missing -h stops it here, unless
+	 * it names a directory inside another root.
+	 */
+	if (o->chdir != NULL && o->mode == MODE_JUST && !other_root(&o->iso) &&
 	    directory("-h", o->chdir, err, len) == -1)
 		return -1;
 	if (resolve_roots(&cfg->o.iso, err, len) == -1)
@@ -261,20 +281,39 @@ config_resolve(struct config *cfg, char *err, size_t len)
 }
 
 /*
+ * Each program enters -h by name when it starts (spawn.c), as dive 1.x
+ * did, so a directory made or mounted after dived started serves, and
+ * one missing now is worth a warning only.  With another root, -h names
+ * a directory inside it, which cannot be looked at from here.
+ */
+static void
+warn_chdir(const struct config *cfg)
+{
+	const struct options *o = &cfg->o;
+	char why[512];
+
+	if (o->chdir == NULL || other_root(&o->iso) || o->mode == MODE_JUST ||
+	    directory("-h", o->chdir, why, sizeof(why)) == 0)
+		return;
+	logmsg(LOG_WARNING, "warning: %s: each program looks it up when it "
+	    "starts, and fails to start while this lasts", why);
+}
+
+/*
  * dive 1.x's -R and -V leave the program in the client's directory, and
  * give it the client's directory descriptors, both outside the new root.
  * That is harmless while the program runs as the client, and a way out
  * for it when it runs as anyone else; a rule's root closes both.
  */
-void
-config_warnings(const struct config *cfg)
+static void
+warn_roots(const struct config *cfg)
 {
 	const struct options *o = &cfg->o;
 	int other = o->user || o->groups || o->euser ||
 	    (o->no_setuid && cfg->privileged);
 
 	if ((o->iso.chroot == NULL && o->iso.pivot_new == NULL) || !other ||
-	    o->policy != NULL || o->mode == MODE_CHECK)
+	    o->policy != NULL)
 		return;
 	logmsg(LOG_WARNING, "warning: %s with %s: programs run as another "
 	    "user than the client, and %s lead out of the new root; a rule's "
@@ -347,6 +386,15 @@ config_privsep_warnings(const struct config *cfg)
 		shares_privsep_user(cfg, where);
 	}
 	config_rule_warnings(cfg, cfg->rules);
+}
+
+void
+config_warnings(const struct config *cfg)
+{
+	if (cfg->o.mode == MODE_CHECK)
+		return;
+	warn_chdir(cfg);
+	warn_roots(cfg);
 }
 
 void

@@ -25,7 +25,7 @@
 #include "errbuf.h"
 #include "proto.h"
 
-/* Regular pidfiles written, absolute: the master stops in /. */
+/* Regular pidfiles written, by the absolute names they had at start. */
 static char	*written[MAX_PIDFILES];
 static size_t	 nwritten;
 
@@ -94,8 +94,6 @@ daemon_detach(void)
 void
 daemon_ready(int fd, int keep_stderr)
 {
-	if (chdir("/") == -1)
-		err(1, "chdir /");
 	if (stdio_devnull(keep_stderr) == -1)
 		err(1, "/dev/null");
 	/* A parent already gone (interrupted) changes nothing: we serve. */

@@ -16,8 +16,10 @@ struct config;
  */
 int	daemon_detach(void);
 /*
- * The detached child serves: its directory is /, 0, 1 and 2 are
- * /dev/null (2 stays with keep_stderr), and the parent is released.
+ * The detached child serves: 0, 1 and 2 are /dev/null (2 stays with
+ * keep_stderr), and the parent is released.  Its directory stays the one
+ * dived was started in, as with dive 1.x: -H, a relative -h and the -a
+ * command start there.
  */
 void	daemon_ready(int, int);
 

@@ -29,8 +29,8 @@ say_stderr(const char *msg)
 }
 
 /*
- * The rule file and the audit log, by absolute names: -d leaves the
- * directory, and SIGHUP opens them again.
+ * The rule file and the audit log, by absolute names: the log and the
+ * audit records name the rule file, and SIGHUP opens both again.
  */
 /*
  * Room for the descriptors of the largest request: monitors raise their

@@ -24,7 +24,10 @@ struct config {
 
 /* Resolves user and group names of the options; -1 with a message. */
 int	config_resolve(struct config *, char *, size_t);
-/* Warns of option combinations that dive 1.x allowed and are unsafe. */
+/*
+ * Warns of a -h directory missing at start, and of option combinations
+ * that dive 1.x allowed and are unsafe.
+ */
 void	config_warnings(const struct config *);
 /*
  * Once the privilege-separation user is resolved: warns when it is nobody,

@@ -34,7 +34,7 @@
 #include "wire.h"
 
 static volatile sig_atomic_t stopping, reloading;
-/* The socket file to remove, absolute (-d moves to /); NULL if abstract. */
+/* The socket file to remove, by its absolute name; NULL if abstract. */
 static char *sockfile;
 static struct sockfile_id sockid;
 

@@ -356,6 +356,41 @@ iso_parse_syscalls(struct isolation *iso, const char *list, char *err,
 	return each_item(list, "--deny-syscalls", one_syscall, iso, err, len);
 }
 
+/*
+ * The length of the name *p starts, after moving *p past slashes and "."
+ * names; 0 at the end of the path.
+ */
+static size_t
+next_name(const char **p)
+{
+	size_t n;
+
+	for (;;) {
+		*p += strspn(*p, "/");
+		n = strcspn(*p, "/");
+		if (n != 1 || **p != '.')
+			return n;
+		(*p)++;
+	}
+}
+
+const char *
+iso_pivot_old(const char *newroot, const char *putold)
+{
+	const char *r = newroot, *p = putold;
+	size_t n;
+
+	if (newroot[0] != '/' || putold[0] != '/')
+		return putold;
+	while ((n = next_name(&r)) != 0) {
+		if (next_name(&p) != n || strncmp(r, p, n) != 0)
+			return putold;
+		r += n;
+		p += n;
+	}
+	return next_name(&p) != 0 ? p : ".";
+}
+
 int
 iso_check(const struct isolation *iso, char *err, size_t len)
 {

@@ -94,6 +94,16 @@ int	iso_parse_map(struct iso_map *, const char *, char *, size_t);
 int	iso_parse_families(struct isolation *, const char *, char *, size_t);
 int	iso_parse_syscalls(struct isolation *, const char *, char *, size_t);
 
+/*
+ * -V's PUTOLD as a path inside NEWROOT.  An absolute PUTOLD that names
+ * NEWROOT (absolute) or a directory under it, as pivot_root(8) has it,
+ * loses NEWROOT's part: /srv/box/old under /srv/box/ is "old", /srv/box
+ * itself ".".  Paths are compared name by name, ignoring repeated slashes
+ * and "." names.  Any other PUTOLD is returned as it is: it is taken
+ * inside NEWROOT, with or without its leading slash.
+ */
+const char *iso_pivot_old(const char *, const char *);
+
 /* Settings that need others (-V needs -s fs...); -1 with a message. */
 int	iso_check(const struct isolation *, char *, size_t);
 

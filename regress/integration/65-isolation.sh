@@ -296,6 +296,19 @@ expect_eq "-V: the new root, old root under PUTOLD, /proc of the namespace" \
     sed 's/ $//')"
 expect_eq "-V: the host's mount table is untouched" "0" \
     "$(grep -c " $T/root" /proc/self/mountinfo)"
+# pivot_root(8)'s spelling: PUTOLD by its path from dived's root, through
+# NEWROOT as written (a trailing slash too) or from dived's directory.
+S=$T/pivotabs.sock
+start_dived "$S" -C 0777 -s fs -V "$T/root/" "$T/root/old" -h /
+expect_eq "-V NEWROOT NEWROOT/old: the old root is at /old, as with -V NEWROOT old" \
+    "inside var" "$(dv "$S" /bin/sh -c 'cat /etc/marker;
+    ls /old | grep -x var' 2>&1 | tr '\n' ' ' | sed 's/ $//')"
+S=$T/pivotrel.sock
+cd "$T" && start_dived "$S" -C 0777 -s fs -V root "$T/root/old" -h /
+cd "$here" || exit 1
+expect_eq "-V with a relative NEWROOT and an absolute PUTOLD under it" \
+    "inside var" "$(dv "$S" /bin/sh -c 'cat /etc/marker;
+    ls /old | grep -x var' 2>&1 | tr '\n' ' ' | sed 's/ $//')"
 
 # --------------------------------------------------- capabilities
 

@@ -54,7 +54,8 @@ expect_eq "detach: the master leads a session of its own" "$pid" \
     "$(ps -o sid= -p "$pid" | tr -d ' ')"
 expect_eq "detach: the master has no controlling terminal" "?" \
     "$(ps -o tty= -p "$pid" | tr -d ' ')"
-expect_eq "detach: the master's directory is /" / "$(readlink /proc/"$pid"/cwd)"
+expect_eq "detach: the master stays in the directory it was started in" \
+    "$PWD" "$(readlink /proc/"$pid"/cwd)"
 expect_eq "detach: the master's 0, 1 and 2 are /dev/null" \
     "/dev/null /dev/null /dev/null" \
     "$(readlink /proc/"$pid"/fd/0 /proc/"$pid"/fd/1 /proc/"$pid"/fd/2 | xargs)"
@@ -75,7 +76,7 @@ expect_eq "pidfile: removed when the master stops" absent \
 expect_eq "detach: the socket file is removed when the master stops" absent \
     "$(absent "$S")"
 
-# Relative names: the detached master works in /, yet cleans up.
+# Relative names: the detached master removes what it created.
 mkdir "$T/rel"
 (cd "$T/rel" && umask 077 && echo 123456789012345 garbage >old.pid &&
     timeout 10 "$DIVED" rel.sock -d -p old.pid -p new.pid 2>&1)
@@ -90,8 +91,31 @@ expect_eq "detach: a relative socket name serves" rel \
     "$(timeout 10 "$DIVE" "$T/rel/rel.sock" echo rel)"
 kill -HUP "$pid"
 wait_for gone "$pid"
-expect_eq "detach: relative names are removed on SIGHUP from /" "" \
+expect_eq "detach: relative names are removed on SIGHUP" "" \
     "$(ls "$T/rel")"
+
+# Scripts for dive 1.x rely on a detached dived's directory: programs
+# under -H start there, a relative -h is taken from there, and so is the
+# -a command's directory.
+mkdir -p "$T/home/sub"
+home=$(cd "$T/home" && pwd -P)
+(cd "$T/home" && timeout 10 "$DIVED" "$T/home-H.sock" -d -p "$T/home-H.pid" \
+    -H -a 'pwd -P')
+pid=$(cat "$T/home-H.pid")
+EXTRA_PIDS+=("$pid")
+expect_eq "detach: -H and -a start in the directory dived was started in" \
+    "$home $home" \
+    "$(cd / && timeout 10 "$DIVE" "$T/home-H.sock" pwd -P | xargs)"
+kill "$pid"
+wait_for gone "$pid"
+(cd "$T/home" && timeout 10 "$DIVED" "$T/home-h.sock" -d -p "$T/home-h.pid" \
+    -h sub)
+pid=$(cat "$T/home-h.pid")
+EXTRA_PIDS+=("$pid")
+expect_eq "detach: a relative -h is taken from dived's directory" \
+    "$home/sub" "$(cd / && timeout 10 "$DIVE" "$T/home-h.sock" pwd -P)"
+kill "$pid"
+wait_for gone "$pid"
 
 # Whoever waits for dived -d's output is not held by the master.
 out=$(timeout 10 "$DIVED" "$T/cap.sock" -d -p "$T/cap.pid" 2>&1)

@@ -294,12 +294,39 @@ expect_eq "-h with -u: the target user's permissions decide, not root's" \
     "125 dive: chdir $T/private: Permission denied" "$? $err"
 expect_eq "-h with -u: nothing was started" absent \
     "$([ -e "$T/h-marker" ] && echo present || echo absent)"
-err=$("$DIVED" "$T/hm.sock" -C 0777 -h "$T/missing" 2>&1)
-expect_eq "-h to a missing directory: dived refuses to start" \
-    "1 dived: -h $T/missing: No such file or directory" "$? $err"
-err=$("$DIVED" "$T/hm.sock" -C 0777 -h /etc/passwd 2>&1)
-expect_eq "-h to a file: dived refuses to start" \
-    "1 dived: -h /etc/passwd: not a directory" "$? $err"
+# dive 1.x looks -h up for each program: a directory made after dived
+# started serves, and one missing at start is only a warning.
+: >"$T/dived.log"
+start_dived "$T/hm.sock" -C 0777 -h "$T/missing" --audit-log "$T/hm.audit"
+expect_match "-h to a missing directory: dived starts, with a warning" \
+    "warning: -h $T/missing: No such file or directory" "$(cat "$T/dived.log")"
+rm -f "$T/h-marker"
+err=$(dv "$T/hm.sock" touch "$T/h-marker" 2>&1)
+expect_eq "-h missing: the client is told which directory and why, 125" \
+    "125 dive: chdir $T/missing: No such file or directory" "$? $err"
+expect_eq "-h missing: nothing was started" absent \
+    "$([ -e "$T/h-marker" ] && echo present || echo absent)"
+expect_match "-h missing: the session's failure is logged" \
+    "failed: chdir $T/missing: No such file or directory" \
+    "$(cat "$T/dived.log")"
+expect_match "-h missing: and recorded" \
+    "\"event\":\"end\".*\"outcome\":\"failed\",\"reason\":\"chdir $T/missing: No such file or directory\"" \
+    "$(cat "$T/hm.audit")"
+mkdir "$T/missing"
+expect_eq "-h: a directory made after dived started serves" \
+    "$T/missing" "$(dv "$T/hm.sock" pwd -P)"
+stop_dived "$DIVED_PID"
+: >"$T/dived.log"
+start_dived "$T/hf.sock" -C 0777 -h /etc/passwd
+expect_match "-h to a file: dived starts, with a warning" \
+    "warning: -h /etc/passwd: not a directory" "$(cat "$T/dived.log")"
+err=$(dv "$T/hf.sock" true 2>&1)
+expect_eq "-h to a file: the program fails to start, 125" \
+    "125 dive: chdir /etc/passwd: Not a directory" "$? $err"
+stop_dived "$DIVED_PID"
+err=$(timeout 10 "$DIVED" -J -h "$T/nowhere" -- true 2>&1)
+expect_eq "-J -h to a missing directory: refused before anything runs" \
+    "1 dived: -h $T/nowhere: No such file or directory" "$? $err"
 err=$(dived_fails "$T/bad.sock" -h "" 2>&1)
 expect_eq "-h empty: usage error" 4 $?
 cd "$T" || return 0

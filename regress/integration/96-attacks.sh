@@ -208,12 +208,21 @@ expect_no_match "chroot rule: the host's /etc/shadow is out of reach" \
 expect_match "chroot rule: the log names the root's top as its directory" \
     'run "/bin/sh" "-c" "pwd; cat etc/marker; head -c 5 etc/shadow" as uid 0 gid 0 cwd "/"$' \
     "$(cat "$T/dived.log")"
-# dived checks a relative -h from its own directory ($T) at start.
+# dived's own directory ($T) has an etc too: the root's is the one taken.
 mkdir -p "$T/etc"
 start_dived "$T/jailh.sock" -C 0777 -h etc --policy "$P"
 expect_eq "chroot rule: a relative -h is taken inside the root" "/etc jail" \
     "$(dv_nobody "$T/jailh.sock" /bin/sh -c 'pwd; cat marker' 2>&1 |
     tr '\n' ' ' | sed 's/ $//')"
+# -h is looked up for each program: one that only dived's directory has
+# must not lead the program out of its root.
+mkdir -p "$T/outside"
+start_dived "$T/jailho.sock" -C 0777 -h outside --policy "$P"
+rm -f "$J/tmp/started"
+out=$(dv_nobody "$T/jailho.sock" /bin/sh -c 'echo x >/tmp/started; pwd' 2>&1)
+expect_eq "chroot rule: a relative -h only dived's directory has is not entered" \
+    "125 dive: chdir outside: No such file or directory absent" \
+    "$? $out $([ -e "$J/tmp/started" ] && echo started || echo absent)"
 
 out=$(dv_nobody "$S" /bin/sh -c 'echo x >/tmp/started' 0</ 2>&1)
 expect_eq "chroot rule: a directory on 0 is refused, and nothing starts" \
@@ -253,7 +262,7 @@ expect_eq "chroot rule: dived lives on" "alive" \
     "$(alive "$DIVED_PID" && echo alive)"
 
 mkdir -p "$J/old"
-for putold in old /; do
+for putold in old / "$J/old"; do
 	S=$T/jailv.sock
 	rm -f "$S"
 	P=$(rules jailv.rules "permit nobody as root cmd /bin/sh")

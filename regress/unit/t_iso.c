@@ -484,6 +484,47 @@ test_check(void)
 	CHECK(checked(&iso) == 0, "iso: -r with -W is taken");
 }
 
+/* Expects -V newroot putold to pivot with the old root at want. */
+static void
+putold(const char *name, const char *newroot, const char *old,
+    const char *want)
+{
+	const char *got = iso_pivot_old(newroot, old);
+
+	check(strcmp(got, want) == 0, name, "-V %s %s: \"%s\", not \"%s\"",
+	    newroot, old, got, want);
+}
+
+static void
+test_pivot_old(void)
+{
+	putold("iso: -V putold relative to newroot stays as written",
+	    "/srv/box", "old", "old");
+	putold("iso: -V an absolute putold under newroot is taken from there",
+	    "/srv/box", "/srv/box/old", "old");
+	putold("iso: -V putold under newroot, deeper",
+	    "/srv/box", "/srv/box/mnt/old", "mnt/old");
+	putold("iso: -V newroot with a trailing slash",
+	    "/srv/box/", "/srv/box/old", "old");
+	putold("iso: -V repeated slashes and . names are ignored",
+	    "//srv/./box", "/srv//box/./old", "old");
+	putold("iso: -V putold naming newroot itself stacks the old root",
+	    "/srv/box", "/srv/box/", ".");
+	putold("iso: -V /srv/boxer is not under /srv/box",
+	    "/srv/box", "/srv/boxer/old", "/srv/boxer/old");
+	putold("iso: -V /srv/box.d is not under /srv/box",
+	    "/srv/box", "/srv/box.d", "/srv/box.d");
+	putold("iso: -V a parent of newroot is taken inside newroot",
+	    "/srv/box", "/srv", "/srv");
+	putold("iso: -V an absolute putold elsewhere is taken inside newroot",
+	    "/srv/box", "/old", "/old");
+	putold("iso: -V putold / stays /, the top of newroot", "/srv/box",
+	    "/", "/");
+	putold("iso: -V under newroot /, /old is old", "/", "/old", "old");
+	putold("iso: -V a relative newroot takes putold inside",
+	    "box", "/srv/box/old", "/srv/box/old");
+}
+
 void
 t_iso(void)
 {
@@ -494,4 +535,5 @@ t_iso(void)
 	test_families();
 	test_syscalls();
 	test_check();
+	test_pivot_old();
 }
