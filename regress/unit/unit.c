@@ -59,6 +59,7 @@ main(void)
 	t_policy();
 	t_iso();
 	t_rules();
+	t_audit();
 	return failures() ? 1 : 0;
 }
 

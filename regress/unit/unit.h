@@ -26,5 +26,6 @@ void	t_options(void);
 void	t_policy(void);
 void	t_iso(void);
 void	t_rules(void);
+void	t_audit(void);
 
 #endif
