@@ -1,7 +1,8 @@
 /*
- * How the audit records write the strings a client chooses: a record
- * stays one line for every reader, a terminal showing it acts on nothing
- * in it, and no byte is lost or made up.
+ * How the audit records and the log messages write the strings a client
+ * chooses: a record stays one line for every reader and a terminal
+ * showing it acts on nothing in it; in the audit records no byte is lost
+ * or made up either.
  */
 #include <stdio.h>
 #include <string.h>
@@ -110,10 +111,40 @@ test_cut(void)
 	    "it ends %s", q);
 }
 
+/* The net under every log message, for client strings left unquoted. */
+static void
+cleaned(const char *name, const char *s, const char *want)
+{
+	char buf[256], q[1100];
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	log_clean(buf);
+	log_quote(buf, q, sizeof(q));
+	check(strcmp(buf, want) == 0, name, "got %s", q);
+}
+
+static void
+test_log_clean(void)
+{
+	cleaned("log: U+2028 and U+2029 become one ? each",
+	    "a\xe2\x80\xa8" "b\xe2\x80\xa9" "c", "a?b?c");
+	cleaned("log: C1 controls (NEL, CSI) become ?",
+	    "a\xc2\x85" "b\xc2\x9b" "31m", "a?b?31m");
+	cleaned("log: C0 controls and DEL become ?", "a\nb\x1b[m\x7f",
+	    "a?b?[m?");
+	cleaned("log: bidi controls become ?", "\xe2\x80\xae" "abc\xe2\x81\xa9",
+	    "?abc?");
+	cleaned("log: valid non-ASCII text is kept", "caf\xc3\xa9 \xe2\x82\xac",
+	    "caf\xc3\xa9 \xe2\x82\xac");
+	cleaned("log: each byte outside UTF-8 becomes ?",
+	    "a\x9b" "b\xff\xc0\xaf" "c\xed\xa0\x80", "a?b???c???");
+}
+
 void
 t_audit(void)
 {
 	test_escapes();
 	test_not_utf8();
 	test_cut();
+	test_log_clean();
 }
