@@ -3,6 +3,8 @@
  * with one write(2) to a descriptor opened with O_APPEND, so records of
  * concurrent sessions never interleave.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -14,7 +16,9 @@
 
 #include "audit.h"
 #include "bounds.h"
+#include "errbuf.h"
 #include "log.h"
+#include "ownfile.h"
 #include "utf8.h"
 
 static int audit_fd = -1;
@@ -273,19 +277,24 @@ jrec_write(struct jrec *r, int fd)
 }
 
 int
-audit_open(const char *file, int fd)
+audit_open(const char *file, int fd, char *err, size_t len)
 {
+	struct stat st;
 	int nfd, save;
 
-	nfd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
-	    O_NOFOLLOW | O_NOCTTY, 0600);
-	if (nfd == -1 || fd == -1)
+	if ((nfd = ownfile_open(file, O_WRONLY | O_APPEND, 0600, &st, err,
+	    len)) == -1)
+		return -1;
+	if (ownfile_check(&st, err, len) == -1) {
+		close(nfd);
+		return -1;
+	}
+	if (fd == -1)
 		return nfd;
 	if (dup3(nfd, fd, O_CLOEXEC) == -1) {
 		save = errno;
 		close(nfd);
-		errno = save;
-		return -1;
+		return errbuf(err, len, "%s", strerror(save));
 	}
 	close(nfd);
 	return fd;
