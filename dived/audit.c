@@ -3,6 +3,8 @@
  * with one write(2) to a descriptor opened with O_APPEND, so records of
  * concurrent sessions never interleave.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -14,7 +16,10 @@
 
 #include "audit.h"
 #include "bounds.h"
+#include "errbuf.h"
 #include "log.h"
+#include "ownfile.h"
+#include "utf8.h"
 
 static int audit_fd = -1;
 
@@ -46,48 +51,6 @@ puts_(struct jrec *r, const char *s)
 	put(r, s, strlen(s));
 }
 
-/* Length of the UTF-8 sequence at s (at most n bytes), or 0 if invalid. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned int c = s[0], min, len, i;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, min = 0x80, c &= 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, min = 0x800, c &= 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, min = 0x10000, c &= 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	/* No overlong forms, no surrogates, nothing past U+10FFFF. */
-	if (c < min || (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-		return 0;
-	return len;
-}
-
-static int
-utf8_valid(const char *s, size_t n)
-{
-	size_t i = 0, k;
-
-	while (i < n) {
-		if ((k = utf8_seq((const unsigned char *)s + i, n - i)) == 0)
-			return 0;
-		i += k;
-	}
-	return 1;
-}
-
 static void
 put_hex(struct jrec *r, const char *s, size_t n)
 {
@@ -103,34 +66,43 @@ put_hex(struct jrec *r, const char *s, size_t n)
 	puts_(r, "\"");
 }
 
-static void
-put_escaped(struct jrec *r, const char *s, size_t n)
+/*
+ * s as a JSON string: quotes, backslashes and every character that
+ * utf8_unsafe names are escaped, any other character is kept as it is.
+ * -1, with part of it put, at the first sequence that is not UTF-8.
+ */
+static int
+put_text(struct jrec *r, const char *s, size_t n)
 {
-	char u[8];
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned int cp;
+	char e[8];
+	size_t k;
 
 	put(r, "\"", 1);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\') {
-			u[0] = '\\';
-			u[1] = (char)c;
-			put(r, u, 2);
-		} else if (c == '\n')
+	for (size_t i = 0; i < n; i += k) {
+		if ((k = utf8_decode(u + i, n - i, &cp)) == 0)
+			return -1;
+		if (cp == '"' || cp == '\\') {
+			e[0] = '\\';
+			e[1] = (char)cp;
+			put(r, e, 2);
+		} else if (cp == '\n')
 			puts_(r, "\\n");
-		else if (c == '\t')
+		else if (cp == '\t')
 			puts_(r, "\\t");
-		else if (c < 0x20 || c == 0x7f) {
-			snprintf(u, sizeof(u), "\\u%04x", c);
-			put(r, u, 6);
+		else if (utf8_unsafe(cp)) {
+			snprintf(e, sizeof(e), "\\u%04x", cp);
+			put(r, e, 6);
 		} else
-			put(r, s + i, 1);
+			put(r, s + i, k);
 	}
 	put(r, "\"", 1);
+	return 0;
 }
 
 /*
- * Valid UTF-8 is kept as text, with JSON's escapes; anything else
+ * Valid UTF-8 is kept as text, escaped by put_text; anything else
  * becomes {"hex":"..."}, so that no byte is lost or made up.  A string
  * over DIVE_AUDIT_MAX_STRING bytes is cut there and becomes an object
  * that says so, {"text":"..."} or {"hex":"..."} with "bytes", its whole
@@ -139,7 +111,7 @@ put_escaped(struct jrec *r, const char *s, size_t n)
 static void
 json_string(struct jrec *r, const char *s, size_t n)
 {
-	size_t all = n;
+	size_t all = n, mark = r->len;
 	char b[64];
 	int cut = n > DIVE_AUDIT_MAX_STRING, text;
 
@@ -149,14 +121,14 @@ json_string(struct jrec *r, const char *s, size_t n)
 		for (int k = 0; k < 3 && n > 0 &&
 		    ((unsigned char)s[n] & 0xc0) == 0x80; k++)
 			n--;
+		puts_(r, "{\"text\":");
 	}
-	text = utf8_valid(s, n);
-	if (!text || cut)
-		puts_(r, text ? "{\"text\":" : "{\"hex\":");
-	if (text)
-		put_escaped(r, s, n);
-	else
+	text = put_text(r, s, n) == 0;
+	if (!text) {
+		r->len = mark;
+		puts_(r, "{\"hex\":");
 		put_hex(r, s, n);
+	}
 	if (cut) {
 		snprintf(b, sizeof(b), ",\"bytes\":%zu", all);
 		puts_(r, b);
@@ -172,7 +144,7 @@ key(struct jrec *r, const char *k)
 		put(r, ",", 1);
 	r->comma = 1;
 	if (k != NULL) {
-		put_escaped(r, k, strlen(k));
+		json_string(r, k, strlen(k));
 		put(r, ":", 1);
 	}
 }
@@ -305,19 +277,24 @@ jrec_write(struct jrec *r, int fd)
 }
 
 int
-audit_open(const char *file, int fd)
+audit_open(const char *file, int fd, char *err, size_t len)
 {
+	struct stat st;
 	int nfd, save;
 
-	nfd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
-	    O_NOFOLLOW | O_NOCTTY, 0600);
-	if (nfd == -1 || fd == -1)
+	if ((nfd = ownfile_open(file, O_WRONLY | O_APPEND, 0600, &st, err,
+	    len)) == -1)
+		return -1;
+	if (ownfile_check(&st, err, len) == -1) {
+		close(nfd);
+		return -1;
+	}
+	if (fd == -1)
 		return nfd;
 	if (dup3(nfd, fd, O_CLOEXEC) == -1) {
 		save = errno;
 		close(nfd);
-		errno = save;
-		return -1;
+		return errbuf(err, len, "%s", strerror(save));
 	}
 	close(nfd);
 	return fd;

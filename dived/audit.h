@@ -48,9 +48,11 @@ struct audit_rec {
 
 /*
  * Opens file for appending, close-on-exec, and puts it on descriptor fd
- * when fd is not -1 (a reopen keeps the number).  The descriptor, or -1.
+ * when fd is not -1 (a reopen keeps the number).  The file is created
+ * 0600, or must be one only dived can have made (ownfile_check).  The
+ * descriptor, or -1 with the reason in the buffer.
  */
-int	audit_open(const char *, int);
+int	audit_open(const char *, int, char *, size_t);
 /* Records go to fd from now on; -1: to syslog. */
 void	audit_use(int);
 /*

@@ -23,6 +23,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "errbuf.h"
+#include "ownfile.h"
 #include "proto.h"
 
 /* Regular pidfiles written, by the absolute names they had at start. */
@@ -102,32 +103,32 @@ daemon_ready(int fd, int keep_stderr)
 	close(fd);
 }
 
-/* Returns 1 for a cgroup file, 0 for a regular pidfile, -1 on error. */
+/*
+ * Returns 1 for a cgroup file, 0 for a regular pidfile, -1 on error.  A
+ * cgroup file is the kernel's: nobody can plant one, and it is neither
+ * truncated nor removed.
+ */
 static int
 write_pidfile(const char *path, pid_t pid, char *e, size_t len)
 {
 	struct statfs sf;
 	struct stat st;
-	char buf[32];
+	char buf[32], why[256];
 	int fd, n, cgroup;
 
-	/* O_NONBLOCK: a FIFO in the way must fail, not hang the start. */
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
-	    O_NONBLOCK, 0644);
-	if (fd == -1 && errno == ELOOP)
-		return errbuf(e, len, "pidfile %s: is a symbolic link", path);
-	if (fd == -1)
-		return errbuf(e, len, "pidfile %s: %s", path, strerror(errno));
-	if (fstatfs(fd, &sf) == -1 || fstat(fd, &st) == -1) {
+	if ((fd = ownfile_open(path, O_WRONLY, 0644, &st, why,
+	    sizeof(why))) == -1)
+		return errbuf(e, len, "pidfile %s: %s", path, why);
+	if (fstatfs(fd, &sf) == -1) {
 		errbuf(e, len, "pidfile %s: %s", path, strerror(errno));
 		close(fd);
 		return -1;
 	}
 	cgroup = sf.f_type == CGROUP2_SUPER_MAGIC ||
 	    sf.f_type == CGROUP_SUPER_MAGIC;
-	if (!cgroup && !S_ISREG(st.st_mode)) {
+	if (!cgroup && ownfile_check(&st, why, sizeof(why)) == -1) {
 		close(fd);
-		return errbuf(e, len, "pidfile %s: not a regular file", path);
+		return errbuf(e, len, "pidfile %s: %s", path, why);
 	}
 	n = snprintf(buf, sizeof(buf), "%ld\n", (long)pid);
 	/* The mode is 0644 whatever the umask: anyone may read a pid. */

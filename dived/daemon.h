@@ -26,7 +26,8 @@ void	daemon_ready(int, int);
 /*
  * Writes this process's pid to every -p file.  A file on a cgroup file
  * system only gets the pid (which moves the process into that cgroup);
- * other files are regular pidfiles, removed by pidfiles_remove.
+ * other files are regular pidfiles, which must be dived's own
+ * (ownfile_check), removed by pidfiles_remove.
  * Returns -1 with a message naming the file.
  */
 int	pidfiles_write(const struct options *, char *, size_t);

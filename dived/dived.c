@@ -61,7 +61,7 @@ static void
 policy_and_audit(struct config *cfg, int client)
 {
 	struct options *o = &cfg->o;
-	char e[512];
+	char e[512], why[256];
 
 	cfg->audit_fd = -1;
 	if (o->policy != NULL) {
@@ -74,9 +74,10 @@ policy_and_audit(struct config *cfg, int client)
 	if (o->audit_log != NULL) {
 		if ((o->audit_log = absolute_path(o->audit_log)) == NULL)
 			err(1, "--audit-log");
-		if ((cfg->audit_fd = audit_open(o->audit_log, -1)) == -1) {
+		if ((cfg->audit_fd = audit_open(o->audit_log, -1, why,
+		    sizeof(why))) == -1) {
 			snprintf(e, sizeof(e), "--audit-log %s: %s",
-			    o->audit_log, strerror(errno));
+			    o->audit_log, why);
 			start_failed(client, e);
 		}
 	}

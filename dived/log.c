@@ -8,6 +8,7 @@
 #include <vis.h>
 
 #include "log.h"
+#include "utf8.h"
 
 static int to_stderr;
 
@@ -47,17 +48,39 @@ logmsg(int prio, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	/*
-	 * Client strings are quoted by the callers; this is the net under
-	 * them: no control byte may split or colour a record.
-	 */
-	for (char *p = buf; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	log_clean(buf);
 	if (syslog_there())
 		syslog(prio, "%s", buf);
 	if (to_stderr)
 		dprintf(STDERR_FILENO, "dived[%ld]: %s\n", (long)getpid(), buf);
+}
+
+/*
+ * Client strings are quoted by the callers; this is the net under them,
+ * for one that reaches a message unquoted: no control, line end or
+ * bidirectional formatting character may split, colour or reorder a
+ * record, nor a byte outside valid UTF-8 (alone, 0x9b is a control
+ * sequence to a terminal in 8-bit mode).
+ */
+void
+log_clean(char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t r = 0, w = 0, n = strlen(s), k;
+	unsigned int cp;
+
+	while (r < n) {
+		if ((k = utf8_decode(u + r, n - r, &cp)) == 0 ||
+		    utf8_unsafe(cp)) {
+			s[w++] = '?';
+			r += k ? k : 1;
+			continue;
+		}
+		memmove(s + w, s + r, k);
+		w += k;
+		r += k;
+	}
+	s[w] = '\0';
 }
 
 void

@@ -12,6 +12,13 @@ void	logmsg(int, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 
 /*
+ * Replaces, in place, each byte of s that is not UTF-8 and each character
+ * utf8_unsafe names (controls, line ends, bidirectional formatting) by
+ * '?': what logmsg does to every message.
+ */
+void	log_clean(char *);
+
+/*
  * Writes s into buf escaped so that it fits on one line and cannot
  * imitate log syntax: control bytes, backslashes, quotes and bytes over
  * 0x7e become C-style escapes.  Truncates with "..." when buf is short.

@@ -571,6 +571,7 @@ static void
 reload(struct config *cfg)
 {
 	struct ruleset *rs;
+	char why[256];
 
 	reloading = 0;
 	/* Spares hold the old rules and log: new ones are started. */
@@ -589,9 +590,9 @@ reload(struct config *cfg)
 		}
 	}
 	if (cfg->o.audit_log != NULL &&
-	    audit_open(cfg->o.audit_log, cfg->audit_fd) == -1)
+	    audit_open(cfg->o.audit_log, cfg->audit_fd, why, sizeof(why)) == -1)
 		logmsg(LOG_ERR, "--audit-log %s: cannot reopen, writing on to "
-		    "the old file: %s", cfg->o.audit_log, strerror(errno));
+		    "the old file: %s", cfg->o.audit_log, why);
 }
 
 static void

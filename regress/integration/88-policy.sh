@@ -257,18 +257,27 @@ expect_eq "reload: the audit log is reopened" "decision allowed" \
     "$(audit_summary "$A" 2>/dev/null | head -n 1 | cut -d' ' -f1,2)"
 stop_dived "$DIVED_PID"
 
-# Fail closed: no record, no program.
+# Fail closed: no record, no program.  The log is on a file system with
+# no room left (the audit log must be a regular file, so not /dev/full).
 S2=$T/full.sock
-start_dived "$S2" --audit-log /dev/full
-rm -f "$T/marker"
-out=$("$DIVE" "$S2" touch "$T/marker" 2>&1)
-expect_eq "fail closed: an audit write that fails refuses the session" \
-    "125 dive: the audit log cannot be written" "$? $out"
-expect_eq "fail closed: nothing ran" absent \
-    "$([ -e "$T/marker" ] && echo present || echo absent)"
-expect_match "fail closed: the failure is reported" \
-    "audit log: No space left on device" "$(cat "$T/dived.log")"
-stop_dived "$DIVED_PID"
+mkdir "$T/full"
+if mount -t tmpfs -o size=4k,mode=0755 dive-test "$T/full"; then
+	: >"$T/full/audit.log"
+	head -c 8192 /dev/zero >"$T/full/filler" 2>/dev/null
+	start_dived "$S2" --audit-log "$T/full/audit.log"
+	rm -f "$T/marker"
+	out=$("$DIVE" "$S2" touch "$T/marker" 2>&1)
+	expect_eq "fail closed: an audit write that fails refuses the session" \
+	    "125 dive: the audit log cannot be written" "$? $out"
+	expect_eq "fail closed: nothing ran" absent \
+	    "$([ -e "$T/marker" ] && echo present || echo absent)"
+	expect_match "fail closed: the failure is reported" \
+	    "audit log: No space left on device" "$(cat "$T/dived.log")"
+	stop_dived "$DIVED_PID"
+	umount "$T/full"
+else
+	skip "fail closed: an audit write that fails" "cannot mount a tmpfs"
+fi
 
 # Authentication failures and seccomp kills are recorded as denials.
 S3=$T/auth.sock

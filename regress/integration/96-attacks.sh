@@ -1,14 +1,13 @@
-# Attacks of a local user on a root dived's roots and identities: a root
-# the client chooses run as someone else, a rule's root left through the
-# client's directory or descriptors, name-service modules planted in a
-# root, and what a program run as another user inherits of the client;
-# and on root's dive, through a server that is not dived.  Each attack
-# runs as nobody and checks that it fails, and that nothing was started,
-# written or sent.
-# root, what a program run as another user inherits of the client, and a
-# program that stops the parsers.
+# Attacks of a local user on a root dived: a root the client chooses run
+# as someone else, a rule's root left through the client's directory or
+# descriptors, name-service modules planted in a root, what a program run
+# as another user inherits of the client, the socket file swapped while
+# its mode is set, a client's pid given to another process, rules read
+# again while a request waits, a program that stops the parsers, files
+# planted where dived writes and client strings that would split an
+# audit record; and on root's dive, through a server that is not dived.
 # Each attack runs as nobody and checks that it fails, and that nothing
-# was started or written.
+# was started, written or sent.
 
 if ! is_root; then
 	skip "attacks: tests" "need root to run dived as root and switch users"
@@ -714,3 +713,144 @@ psu_dived psu-own -C 0777 -u nobody -e nobody --policy "$P"
 expect_no_match "_dived, with programs as nobody: no warning" "warning" \
     "$(cat "$T/psu-own.log")"
 stop_dived "$W"
+# ----------------------------------- files planted where dived writes
+
+# A directory anyone may write to, sticky, as /tmp is; and a file only
+# root may read or write, which no link may make dived touch.
+PD=$T/public
+mkdir "$PD"
+chmod 1777 "$PD"
+printf 'root only\n' >"$T/rootfile"
+chmod 600 "$T/rootfile"
+
+# planted NAME OPTION FILE REASON: a root dived given OPTION FILE must
+# refuse to start, naming FILE and REASON, and FILE must keep what it
+# held, even after a client has come should dived have started after all.
+planted() {
+	local s=$PD/planted.sock before pid st i
+	before=$(cat "$3" 2>/dev/null | od -c)
+	rm -f "$s"
+	"$DIVED" "$s" -C 0777 "$2" "$3" >"$T/planted.out" 2>&1 &
+	pid=$!
+	DIVED_PIDS+=("$pid")
+	for i in $(seq 50); do
+		alive "$pid" && ! listening "$s" || break
+		sleep 0.1
+	done
+	if alive "$pid"; then
+		dv_nobody "$s" /bin/echo planted >/dev/null 2>&1
+		stop_dived "$pid"
+		st=started
+	else
+		wait "$pid"
+		st="exit $?"
+	fi
+	expect_eq "files: $1: dived refuses to start" "exit 1" "$st"
+	expect_match "files: $1: the message names the file and why" \
+	    "^dived: (pidfile|--audit-log) $3: $4" "$(cat "$T/planted.out")"
+	expect_eq "files: $1: nothing is written into it" "$before" \
+	    "$(cat "$3" 2>/dev/null | od -c)"
+}
+
+as_nobody sh -c "echo nobody >'$PD/audit.log'; echo 4242 >'$PD/dived.pid'"
+planted "an audit log nobody made first" --audit-log "$PD/audit.log" \
+    "owned by uid 65534, not by dived's uid 0"
+planted "a pidfile nobody made first" -p "$PD/dived.pid" \
+    "owned by uid 65534, not by dived's uid 0"
+as_nobody ln -s "$T/rootfile" "$PD/link.log"
+as_nobody ln -s "$T/rootfile" "$PD/link.pid"
+planted "an audit log that is nobody's link to a root file" --audit-log \
+    "$PD/link.log" "is a symbolic link"
+planted "a pidfile that is nobody's link to a root file" -p "$PD/link.pid" \
+    "is a symbolic link"
+expect_eq "files: the link's target is untouched" "600 root only" \
+    "$(stat -c %a "$T/rootfile") $(cat "$T/rootfile")"
+printf 'root\n' >"$PD/open.log"
+chmod 666 "$PD/open.log"
+cp -p "$PD/open.log" "$PD/open.pid"
+planted "a root audit log of mode 0666" --audit-log "$PD/open.log" \
+    "writable by its group or others \(mode 0666\)"
+planted "a root pidfile of mode 0666" -p "$PD/open.pid" \
+    "writable by its group or others \(mode 0666\)"
+# What nobody could do where fs.protected_hardlinks is 0: a second name
+# for a root file, which no permission shows.
+ln "$T/rootfile" "$PD/hard.log"
+planted "an audit log that is a hard link to a root file" --audit-log \
+    "$PD/hard.log" "has 2 names \(hard links\), not one"
+rm -f "$PD/hard.log"
+ln "$T/rootfile" "$PD/hard.pid"
+planted "a pidfile that is a hard link to a root file" -p "$PD/hard.pid" \
+    "has 2 names \(hard links\), not one"
+rm -f "$PD/hard.pid"
+
+# Made by dived, with whatever umask: the log 0600, the pidfile 0644.
+S=$PD/good.sock
+A=$PD/good.log
+mask=$(umask)
+umask 000
+start_dived "$S" -C 0777 --audit-log "$A" -p "$PD/good.pid"
+umask "$mask"
+expect_eq "files: the audit log dived makes is root's and 0600" "600 root" \
+    "$(stat -c '%a %U' "$A")"
+expect_eq "files: the pidfile dived makes is root's and 0644" "644 root" \
+    "$(stat -c '%a %U' "$PD/good.pid")"
+dv_nobody "$S" /bin/true
+expect_eq "files: records go to the audit log dived made" 2 \
+    "$(wc -l <"$A")"
+
+# Rotation: the log is moved away, and nobody is quicker than dived.
+mv "$A" "$A.1"
+as_nobody sh -c "echo nobody >'$A'"
+kill -HUP "$DIVED_PID"
+sleep 0.5
+dv_nobody "$S" /bin/true
+expect_eq "files: a log planted before SIGHUP gets nothing" nobody \
+    "$(cat "$A")"
+expect_eq "files: the records go on to the old log" 4 "$(wc -l <"$A.1")"
+expect_match "files: the refused reopen is logged, with why" \
+    "--audit-log $A: cannot reopen, writing on to the old file: owned by uid 65534" \
+    "$(cat "$T/dived.log")"
+expect_eq "files: dived lives on after the refused reopen" alive \
+    "$(alive "$DIVED_PID" && echo alive)"
+stop_dived "$DIVED_PID"
+
+# ------------------------- client strings that would split a record
+
+# U+2028 and U+2029 end lines for Unicode-aware readers, as U+0085 (NEL)
+# does for some others; U+009B starts a terminal's control sequence and
+# U+202E turns the text after it around.
+LS=$'\xe2\x80\xa8'
+PS=$'\xe2\x80\xa9'
+NEL=$'\xc2\x85'
+CSI=$'\xc2\x9b'
+RLO=$'\xe2\x80\xae'
+S=$T/records.sock
+A=$T/records.log
+start_dived "$S" -C 0777 --audit-log "$A"
+dv_nobody "$S" /bin/echo "a${LS}b" "c${PS}d" "e${NEL}f" "${CSI}31mg" \
+    "h${RLO}i" >/dev/null
+stop_dived "$DIVED_PID"
+expect_eq "records: two records are two lines for a Unicode line splitter" 2 \
+    "$(python3 -c 'import sys
+print(len(open(sys.argv[1], encoding="utf-8").read().splitlines()))' "$A")"
+expect_eq "records: and two lines for grep" 2 "$(grep -c . "$A")"
+expect_eq "records: none of the raw characters is in the log" 0 \
+    "$(LC_ALL=C grep -c -e "$LS" -e "$PS" -e "$NEL" -e "$CSI" -e "$RLO" "$A")"
+expect_match "records: each is written escaped" \
+    '"argv":\["/bin/echo","a\\u2028b","c\\u2029d","e\\u0085f","\\u009b31mg","h\\u202ei"\]' \
+    "$(head -n 1 "$A")"
+expect_eq "records: a JSON reader gets the arguments back as they were" yes \
+    "$(python3 -c 'import json, sys
+r = json.loads(open(sys.argv[1], encoding="utf-8").readline())
+print("yes" if r["argv"][1:] == sys.argv[2:] else r["argv"])' "$A" \
+    "a${LS}b" "c${PS}d" "e${NEL}f" "${CSI}31mg" "h${RLO}i")"
+
+# A command no rule permits reaches the log unquoted: the net under it.
+P=$(rules records.rules "permit nobody cmd /bin/true")
+start_dived "$S" -C 0777 --policy "$P"
+dv_nobody "$S" "/bin/x${LS}y${CSI}2J${NEL}z" 2>/dev/null
+stop_dived "$DIVED_PID"
+expect_match "records: the log shows such characters as ?" \
+    "no rule permits uid 65534 to run /bin/x\?y\?2J\?z" "$(cat "$T/dived.log")"
+expect_eq "records: none of them reaches the log raw" 0 \
+    "$(LC_ALL=C grep -c -e "$LS" -e "$NEL" -e "$CSI" "$T/dived.log")"

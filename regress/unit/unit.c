@@ -61,6 +61,7 @@ main(void)
 	t_rules();
 	t_sha256();
 	t_peer();
+	t_audit();
 	return failures() ? 1 : 0;
 }
 

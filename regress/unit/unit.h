@@ -28,5 +28,6 @@ void	t_iso(void);
 void	t_rules(void);
 void	t_sha256(void);
 void	t_peer(void);
+void	t_audit(void);
 
 #endif
