@@ -26,8 +26,15 @@
 #include "ownfile.h"
 #include "proto.h"
 
-/* Regular pidfiles written, by the absolute names they had at start. */
-static char	*written[MAX_PIDFILES];
+/*
+ * Regular pidfiles written, by the absolute names they had at start and
+ * the files they were: a dived started since may have written its own.
+ */
+static struct pidfile {
+	char	*path;
+	dev_t	 dev;
+	ino_t	 ino;
+}		 written[MAX_PIDFILES];
 static size_t	 nwritten;
 
 char *
@@ -109,7 +116,8 @@ daemon_ready(int fd, int keep_stderr)
  * truncated nor removed.
  */
 static int
-write_pidfile(const char *path, pid_t pid, char *e, size_t len)
+write_pidfile(const char *path, pid_t pid, struct stat *id, char *e,
+    size_t len)
 {
 	struct statfs sf;
 	struct stat st;
@@ -140,6 +148,7 @@ write_pidfile(const char *path, pid_t pid, char *e, size_t len)
 	}
 	if (close(fd) == -1)
 		return errbuf(e, len, "pidfile %s: %s", path, strerror(errno));
+	*id = st;
 	return cgroup;
 }
 
@@ -148,6 +157,7 @@ pidfiles_write(const struct options *o, char *e, size_t len)
 {
 	for (size_t i = 0; i < o->npidfiles; i++) {
 		const char *path = o->pidfiles[i];
+		struct stat st = { 0 };
 		char *abs;
 		int r;
 
@@ -156,7 +166,7 @@ pidfiles_write(const struct options *o, char *e, size_t len)
 			pidfiles_remove();
 			return -1;
 		}
-		if ((r = write_pidfile(path, getpid(), e, len)) == -1) {
+		if ((r = write_pidfile(path, getpid(), &st, e, len)) == -1) {
 			free(abs);
 			pidfiles_remove();
 			return -1;
@@ -164,7 +174,8 @@ pidfiles_write(const struct options *o, char *e, size_t len)
 		if (r == 1)
 			free(abs);
 		else
-			written[nwritten++] = abs;
+			written[nwritten++] = (struct pidfile){ abs, st.st_dev,
+			    st.st_ino };
 	}
 	return 0;
 }
@@ -172,10 +183,15 @@ pidfiles_write(const struct options *o, char *e, size_t len)
 void
 pidfiles_remove(void)
 {
+	struct stat st;
+
 	while (nwritten > 0) {
-		nwritten--;
-		unlink(written[nwritten]);
-		free(written[nwritten]);
+		const struct pidfile *p = &written[--nwritten];
+
+		if (lstat(p->path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_dev == p->dev && st.st_ino == p->ino)
+			unlink(p->path);
+		free(p->path);
 	}
 }
 

@@ -61,16 +61,18 @@ expect_eq "socket: a stale file is replaced" again \
 # A dived still stopping leaves alone the socket a successor bound at
 # the same name, as a restart script does: stop, rm -f, start.
 S=$T/restart.sock
-start_dived "$S"
+P=$T/restart.pid
+start_dived "$S" -p "$P"
 old=$DIVED_PID
 kill -STOP "$old"
-rm -f "$S"
-start_dived "$S"
+rm -f "$S" "$P"
+start_dived "$S" -p "$P"
 kill -TERM "$old"
 kill -CONT "$old"
 wait "$old" 2>/dev/null
 expect_eq "restart: the old dived leaves its successor's socket" present \
     "$([ -S "$S" ] && echo present || echo absent)"
+expect_eq "restart: and its successor's pid file" "$DIVED_PID" "$(cat "$P")"
 expect_eq "restart: the successor serves" served "$("$DIVE" "$S" echo served)"
 
 touch "$T/plain"
