@@ -66,7 +66,9 @@ start_dived "$S" -p "$P"
 old=$DIVED_PID
 kill -STOP "$old"
 rm -f "$S" "$P"
+# The old socket is still listening under the name: wait for the files.
 start_dived "$S" -p "$P"
+wait_for test -S "$S" -a -s "$P"
 kill -TERM "$old"
 kill -CONT "$old"
 wait "$old" 2>/dev/null
