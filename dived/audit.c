@@ -442,6 +442,9 @@ audit_write(const struct audit_rec *a)
 	put(&r, "", 1);
 	if (syslog_there())
 		syslog(LOG_AUTHPRIV | LOG_NOTICE, "audit %s", r.buf);
+	if (log_to_stderr())
+		dprintf(STDERR_FILENO, "dived[%ld]: audit %s\n",
+		    (long)getpid(), r.buf);
 	jrec_free(&r);
 	return 0;
 }

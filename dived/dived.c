@@ -6,6 +6,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <paths.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,12 @@ policy_and_audit(struct config *cfg, int client)
 		}
 	}
 	audit_use(cfg->audit_fd);
+	/* A daemon's only channel left to say it on is standard error. */
+	if (o->mode == MODE_LISTEN && cfg->audit_fd == -1 && !o->log_stderr &&
+	    !syslog_there())
+		dprintf(STDERR_FILENO, "dived: warning: no syslog at %s, no "
+		    "--audit-log and no --log-stderr: the audit records and "
+		    "the log go nowhere\n", _PATH_LOG);
 }
 
 int

@@ -39,6 +39,12 @@ log_init(int also_stderr)
 	openlog("dived", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
 }
 
+int
+log_to_stderr(void)
+{
+	return to_stderr;
+}
+
 void
 logmsg(int prio, const char *fmt, ...)
 {

@@ -6,6 +6,8 @@
 #include <syslog.h>
 
 void	log_init(int);
+/* Whether the log goes to standard error too (--log-stderr). */
+int	log_to_stderr(void);
 /* Whether /dev/log is there, asked at most once a second. */
 int	syslog_there(void);
 void	logmsg(int, const char *, ...)

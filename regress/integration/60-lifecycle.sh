@@ -157,3 +157,26 @@ expect_match "hard descriptor limit 1024: too many descriptors are refused" \
     "error 125 .*(Too many open files|Too many references)" "$out"
 expect_eq "hard descriptor limit 1024: dived serves on" again \
     "$("$DIVE" "$S" echo again)"
+
+# Where no syslog listens, a daemon without --audit-log and --log-stderr
+# says at start that its records go nowhere; with --log-stderr they go
+# there.
+if [ -e /dev/log ]; then
+	skip "no syslog: tests" "/dev/log exists here, so syslog takes the records"
+else
+	S=$T/nolog.sock
+	"$DIVED" "$S" 2>"$T/nolog.err" &
+	DIVED_PIDS+=("$!")
+	wait_for listening "$S"
+	expect_match "no syslog: dived says at start that records go nowhere" \
+	    "no syslog at /dev/log, no --audit-log and no --log-stderr" \
+	    "$(cat "$T/nolog.err")"
+	S=$T/errlog.sock
+	start_dived "$S"
+	"$DIVE" "$S" true
+	expect_match "no syslog, --log-stderr: the audit records go there" \
+	    'audit \{"time":"[^"]+","event":"decision".*"argv":\["true"\]' \
+	    "$(cat "$T/dived.log")"
+	expect_no_match "no syslog, --log-stderr: no warning of lost records" \
+	    "go nowhere" "$(cat "$T/dived.log")"
+fi
