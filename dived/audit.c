@@ -255,6 +255,35 @@ jrec_free(struct jrec *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/*
+ * A record written in part (a full disk, a file size limit): the rest is
+ * tried once, for the reason the kernel gives, and then the part is taken
+ * back, so that the log never holds half a record for the next one to be
+ * appended to.  -1 with that reason in errno.
+ */
+static ssize_t
+torn(int fd, const struct jrec *r, size_t done)
+{
+	ssize_t n;
+	off_t end;
+	int save;
+
+	while ((n = write(fd, r->buf + done, r->len - done)) == -1 &&
+	    errno == EINTR)
+		;
+	if (n == (ssize_t)(r->len - done))
+		return (ssize_t)r->len;
+	save = n == -1 ? errno : EIO;
+	if (n > 0)
+		done += (size_t)n;
+	/* Appending leaves the offset at the end of what was written. */
+	if ((end = lseek(fd, 0, SEEK_CUR)) != -1 &&
+	    (size_t)end >= done)
+		(void)!ftruncate(fd, end - (off_t)done);
+	errno = save;
+	return -1;
+}
+
 int
 jrec_write(struct jrec *r, int fd)
 {
@@ -268,10 +297,8 @@ jrec_write(struct jrec *r, int fd)
 	}
 	while ((n = write(fd, r->buf, r->len)) == -1 && errno == EINTR)
 		;
-	if (n != -1 && (size_t)n != r->len) {
-		errno = EIO;
-		n = -1;
-	}
+	if (n != -1 && (size_t)n != r->len)
+		n = torn(fd, r, (size_t)n);
 	jrec_free(r);
 	return n == -1 ? -1 : 0;
 }

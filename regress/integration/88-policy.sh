@@ -279,6 +279,40 @@ else
 	skip "fail closed: an audit write that fails" "cannot mount a tmpfs"
 fi
 
+# A record that fits only in part is taken back whole: the log never
+# holds half a record for the next one to be appended to, and the reason
+# logged is the kernel's.  One page is left for the log; the first
+# session's records fill most of it, the second's decision overflows.
+S3=$T/torn.sock
+if mount -t tmpfs -o size=8k,mode=0755 dive-test "$T/full"; then
+	: >"$T/full/audit.log"
+	head -c 4096 /dev/zero >"$T/full/filler"
+	start_dived "$S3" --audit-log "$T/full/audit.log"
+	big=$(head -c 500 /dev/zero | tr '\0' x)
+	"$DIVE" "$S3" /bin/true "$big"
+	expect_eq "torn record: the first session is recorded" 0 "$?"
+	n=$(wc -l <"$T/dived.log")
+	out=$("$DIVE" "$S3" /bin/true "$big" "$big" 2>&1)
+	expect_eq "torn record: the session that cannot be recorded is refused" \
+	    "125 dive: the audit log cannot be written" "$? $out"
+	expect_match "torn record: the kernel's reason is logged" \
+	    "audit log: No space left on device" \
+	    "$(tail -n +"$((n + 1))" "$T/dived.log")"
+	expect_eq "torn record: the log ends with a whole line" 1 \
+	    "$(tail -c 1 "$T/full/audit.log" | od -An -c | grep -c '\\n')"
+	rm -f "$T/full/filler"
+	"$DIVE" "$S3" /bin/true
+	expect_eq "torn record: once there is room, records go on" 0 "$?"
+	wait_for test "$(grep -c . "$T/full/audit.log")" -ge 4
+	expect_eq "torn record: every line is one JSON record" "0 4" \
+	    "$(perl -MJSON::PP -ne 'eval { decode_json($_); 1 } or $bad++;
+	    END { print $bad + 0, " ", $. }' "$T/full/audit.log")"
+	stop_dived "$DIVED_PID"
+	umount "$T/full"
+else
+	skip "torn record: tests" "cannot mount a tmpfs"
+fi
+
 # Authentication failures and seccomp kills are recorded as denials.
 S3=$T/auth.sock
 A3=$T/audit3.log
