@@ -58,6 +58,19 @@ fd_room(void)
 	    (unsigned long long)(rl.rlim_max - 64) : 0ULL);
 }
 
+/*
+ * A daemon with nowhere to write its records says so, once its options
+ * have passed every check: standard error is the only channel left.
+ */
+static void
+lost_records(const struct config *cfg)
+{
+	if (cfg->audit_fd == -1 && !cfg->o.log_stderr && !syslog_there())
+		dprintf(STDERR_FILENO, "dived: warning: no syslog at %s, no "
+		    "--audit-log and no --log-stderr: the audit records and "
+		    "the log go nowhere\n", _PATH_LOG);
+}
+
 static void
 policy_and_audit(struct config *cfg, int client)
 {
@@ -83,12 +96,6 @@ policy_and_audit(struct config *cfg, int client)
 		}
 	}
 	audit_use(cfg->audit_fd);
-	/* A daemon's only channel left to say it on is standard error. */
-	if (o->mode == MODE_LISTEN && cfg->audit_fd == -1 && !o->log_stderr &&
-	    !syslog_there())
-		dprintf(STDERR_FILENO, "dived: warning: no syslog at %s, no "
-		    "--audit-log and no --log-stderr: the audit records and "
-		    "the log go nowhere\n", _PATH_LOG);
 }
 
 int
@@ -154,5 +161,6 @@ main(int argc, char **argv)
 	fd_room();
 	if (client != -1)
 		inetd_run(&cfg, client);
+	lost_records(&cfg);
 	master_run(&cfg);
 }
