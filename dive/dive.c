@@ -354,7 +354,7 @@ on_signal(int sig)
 }
 
 /*
- * The forwarded signals unless forwarding is off; with a relay, the
+ * The signals that are forwarded when the program runs; with a relay, the
  * window size, stop and continue signals too, which it handles itself.
  */
 static void
@@ -563,8 +563,10 @@ struct session {
 
 /*
  * The relay's signals go to it; the others, while the program runs and
- * unless forwarding is off, to the program.  Once nothing is left to wait
- * for but the relay's last output, they end dive.
+ * unless forwarding is off, to the program.  A relay catches them from
+ * its start: before the program runs, once nothing is left to wait for
+ * but its last output, and when forwarding is off, they end dive as they
+ * would have without the relay, but with the terminal restored.
  */
 static void
 forward_signals(struct session *s)
@@ -575,11 +577,10 @@ forward_signals(struct session *s)
 	while (read(sigpipe[0], &c, 1) == 1) {
 		if (s->relay && relay_signal(c))
 			continue;
-		if (s->ending && c != SIGCONT && c != SIGWINCH)
-			die_of(c);
-		if (s->pid == 0 || s->ending || mode == SIGFW_NONE)
-			continue;
-		if (s->started & STARTED_SIGSOCKET)
+		if (s->pid == 0 || s->ending || mode == SIGFW_NONE) {
+			if (c != SIGCONT && c != SIGWINCH)
+				die_of(c);
+		} else if (s->started & STARTED_SIGSOCKET)
 			proto_send_u32(s->sock, MSG_SIGNAL, c);
 		else
 			kill(mode == SIGFW_PGRP ? -(pid_t)s->pid :
@@ -613,7 +614,8 @@ take_pty(struct session *s, struct frame *f)
 		    s->name);
 	}
 	s->relay = 1;
-	catch_signals(0, 1);
+	/* The terminal may go raw: what would end dive must restore it. */
+	catch_signals(1, 1);
 	relay_begin(f->fds[0], pty);
 }
 

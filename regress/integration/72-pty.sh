@@ -170,6 +170,17 @@ typeln "$DIVE $SA true; echo AUTH-RC-\$?"
 wait_pane 'Password: $'
 typeln "wrong"
 expect_pane "pty: a wrong one is refused" '^AUTH-RC-125$'
+# While the -a command reads, the terminal is raw and the program has not
+# started: SIGTERM ends dive, which gives the terminal its modes back.
+SB=$T/authpid.sock
+start_dived "$SB" -a 'echo AUTHPID=$DIVE_PID; read -r pw'
+typeln "$T/left AUTHSIG $DIVE $SB true"
+wait_pane '^AUTHPID=[0-9]+$'
+kill -TERM "$(pane | sed -n 's/^AUTHPID=//p' | tail -n 1)"
+expect_pane "pty: SIGTERM while the -a command reads ends dive by it" \
+    '^AUTHSIG-RC-143$'
+expect_eq "pty: the terminal modes are restored after SIGTERM during -a" \
+    "$modes" "$(cat "$T/left.AUTHSIG")"
 
 # The caller's terminal afterwards: same modes, echo on.
 expect_eq "pty: the caller's terminal modes are restored" "$modes" \
@@ -219,6 +230,13 @@ expect_pane "pty: SIGTERM to dive ends the program and dive by it" \
     '^KILLED-143$'
 expect_eq "pty: the terminal is restored after a signal" "$modes" \
     "$(modes_now)"
+typeln "DIVE_SIGFWMODE=0 $T/left NOFW $DIVE $S sh -c 'echo NOFWPID=\$DIVE_PID; exec sleep 30'"
+wait_pane '^NOFWPID=[0-9]+$'
+kill -TERM "$(pane | sed -n 's/^NOFWPID=//p' | tail -n 1)"
+expect_pane "pty: with DIVE_SIGFWMODE=0, SIGTERM ends dive by it" \
+    '^NOFW-RC-143$'
+expect_eq "pty: the terminal modes are restored after the unforwarded SIGTERM" \
+    "$modes" "$(cat "$T/left.NOFW")"
 typeln "$DIVE $S sh -c 'echo MONITOR=\$PPID; exec sleep 30'; echo LOST-\$?"
 wait_pane '^MONITOR=[0-9]+$'
 kill -KILL "$(pane | sed -n 's/^MONITOR=//p' | tail -n 1)"
