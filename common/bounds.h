@@ -46,6 +46,14 @@
 /* The peer's groups (SO_PEERGROUPS), as many as the kernel allows. */
 #define DIVE_MAX_PEERGROUPS	65536
 
+/*
+ * Once a relayed program has ended, dive copies the output still coming
+ * until it pauses this long, or for this long in all when more keeps
+ * coming from a process the program left running (milliseconds).
+ */
+#define DIVE_DRAIN_QUIET_MS	200
+#define DIVE_DRAIN_MAX_MS	1000
+
 /* Seconds between SIGTERM and SIGKILL when a time limit is reached. */
 #define DIVE_KILL_GRACE		3
 

@@ -354,7 +354,7 @@ on_signal(int sig)
 }
 
 /*
- * The forwarded signals unless forwarding is off; with a relay, the
+ * The signals that are forwarded when the program runs; with a relay, the
  * window size, stop and continue signals too, which it handles itself.
  */
 static void
@@ -379,20 +379,17 @@ catch_signals(int forward, int relay)
 		sigaction(relays[i], &sa, NULL);
 }
 
-/* Ends dive the way the program ended. */
+/*
+ * Dies of a signal, with the terminal restored and without a core dump
+ * of its own; 128 plus its number should the signal not kill.
+ */
 static void __attribute__((noreturn))
-mirror(uint32_t how, uint32_t value)
+die_of(int sig)
 {
 	struct rlimit nocore = { 0, 0 };
 	sigset_t set;
-	int sig = (int)value;
 
-	relay_end();
-	if (how == EXIT_EXITED)
-		exit((int)(value & 0xff));
-	if (sig <= 0 || sig > DIVE_MAX_SIGNAL)
-		failx("dived reported an invalid signal %u", value);
-	/* Die of the same signal, without a core dump of our own. */
+	relay_restore();
 	setrlimit(RLIMIT_CORE, &nocore);
 	signal(sig, SIG_DFL);
 	sigemptyset(&set);
@@ -400,6 +397,18 @@ mirror(uint32_t how, uint32_t value)
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	raise(sig);
 	exit(128 + sig);
+}
+
+/* Ends dive the way the program ended. */
+static void __attribute__((noreturn))
+mirror(uint32_t how, uint32_t value)
+{
+	relay_restore();
+	if (how == EXIT_EXITED)
+		exit((int)(value & 0xff));
+	if (value == 0 || value > DIVE_MAX_SIGNAL)
+		failx("dived reported an invalid signal %u", value);
+	die_of((int)value);
 }
 
 /*
@@ -549,11 +558,15 @@ struct session {
 	int		 relay;		/* a pseudo-terminal is relayed */
 	int		 have_exit;
 	uint32_t	 how, value;
+	int		 ending;	/* nothing more to wait for but the relay */
 };
 
 /*
- * The relay's signals go to it; the others, once the program runs and
- * unless forwarding is off, to the program.
+ * The relay's signals go to it; the others, while the program runs and
+ * unless forwarding is off, to the program.  A relay catches them from
+ * its start: before the program runs, once nothing is left to wait for
+ * but its last output, and when forwarding is off, they end dive as they
+ * would have without the relay, but with the terminal restored.
  */
 static void
 forward_signals(struct session *s)
@@ -564,9 +577,10 @@ forward_signals(struct session *s)
 	while (read(sigpipe[0], &c, 1) == 1) {
 		if (s->relay && relay_signal(c))
 			continue;
-		if (s->pid == 0 || mode == SIGFW_NONE)
-			continue;
-		if (s->started & STARTED_SIGSOCKET)
+		if (s->pid == 0 || s->ending || mode == SIGFW_NONE) {
+			if (c != SIGCONT && c != SIGWINCH)
+				die_of(c);
+		} else if (s->started & STARTED_SIGSOCKET)
 			proto_send_u32(s->sock, MSG_SIGNAL, c);
 		else
 			kill(mode == SIGFW_PGRP ? -(pid_t)s->pid :
@@ -600,7 +614,8 @@ take_pty(struct session *s, struct frame *f)
 		    s->name);
 	}
 	s->relay = 1;
-	catch_signals(0, 1);
+	/* The terminal may go raw: what would end dive must restore it. */
+	catch_signals(1, 1);
 	relay_begin(f->fds[0], pty);
 }
 
@@ -626,6 +641,17 @@ take_started(struct session *s, struct frame *f)
 	catch_signals(s->r->sigfwmode != SIGFW_NONE, s->relay);
 }
 
+/*
+ * The program's end, or the last holder's: the relay copies what is
+ * still on its way, then dive ends.
+ */
+static void
+finish(struct session *s)
+{
+	s->ending = 1;
+	relay_end();
+}
+
 /* The next reply; the end of the connection ends dive. */
 static void
 take_reply(struct session *s)
@@ -634,10 +660,8 @@ take_reply(struct session *s)
 	int fd[1];
 
 	if (reply_fds(s->sock, &f, s->pid != 0 && s->holders, fd, 1) == 0) {
-		if (s->have_exit)
-			mirror(s->how, s->value);
-		relay_end();
-		exit(0);
+		finish(s);
+		return;
 	}
 	if (f.type == MSG_PTY)
 		take_pty(s, &f);
@@ -650,10 +674,11 @@ take_reply(struct session *s)
 	    proto_decode_u32x2(f.buf, f.len, &s->how, &s->value) == -1 ||
 	    (s->how != EXIT_EXITED && s->how != EXIT_SIGNALED))
 		failx("unexpected reply from dived");
-	else if (!s->holders)
-		mirror(s->how, s->value);
-	else
+	else {
 		s->have_exit = 1;
+		if (!s->holders)
+			finish(s);
+	}
 	frame_free(&f);
 }
 
@@ -751,9 +776,17 @@ main(int argc, char **argv)
 
 	for (;;) {
 		struct pollfd p[2 + RELAY_NPOLL] = {
-			{ s.sock, POLLIN, 0 }, { sigpipe[0], POLLIN, 0 },
+			{ s.ending ? -1 : s.sock, POLLIN, 0 },
+			{ sigpipe[0], POLLIN, 0 },
 		};
-		int timeout, n = relay_poll(p + 2, &timeout);
+		int timeout, n;
+
+		if (s.ending && relay_drained()) {
+			if (s.have_exit)
+				mirror(s.how, s.value);
+			exit(0);
+		}
+		n = relay_poll(p + 2, &timeout);
 
 		if (poll(p, 2 + (nfds_t)n, timeout) == -1) {
 			if (errno == EINTR)

@@ -6,13 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "bounds.h"
 #include "proto.h"
 #include "relay.h"
 
-/* After the program's end, output that takes longer than this is lost. */
-#define DRAIN_QUIET_MS	300
 /* How often a dive in the background looks whether it is still there. */
 #define FOREGROUND_CHECK_MS 200
 
@@ -24,10 +24,21 @@ static struct {
 	int		raw;		/* saved holds the modes to restore */
 	int		reading;	/* keys are taken from in */
 	int		ended;		/* the program has: no more keys */
+	long long	quiet_end;	/* when ended: the drain's deadlines */
+	long long	drain_end;
 	struct termios	saved;
 	unsigned char	keys[4096];	/* read but not yet written */
 	size_t		nkeys, off;
 } R = { .master = -1, .in = -1, .out = -1, .tty = -1 };
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 uint32_t
 relay_terminals(void)
@@ -164,6 +175,12 @@ relay_poll(struct pollfd *p, int *timeout)
 	*timeout = -1;
 	if (R.master == -1)
 		return 0;
+	if (R.ended) {
+		long long now = now_ms(), end = R.quiet_end < R.drain_end ?
+		    R.quiet_end : R.drain_end;
+
+		*timeout = end > now ? (int)(end - now) : 0;
+	}
 	/*
 	 * A job that the shell moves to the foreground without stopping it
 	 * first (fg on a running job) gets no signal: look again now and then.
@@ -211,6 +228,8 @@ copy_output(void)
 	n = read(R.master, b, sizeof(b));
 	if (n > 0) {
 		write_all(R.out, b, (size_t)n);
+		if (R.ended)
+			R.quiet_end = now_ms() + DIVE_DRAIN_QUIET_MS;
 		return 1;
 	}
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
@@ -289,20 +308,31 @@ relay_signal(int sig)
 	return 0;
 }
 
+/*
+ * The keys are no longer the program's: the terminal gets its modes back
+ * at once, so that ^C and ^Z act on dive again while the output still on
+ * its way is copied.
+ */
 void
 relay_end(void)
 {
+	long long now = now_ms();
+
 	R.reading = 0;
 	R.ended = 1;
-	while (R.master != -1) {
-		struct pollfd p = { R.master, POLLIN, 0 };
-		int r = poll(&p, 1, DRAIN_QUIET_MS);
-
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		copy_output();
-	}
+	R.nkeys = R.off = 0;
+	R.quiet_end = now + DIVE_DRAIN_QUIET_MS;
+	R.drain_end = now + DIVE_DRAIN_MAX_MS;
 	relay_restore();
+}
+
+int
+relay_drained(void)
+{
+	long long now;
+
+	if (R.master == -1)
+		return 1;
+	now = now_ms();
+	return now >= R.quiet_end || now >= R.drain_end;
 }

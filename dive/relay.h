@@ -31,10 +31,17 @@ void	relay_io(const struct pollfd *, int);
 /* SIGWINCH, SIGCONT and SIGTSTP; 0 when the signal is not the relay's. */
 int	relay_signal(int);
 /*
- * The program has ended: no more keys; the master's output is copied
- * until every holder of the slave has closed it, or it stays quiet.
+ * The program has ended: no more keys, and the terminal as dive found it.
+ * The master's output is still copied, through relay_poll and relay_io,
+ * until relay_drained.
  */
 void	relay_end(void);
+/*
+ * 1 once every holder of the slave has closed it, or its output has
+ * paused for DIVE_DRAIN_QUIET_MS, or DIVE_DRAIN_MAX_MS have passed since
+ * relay_end; at once without a relay.
+ */
+int	relay_drained(void);
 /* The terminal as dive found it. */
 void	relay_restore(void);
 

@@ -71,6 +71,7 @@ just_run(const struct config *cfg)
 	l.ngroups = ngroups;
 	l.nofile = cfg->nofile;
 	l.errfd = l.replyfd = l.holdfd = l.nullfd = -1;	/* to stderr */
+	l.initfd = -1;
 	l.inplace = 1;
 	if ((self = (int)syscall(SYS_pidfd_open, getpid(), 0)) != -1) {
 		l.steal_tty = spawn_may_steal_tty(r.ttyfd, self, getuid());

@@ -75,9 +75,11 @@ struct session {
 	struct peer		 peer;
 	struct spawn_req	 req;
 	struct decision		 dec;
-	pid_t			 pid;		/* the program */
+	pid_t			 pid;		/* the program, or --init's reaper */
 	struct ns_maps		 maps;		/* of a new user namespace */
 	int			 pidfd;
+	pid_t			 progpid;	/* --init: the reaper's child... */
+	int			 progfd;	/* ...and its pidfd, else -1 */
 	int			 peerfd;	/* pins the client, or -1 */
 	const struct ruleset	*rules;		/* that decided, or NULL */
 	struct timespec		 t0;
@@ -619,6 +621,7 @@ prepare_launch(struct session *s, struct launch *l)
 	l->nofile = s->cfg->nofile;
 	l->replyfd = -1;
 	l->nullfd = -1;
+	l->initfd = -1;
 	if (s->dec.other_user && s->dec.client_fds &&
 	    spawn_null(&s->req, &l->nullfd) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "/dev/null: %s", strerror(errno));
@@ -897,12 +900,33 @@ client_still_there(struct session *s)
 	}
 }
 
+/*
+ * --init: the pidfd the program's process sent from below the reaper.  It
+ * names the program, which the reaper's pid does not: the process the
+ * client signals, and the one -n signals.
+ */
+static void
+take_program(struct session *s, int sock)
+{
+	struct frame f;
+	int fd[1];
+
+	if (frame_recv(sock, &f, 0, fd, 1) != 1)
+		return;
+	if (f.type == PS_PROGRAM && f.nfds == 1 &&
+	    (s->progpid = spawn_pidfd_pid(f.fds[0])) > 0)
+		s->progfd = f.fds[0];
+	else
+		close_fds(f.fds, f.nfds);
+	frame_free(&f);
+}
+
 static void
 launch(struct session *s)
 {
 	struct launch l;
 	struct launch_error e;
-	int pipefd[2];
+	int pipefd[2], init[2] = { -1, -1 };
 	ssize_t n;
 
 	s->verdict = "failed";
@@ -913,8 +937,14 @@ launch(struct session *s)
 	if (pipe2(pipefd, O_CLOEXEC) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "pipe: %s", strerror(errno));
 	l.errfd = pipefd[1];
+	if (s->dec.iso.init && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC,
+	    0, init) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "socketpair: %s", strerror(errno));
+	l.initfd = init[1];
 	create_program(s, &l, pipefd);
 	close(pipefd[1]);
+	if (init[1] != -1)
+		close(init[1]);
 	while ((n = read(pipefd[0], &e, sizeof(e))) == -1 && errno == EINTR)
 		;
 	close(pipefd[0]);
@@ -924,6 +954,11 @@ launch(struct session *s)
 		if (n != sizeof(e) || e.status == 0 || e.status > 255)
 			refuse(s, DIVE_EXIT_FAILURE, "program setup failed");
 		refuse(s, e.status, "%s", e.text);
+	}
+	/* Sent before its exec, which ended the pipe. */
+	if (init[0] != -1) {
+		take_program(s, init[0]);
+		close(init[0]);
 	}
 	/* Our copies are the program's now. */
 	groups_free(&s->dec, l.groups);
@@ -938,7 +973,8 @@ launch(struct session *s)
 		s->pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
 	logmsg(LOG_INFO, "session %lu: started pid %ld", s->id, (long)s->pid);
 	(void)greet(s);
-	proto_send_u32x2(s->client, MSG_STARTED, (uint32_t)s->pid,
+	proto_send_u32x2(s->client, MSG_STARTED,
+	    (uint32_t)(s->progfd != -1 ? s->progpid : s->pid),
 	    s->cfg->o.signals != SIGNALS_OFF ? STARTED_SIGSOCKET : 0);
 }
 
@@ -946,10 +982,15 @@ launch(struct session *s)
  * -n and --signals-pgid: a signal from the client for the program.  The
  * pidfd names exactly our child, never a process that reused its pid; the
  * group is safe too, as its leader is not reaped while we still read.
+ * Under --init the program's own pidfd names it as exactly, though the
+ * reaper reaps it; so a group is left to the reaper, which passes the
+ * signal on to the program's group only while the program is unreaped.
  */
 static void
 deliver(struct session *s, uint32_t sig)
 {
+	int prog = s->cfg->o.signals == SIGNALS_PID && s->progfd != -1;
+	pid_t pid = prog ? s->progpid : s->pid;
 	int r;
 
 	if (sig == 0 || sig > DIVE_MAX_SIGNAL) {
@@ -959,8 +1000,8 @@ deliver(struct session *s, uint32_t sig)
 	}
 	switch (s->cfg->o.signals) {
 	case SIGNALS_PID:
-		r = (int)syscall(SYS_pidfd_send_signal, s->pidfd, (int)sig,
-		    NULL, 0);
+		r = (int)syscall(SYS_pidfd_send_signal, prog ? s->progfd :
+		    s->pidfd, (int)sig, NULL, 0);
 		break;
 	case SIGNALS_PGID:
 		r = kill(-s->pid, (int)sig);
@@ -973,11 +1014,11 @@ deliver(struct session *s, uint32_t sig)
 	}
 	if (r == -1)
 		logmsg(LOG_NOTICE, "session %lu: signal %u to pid %ld: %s",
-		    s->id, sig, (long)s->pid, strerror(errno));
+		    s->id, sig, (long)pid, strerror(errno));
 	else
 		logmsg(LOG_INFO, "session %lu: signal %u delivered to %s %ld",
 		    s->id, sig, s->cfg->o.signals == SIGNALS_PGID ? "group" :
-		    "pid", (long)s->pid);
+		    "pid", (long)pid);
 }
 
 /* After the start the parser passes on signals, or a protocol error. */
@@ -1121,6 +1162,7 @@ init_session(struct session *s, const struct config *cfg)
 	memset(s, 0, sizeof(*s));
 	s->cfg = cfg;
 	s->client = s->master = s->ps = s->pidfd = s->peerfd = -1;
+	s->progfd = -1;
 	s->verdict = "refused";
 	spawn_req_init(&s->req);
 }

@@ -6,6 +6,7 @@
  */
 #include <sys/capability.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -17,11 +18,13 @@
 #include "bounds.h"
 #include "options.h"
 #include "pidinit.h"
+#include "privsep.h"
+#include "wire.h"
 
 /*
- * What the monitor (or -n, --signals-pgid, --time-limit) sends to process
- * 1 is meant for the program: its group when it leads one and the client
- * asked for groups, else the program alone.
+ * What reaches process 1 from outside (--signals-pgid, --time-limit, or
+ * anyone allowed to signal it) is meant for the program: its group when
+ * it leads one and dived delivers to groups, else the program alone.
  */
 static void
 forward(pid_t prog, int sig, int groups)
@@ -140,4 +143,16 @@ pidinit_start(const struct options *o)
 	prctl(PR_SET_NAME, "dived-init", 0, 0, 0);
 	close_range(0, ~0u, 0);
 	reap(prog, &all, o->signals == SIGNALS_PGID);
+}
+
+int
+pidinit_tell(int sock)
+{
+	int fd, r;
+
+	if ((fd = (int)syscall(SYS_pidfd_open, getpid(), 0)) == -1)
+		return -1;
+	r = frame_send(sock, PS_PROGRAM, NULL, 0, &fd, 1);
+	close(fd);
+	return r;
 }

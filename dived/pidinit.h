@@ -10,5 +10,12 @@ struct options;
  * errno when the fork fails.
  */
 int	pidinit_start(const struct options *);
+/*
+ * In the program's process: a pidfd of itself to the monitor on a socket
+ * (PS_PROGRAM), so that the pid the client is told and signals, and the
+ * one -n signals, are the program's rather than the reaper's.  -1 with
+ * errno.
+ */
+int	pidinit_tell(int);
 
 #endif

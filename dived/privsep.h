@@ -1,5 +1,6 @@
 /*
- * Messages from the parser to the monitor, over their socketpair.
+ * Messages from the parser to the monitor, over their socketpair, and
+ * from the program's process under --init to the monitor.
  *
  * The parser encodes only requests it has already checked; the monitor
  * trusts none of that and decodes with the fixed-format decoder here,
@@ -16,6 +17,11 @@
  *
  *   PS_CLIENT u32 the peer's uid (for the title); one descriptor, the
  *             client's connection
+ *
+ * With --init, the program's process, the reaper's child, sends the
+ * monitor on a socketpair of their own:
+ *
+ *   PS_PROGRAM no payload; one descriptor, a pidfd of that process
  */
 #ifndef DIVED_PRIVSEP_H
 #define DIVED_PRIVSEP_H
@@ -31,6 +37,7 @@ enum {
 	PS_SIGNAL,
 	PS_FAIL,
 	PS_CLIENT,
+	PS_PROGRAM,
 };
 
 #define PS_MAGIC	0x7370776eu

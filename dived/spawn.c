@@ -568,7 +568,7 @@ static void
 keep_needed_fds(const struct launch *l)
 {
 	const struct spawn_req *r = l->r;
-	int keep[DIVE_MAX_FDS + 13], n = 0;
+	int keep[DIVE_MAX_FDS + 14], n = 0;
 	unsigned int next = 0;
 	size_t i;
 
@@ -587,6 +587,7 @@ keep_needed_fds(const struct launch *l)
 	keep[n++] = r->ttyfd;
 	keep[n++] = r->ptyfd;
 	keep[n++] = l->nullfd;
+	keep[n++] = l->initfd;
 	for (i = 0; i < r->nfds && i < DIVE_MAX_FDS; i++)
 		keep[n++] = r->fds[i];
 	qsort(keep, (size_t)n, sizeof(*keep), by_number);
@@ -688,6 +689,24 @@ namespaces(const struct launch *l)
 	    joined & CLONE_NEWNS, err, sizeof(err)), err);
 }
 
+/*
+ * --init: process 1 becomes the reaper, and its child, the program's
+ * process, tells the monitor who it is.
+ */
+static void
+start_init(const struct launch *l)
+{
+	if (pidinit_start(&l->cfg->o) == -1)
+		step_failed(l, DIVE_EXIT_FAILURE, "--init: fork: %s",
+		    strerror(errno));
+	if (l->initfd == -1)
+		return;
+	if (pidinit_tell(l->initfd) == -1)
+		step_failed(l, DIVE_EXIT_FAILURE, "--init: sending the "
+		    "program's pidfd: %s", strerror(errno));
+	close(l->initfd);
+}
+
 void
 spawn_program(struct launch *l)
 {
@@ -697,9 +716,8 @@ spawn_program(struct launch *l)
 
 	spawn_reset_signals();
 	namespaces(l);
-	if (iso->init && getpid() == 1 && pidinit_start(&l->cfg->o) == -1)
-		step_failed(l, DIVE_EXIT_FAILURE, "--init: fork: %s",
-		    strerror(errno));
+	if (iso->init && getpid() == 1)
+		start_init(l);
 	/* Asked before a new root can hide /proc. */
 	moved = ns_may_change_user(iso) && ns_user_moved(l->procfd,
 	    &l->userns);

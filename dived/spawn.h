@@ -23,6 +23,7 @@ struct launch {
 	int			 replyfd;	/* -w: report to the client, or -1 */
 	int			 holdfd;	/* kept open in the program, or -1 */
 	int			 nullfd;	/* /dev/null for 0-2, or -1 */
+	int			 initfd;	/* --init: for PS_PROGRAM, or -1 */
 	/*
 	 * The monitor joined and created the namespaces (clone) and wrote a
 	 * new user namespace's maps; else the program does it itself.

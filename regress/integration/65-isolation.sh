@@ -101,6 +101,25 @@ kill -TERM "$dvpid"
 wait "$dvpid"
 expect_eq "--init with -n: the client's signal reaches the program" "got-term" \
     "$(cat "$T/w/init-term" 2>&1)"
+# Without -n dive signals the program itself, as it would without --init:
+# the pid it is told is the program's, not that of the reaper, which
+# keeps dived's user and which a caller other than root may not signal.
+for mode in 1 2; do
+	setpriv --reuid=65534 --regid=65534 --clear-groups -- \
+	    env DIVE_SIGFWMODE=$mode "${TMO[@]}" "$DIVE" "$T/init.sock" \
+	    sh -c "trap 'echo got TERM; exit 7' TERM
+	    echo up >$T/w/initsig-up-$mode; sleep 30 & wait" \
+	    >"$T/w/initsig-$mode" 2>&1 &
+	dvpid=$!
+	wait_for test -s "$T/w/initsig-up-$mode"
+	divepid=$(pgrep -P "$dvpid")
+	wait_forwarding "$divepid" TERM
+	kill -TERM "$divepid"
+	wait "$dvpid"
+	rc=$?
+	expect_eq "--init: SIGTERM to dive (DIVE_SIGFWMODE=$mode) reaches the program" \
+	    "got TERM, exit 7" "$(cat "$T/w/initsig-$mode"), exit $rc"
+done
 
 S=$T/late.sock
 start_dived "$S" -C 0777 -s cgroup,time

@@ -63,6 +63,13 @@ modes_now() {
 	wait_for test -s "$T/modes" && cat "$T/modes"
 }
 
+# bash puts its own terminal modes back after a job killed by a signal.
+# "$T/left NAME COMMAND..." runs the command, keeps the modes it left in
+# $T/left.NAME before any shell can, and prints NAME-RC- and its status.
+printf '#!/bin/sh\nn=$1; shift\n"$@"\nrc=$?\nstty -g >"%s/left.$n"\necho "$n-RC-$rc"\n' \
+    "$T" >"$T/left"
+chmod 755 "$T/left"
+
 wait_pane '^\$ ' || fail "pty: the tmux pane starts a shell" "$(pane)"
 modes=$(modes_now)
 paneterm=$("${TM[@]}" display-message -p -t t '#{pane_tty}')
@@ -123,6 +130,34 @@ typeln "$DIVE $S sh -c 'seq 1 20000; echo LAST-\$((5+5))'"
 expect_pane "pty: the last output of a program that exits is shown" \
     '^LAST-10$'
 
+# A program that exits leaving a process that keeps writing to its
+# terminal: dive shows that output for at most a second, then gives the
+# terminal back and ends as the program did.  The process ignores the
+# SIGHUP the program's exit sends it, and ends once the terminal is gone.
+typeln "s=\$(date +%s%N); $DIVE $S sh -c 'trap \"\" HUP; (while echo LEFT; do sleep 0.1; done) & exit 3'; echo LEFT-RC-\$?-\$(( (\$(date +%s%N) - s) / 1000000 ))"
+if wait_pane '^LEFT-RC-[0-9]+-[0-9]+$'; then
+	left=$(pane | sed -n 's/^LEFT-RC-\([0-9]*\)-\([0-9]*\)$/\1 \2/p' |
+	    tail -n 1)
+	expect_eq "pty: a program that leaves a writer behind ends dive with its status" \
+	    3 "${left% *}"
+	expect_eq "pty: within seconds, not for as long as the writer writes" yes \
+	    "$([ "${left#* }" -lt 5000 ] && echo yes || echo "no (${left#* } ms)")"
+else
+	fail "pty: a program that leaves a writer behind ends dive with its status" \
+	    "dive still runs: $(pane | tail -n 3 | tr '\n' '|')"
+fi
+expect_eq "pty: the terminal modes are restored after the writer's output" \
+    "$modes" "$(modes_now)"
+
+# A signal while dive shows that output ends dive at once, by the signal:
+# the program has ended, there is no one to forward it to.  Sent once the
+# program is gone, as the output keeps coming.
+typeln "$T/left DRAINSIG $DIVE $S sh -c 'trap \"\" HUP; p=\$\$; (while echo LEFT; do sleep 0.05; done) & (while kill -0 \$p 2>/dev/null; do sleep 0.05; done; sleep 0.2; kill -TERM \$DIVE_PID) & exit 3'"
+expect_pane "pty: SIGTERM after the program's end ends dive by it" \
+    '^DRAINSIG-RC-143$'
+expect_eq "pty: the terminal modes are restored after that SIGTERM" \
+    "$modes" "$(cat "$T/left.DRAINSIG")"
+
 # The -a command talks to the caller through the pseudo-terminal too.
 SA=$T/auth.sock
 start_dived "$SA" -a 'printf "Password: "; read -r pw; [ "$pw" = secret ]'
@@ -135,6 +170,17 @@ typeln "$DIVE $SA true; echo AUTH-RC-\$?"
 wait_pane 'Password: $'
 typeln "wrong"
 expect_pane "pty: a wrong one is refused" '^AUTH-RC-125$'
+# While the -a command reads, the terminal is raw and the program has not
+# started: SIGTERM ends dive, which gives the terminal its modes back.
+SB=$T/authpid.sock
+start_dived "$SB" -a 'echo AUTHPID=$DIVE_PID; read -r pw'
+typeln "$T/left AUTHSIG $DIVE $SB true"
+wait_pane '^AUTHPID=[0-9]+$'
+kill -TERM "$(pane | sed -n 's/^AUTHPID=//p' | tail -n 1)"
+expect_pane "pty: SIGTERM while the -a command reads ends dive by it" \
+    '^AUTHSIG-RC-143$'
+expect_eq "pty: the terminal modes are restored after SIGTERM during -a" \
+    "$modes" "$(cat "$T/left.AUTHSIG")"
 
 # The caller's terminal afterwards: same modes, echo on.
 expect_eq "pty: the caller's terminal modes are restored" "$modes" \
@@ -184,6 +230,13 @@ expect_pane "pty: SIGTERM to dive ends the program and dive by it" \
     '^KILLED-143$'
 expect_eq "pty: the terminal is restored after a signal" "$modes" \
     "$(modes_now)"
+typeln "DIVE_SIGFWMODE=0 $T/left NOFW $DIVE $S sh -c 'echo NOFWPID=\$DIVE_PID; exec sleep 30'"
+wait_pane '^NOFWPID=[0-9]+$'
+kill -TERM "$(pane | sed -n 's/^NOFWPID=//p' | tail -n 1)"
+expect_pane "pty: with DIVE_SIGFWMODE=0, SIGTERM ends dive by it" \
+    '^NOFW-RC-143$'
+expect_eq "pty: the terminal modes are restored after the unforwarded SIGTERM" \
+    "$modes" "$(cat "$T/left.NOFW")"
 typeln "$DIVE $S sh -c 'echo MONITOR=\$PPID; exec sleep 30'; echo LOST-\$?"
 wait_pane '^MONITOR=[0-9]+$'
 kill -KILL "$(pane | sed -n 's/^MONITOR=//p' | tail -n 1)"

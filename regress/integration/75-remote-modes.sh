@@ -115,6 +115,12 @@ expect_eq "DIVE_WAITMODE=2: dive waits for what the program left behind" \
 expect_eq "DIVE_WAITMODE=2: the program's own status is still mirrored" 6 "$rc"
 out=$("$DIVE" "$S" sh -c '(sleep 0.5; echo late) >/dev/null & echo quick')
 expect_eq "DIVE_WAITMODE=0: dive returns when the program ends" quick "$out"
+start=$(date +%s%N)
+"$DIVE" "$S" sh -c 'sleep 3 & exit 5' >"$T/held.out"
+rc=$?
+took=$(( ($(date +%s%N) - start) / 1000000 ))
+expect_eq "DIVE_WAITMODE=0: a process left holding dive's output does not hold dive" \
+    "5 yes" "$rc $([ "$took" -lt 2500 ] && echo yes || echo "no ($took ms)")"
 
 # A signal sent to dive while the authentication command runs never
 # reaches that command: dive forwards nothing before the program starts.
