@@ -448,6 +448,30 @@ fork_monitor(const struct config *cfg, int ls, const sigset_t *orig, int c,
 	return pid;
 }
 
+/*
+ * No monitor could be had for the connection (no descriptors, no
+ * processes left): the client is told, and the refusal has its record
+ * like any other.
+ */
+static void
+refuse_unserved(int c, unsigned long id, const char *what)
+{
+	const char *text = "out of resources";
+	struct ucred uc = { 0, (uid_t)-1, (gid_t)-1 };
+	socklen_t len = sizeof(uc);
+	char why[128];
+
+	snprintf(why, sizeof(why), "%s: %s: %s", text, what, strerror(errno));
+	(void)getsockopt(c, SOL_SOCKET, SO_PEERCRED, &uc, &len);
+	logmsg(LOG_ERR, "session %lu: peer pid %ld uid %lu gid %lu: refused: "
+	    "%s", id, (long)uc.pid, (unsigned long)uc.uid,
+	    (unsigned long)uc.gid, why);
+	record_refusal(id, &uc, why);
+	proto_send_hello(c, 0);
+	proto_send_error(c, DIVE_EXIT_FAILURE, text);
+	close(c);
+}
+
 static void
 start_monitor(const struct config *cfg, int ls, int c, unsigned long id,
     const sigset_t *orig)
@@ -457,10 +481,7 @@ start_monitor(const struct config *cfg, int ls, int c, unsigned long id,
 	int fd;
 
 	if ((pid = fork_monitor(cfg, ls, orig, c, id, &fd, &what)) == -1) {
-		logmsg(LOG_ERR, "session %lu: %s: %s", id, what,
-		    strerror(errno));
-		proto_send_error(c, DIVE_EXIT_FAILURE, "out of resources");
-		close(c);
+		refuse_unserved(c, id, what);
 		return;
 	}
 	if (pid == 0)

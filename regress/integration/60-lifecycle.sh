@@ -180,3 +180,28 @@ else
 	expect_no_match "no syslog, --log-stderr: no warning of lost records" \
 	    "go nowhere" "$(cat "$T/dived.log")"
 fi
+
+# A connection the master cannot give a monitor (no descriptor left for
+# the monitor's socket) is refused with a record like any other, and the
+# session numbers of the records have no hole.
+S=$T/nofd.sock
+start_dived "$S" --spares 0 --audit-log "$T/nofd.audit"
+"$DIVE" "$S" true
+# The lowest free descriptor is the last one allowed: accept takes it,
+# and the socket pair for a monitor finds none.
+free=0
+while [ -e "/proc/$DIVED_PID/fd/$free" ]; do free=$((free + 1)); done
+soft=$(prlimit --pid "$DIVED_PID" --nofile -o SOFT --noheadings)
+prlimit --pid "$DIVED_PID" --nofile=$((free + 1)):
+out=$("$DIVE" "$S" true 2>&1)
+expect_eq "no monitor to be had: the client is told" \
+    "125 dive: out of resources" "$? $out"
+prlimit --pid "$DIVED_PID" --nofile="$soft":
+"$DIVE" "$S" true
+wait_for test "$(grep -c '"event":"end"' "$T/nofd.audit")" -ge 2
+expect_match "no monitor to be had: the refusal has its record" \
+    '"session":2,"outcome":"denied","reason":"out of resources: socketpair: Too many open files"' \
+    "$(grep '"event":"decision"' "$T/nofd.audit")"
+expect_eq "no monitor to be had: the session numbers have no hole" "1 2 3" \
+    "$(grep '"event":"decision"' "$T/nofd.audit" |
+    sed 's/.*"session":\([0-9]*\).*/\1/' | tr '\n' ' ' | sed 's/ $//')"
