@@ -358,6 +358,10 @@ env_names(struct jrec *r, const char *const *v)
 static void
 peer(struct jrec *r, const struct peer *p)
 {
+	if (p == NULL) {
+		jrec_null(r, "peer");
+		return;
+	}
 	jrec_open(r, "peer", '{');
 	jrec_num(r, "pid", p->pid);
 	jrec_num(r, "uid", p->uid);

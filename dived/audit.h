@@ -30,7 +30,7 @@ struct audit_rec {
 					   failed */
 	const char	*reason;
 	unsigned long	 session;
-	const struct peer *peer;
+	const struct peer *peer;	/* NULL: not known to the writer */
 	const char	*policy;	/* the rule file, or NULL */
 	int		 rule;		/* its line, 0: none */
 	const char	*rules_sum;	/* SHA-256 of the rules that decided */

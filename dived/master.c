@@ -3,11 +3,13 @@
  * monitor per connection (or, with -F, becomes the monitor of the first),
  * reaps.  It never reads from a client.
  */
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <err.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <errno.h>
 #include <poll.h>
@@ -156,6 +158,20 @@ static struct slot {
 static size_t nslots;
 static struct pollfd *pfds;	/* the socket, then the slots' sockets */
 
+/*
+ * Every monitor forked and not yet reaped, spares included, with its
+ * session (0 until a spare has one).  The master is the subreaper of the
+ * processes below: a child of its that is not here was adopted from a
+ * monitor that ended before its program did.
+ */
+static struct monitor {
+	pid_t		 pid;
+	unsigned long	 id;
+	uid_t		 uid;
+}		*monitors;
+static size_t	 nmonitors, monitors_room;
+static int	 adopting;	/* the master is a subreaper */
+
 static void
 slot_end(size_t i)
 {
@@ -264,14 +280,113 @@ spare_ended(pid_t pid, int st)
 }
 
 static void
+monitor_add(pid_t pid, unsigned long id, uid_t uid)
+{
+	struct monitor *m;
+
+	if (nmonitors == monitors_room) {
+		size_t room = monitors_room ? 2 * monitors_room : 64;
+
+		if ((m = reallocarray(monitors, room, sizeof(*m))) == NULL) {
+			/* Without its entry it is taken for adopted, and killed. */
+			logmsg(LOG_ERR, "monitor %ld: out of memory", (long)pid);
+			return;
+		}
+		monitors = m;
+		monitors_room = room;
+	}
+	monitors[nmonitors++] = (struct monitor){ pid, id, uid };
+}
+
+static struct monitor *
+monitor_of(pid_t pid)
+{
+	for (size_t i = 0; i < nmonitors; i++)
+		if (monitors[i].pid == pid)
+			return &monitors[i];
+	return NULL;
+}
+
+/*
+ * A monitor that was killed (a signal, the OOM killer, its own program
+ * when dived runs as an ordinary user) leaves its program to the master,
+ * which kills it: no program runs on without the monitor that enforces
+ * its limits.  Its end record says so.
+ */
+static void
+monitor_gone(const struct monitor *m, int st)
+{
+	struct audit_rec a;
+	char why[96];
+
+	snprintf(why, sizeof(why), "its monitor %ld (uid %lu's session) was "
+	    "killed by signal %d", (long)m->pid, (unsigned long)m->uid,
+	    WTERMSIG(st));
+	logmsg(LOG_ERR, "session %lu: %s; what it ran is killed", m->id, why);
+	memset(&a, 0, sizeof(a));
+	a.event = "end";
+	a.outcome = "failed";
+	a.reason = why;
+	a.session = m->id;
+	a.ended = 1;
+	a.exit_code = -1;
+	a.ended_by = "monitor-gone";
+	audit_write(&a);
+}
+
+/* Kills each child that is not a monitor: adopted, so unsupervised. */
+static void
+kill_adopted(void)
+{
+	char path[64], buf[4096], *p, *end;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/children",
+	    (long)getpid());
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	for (p = buf; *p != '\0'; p = end) {
+		long pid = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		/* Our child until we reap it: the pid names it alone. */
+		if (pid > 0 && monitor_of((pid_t)pid) == NULL) {
+			logmsg(LOG_WARNING, "pid %ld: left by a monitor that "
+			    "ended: killed", pid);
+			kill((pid_t)pid, SIGKILL);
+		}
+	}
+}
+
+static void
 reap(void)
 {
 	pid_t pid;
 	int st;
 
+	struct monitor *m;
+	int scan = 0;
+
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
 		size_t i;
 
+		if ((m = monitor_of(pid)) == NULL)
+			scan = 1;	/* adopted: its children may be ours */
+		else {
+			if (WIFSIGNALED(st)) {
+				scan = 1;
+				if (m->id != 0)
+					monitor_gone(m, st);
+			}
+			*m = monitors[--nmonitors];
+		}
 		for (i = 0; i < nslots && slots[i].pid != pid; i++)
 			;
 		if (i < nslots)
@@ -279,6 +394,8 @@ reap(void)
 		else
 			spare_ended(pid, st);
 	}
+	if (scan && adopting)
+		kill_adopted();
 }
 
 /* A denial before any monitor exists: the peer is all that is known. */
@@ -445,6 +562,7 @@ fork_monitor(const struct config *cfg, int ls, const sigset_t *orig, int c,
 	}
 	close(sv[1]);
 	*fd = sv[0];
+	monitor_add(pid, c == -1 ? 0 : id, c == -1 ? 0 : slots[nslots].uid);
 	return pid;
 }
 
@@ -552,6 +670,12 @@ hand_off(const struct config *cfg, int c, unsigned long id)
 
 		if (frame_send(sp.fd, MASTER_CLIENT, &v, sizeof(v), &c, 1) ==
 		    0) {
+			struct monitor *m = monitor_of(sp.pid);
+
+			if (m != NULL) {
+				m->id = id;
+				m->uid = slots[nslots].uid;
+			}
 			slots[nslots].pid = sp.pid;
 			slots[nslots++].fd = slot_fd(cfg, sp.fd);
 			spares_hold_back(SPARE_REFILL_NS);
@@ -687,6 +811,13 @@ master_run(struct config *cfg)
 		err(1, "out of memory");
 	if (cfg->rules != NULL && rulefile_share(cfg) == -1)
 		err(1, "mmap");
+	/*
+	 * What a monitor leaves when it is killed comes to us, to be killed
+	 * in turn.  Not with -w, where the program is the monitor and what
+	 * it leaves on its end is its own, as in dive 1.x.
+	 */
+	if (!cfg->o.no_wait && !cfg->o.no_fork)
+		adopting = prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;
 	ls = listen_on(cfg);
 	if (pidfiles_write(&cfg->o, e, sizeof(e)) == -1) {
 		if (sockfile != NULL)

@@ -6,6 +6,8 @@
  */
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -81,6 +83,7 @@ struct session {
 	pid_t			 progpid;	/* --init: the reaper's child... */
 	int			 progfd;	/* ...and its pidfd, else -1 */
 	int			 peerfd;	/* pins the client, or -1 */
+	int			 chldfd;	/* SIGCHLD, once the program runs */
 	const struct ruleset	*rules;		/* that decided, or NULL */
 	struct timespec		 t0;
 	const char		*verdict;	/* for the log: refused, failed */
@@ -883,6 +886,26 @@ terminal(struct session *s)
 }
 
 /*
+ * The monitor is the subreaper of the program's processes: what the
+ * program leaves behind when a process of it ends comes to the monitor,
+ * so that a session's limits reach all of it and the session ends when
+ * the last of it does.  SIGCHLD arrives on a descriptor.
+ */
+static void
+adopt_leftovers(struct session *s)
+{
+	sigset_t chld;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == -1)
+		logmsg(LOG_WARNING, "session %lu: PR_SET_CHILD_SUBREAPER: %s",
+		    s->id, strerror(errno));
+	sigprocmask(SIG_BLOCK, &chld, NULL);
+	s->chldfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+/*
  * A client that gave up (a timeout, ^C) while its request waited, for a
  * stopped master or a slow decision, is not served a program it no
  * longer waits for.
@@ -942,6 +965,7 @@ launch(struct session *s)
 		refuse(s, DIVE_EXIT_FAILURE, "socketpair: %s", strerror(errno));
 	l.initfd = init[1];
 	create_program(s, &l, pipefd);
+	adopt_leftovers(s);
 	close(pipefd[1]);
 	if (init[1] != -1)
 		close(init[1]);
@@ -1097,20 +1121,79 @@ client_gone(struct session *s, int *watch)
 	*watch = 0;
 }
 
+static void
+drain(int fd)
+{
+	struct signalfd_siginfo si;
+
+	while (fd != -1 && read(fd, &si, sizeof(si)) > 0)
+		;
+}
+
+/*
+ * Calls f for each child of the monitor but the parser and, while it is
+ * not reaped, the program's first process: those the program left.  The
+ * pids are our children until we reap them, so they name no other
+ * process.  The number of them, or -1 when /proc cannot tell.
+ */
+static int
+each_leftover(struct session *s, void (*f)(pid_t, int), int arg)
+{
+	char path[64], buf[8192], *p, *end;
+	ssize_t n;
+	int fd, count = 0;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/children",
+	    (long)getpid());
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	for (p = buf; *p != '\0'; p = end) {
+		long pid = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		if (pid <= 0 || pid == s->parser || pid == s->pid)
+			continue;
+		count++;
+		if (f != NULL)
+			f((pid_t)pid, arg);
+	}
+	return count;
+}
+
+static void
+reap_one(pid_t pid, int unused)
+{
+	(void)unused;
+	waitpid(pid, NULL, WNOHANG);
+}
+
+static void
+signal_one(pid_t pid, int sig)
+{
+	kill(pid, sig);
+}
+
 static int
 await_program(struct session *s)
 {
 	int st, killed = 0, watch = s->dec.die_with_client;
 
 	for (;;) {
-		struct pollfd p[3] = {
+		struct pollfd p[4] = {
 			{ s->pidfd, POLLIN, 0 }, { s->ps, POLLIN, 0 },
 			{ watch ? s->client : -1, 0, 0 },
+			{ s->chldfd, POLLIN, 0 },
 		};
 
 		if (s->pidfd == -1)
 			break;
-		if (poll(p, 3, time_step(s, &killed)) == -1) {
+		if (poll(p, 4, time_step(s, &killed)) == -1) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -1121,8 +1204,80 @@ await_program(struct session *s)
 			parser_message(s);
 		if (p[2].revents & (POLLHUP | POLLERR))
 			client_gone(s, &watch);
+		/* What the program left and has ended: no zombie waits. */
+		if (p[3].revents) {
+			drain(s->chldfd);
+			each_leftover(s, reap_one, 0);
+		}
 	}
 	return wait_child(s->pid, &st) == -1 ? 0 : st;
+}
+
+/*
+ * The program's first process has ended, and others it started live on:
+ * the session goes on, holding its place under --max-per-uid, until the
+ * last of them ends, and its time limit and --die-with-client apply to
+ * them: SIGTERM to each at the limit, SIGKILL after the grace, and
+ * SIGKILL when the client goes.  Only the parser is gone by now, so every
+ * child is the program's.
+ */
+static void
+linger(struct session *s)
+{
+	long long limit = (long long)s->dec.time_limit * 1000, ms;
+	int watch = s->dec.die_with_client, stage = 0, timeout;
+	struct timespec now;
+	pid_t pid;
+
+	logmsg(LOG_INFO, "session %lu: processes the program started live "
+	    "on; the session ends with the last of them", s->id);
+	s->pid = 0;
+	for (;;) {
+		struct pollfd p[2] = {
+			{ s->chldfd, POLLIN, 0 },
+			{ watch ? s->client : -1, POLLRDHUP, 0 },
+		};
+
+		while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
+			;
+		if (pid == -1 && errno != EINTR)
+			break;
+		timeout = s->chldfd == -1 ? 200 : -1;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ms = (now.tv_sec - s->t0.tv_sec) * 1000LL +
+		    (now.tv_nsec - s->t0.tv_nsec) / 1000000;
+		if (limit > 0 && stage == 0 && ms >= limit) {
+			logmsg(LOG_NOTICE, "session %lu: time limit: ending what "
+			    "the program left", s->id);
+			each_leftover(s, signal_one, SIGTERM);
+			stage = 1;
+		}
+		if (limit > 0 && stage == 1 &&
+		    ms >= limit + DIVE_KILL_GRACE * 1000LL)
+			stage = 2;
+		if (limit > 0 && stage < 2) {
+			long long due = limit + (stage ? DIVE_KILL_GRACE *
+			    1000LL : 0) - ms;
+
+			timeout = due > INT32_MAX ? INT32_MAX : (int)due;
+		}
+		/* Each round: what a killed process left is ours next. */
+		if (stage == 2) {
+			each_leftover(s, signal_one, SIGKILL);
+			timeout = 100;
+		}
+		if (poll(p, 2, timeout) == -1 && errno != EINTR)
+			break;
+		drain(s->chldfd);
+		if (p[1].revents & (POLLRDHUP | POLLHUP | POLLERR)) {
+			logmsg(LOG_NOTICE, "session %lu: client gone: killing "
+			    "what the program left", s->id);
+			watch = 0;
+			stage = 2;
+		}
+	}
+	logmsg(LOG_INFO, "session %lu: the last of the program's processes "
+	    "has ended", s->id);
 }
 
 static void __attribute__((noreturn))
@@ -1130,6 +1285,7 @@ finish(struct session *s, int st)
 {
 	struct timespec t1;
 	double secs;
+	int left;
 
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (double)(t1.tv_sec - s->t0.tv_sec) +
@@ -1140,7 +1296,9 @@ finish(struct session *s, int st)
 	 * it, nor for its exit, which on this processor would come first.
 	 */
 	record(s, "end", WIFSIGNALED(st) ? "signaled" : "exited", NULL, st);
-	session_over(s);
+	/* With processes left, the session holds its place until they end. */
+	if ((left = each_leftover(s, NULL, 0)) == 0)
+		session_over(s);
 	if (WIFSIGNALED(st)) {
 		logmsg(LOG_INFO, "session %lu: pid %ld killed by signal %d "
 		    "after %.3fs", s->id, (long)s->pid, WTERMSIG(st), secs);
@@ -1153,6 +1311,10 @@ finish(struct session *s, int st)
 		    (uint32_t)WEXITSTATUS(st));
 	}
 	stop_parser(s);
+	if (left != 0) {
+		linger(s);
+		session_over(s);
+	}
 	_exit(0);
 }
 
@@ -1162,6 +1324,7 @@ init_session(struct session *s, const struct config *cfg)
 	memset(s, 0, sizeof(*s));
 	s->cfg = cfg;
 	s->client = s->master = s->ps = s->pidfd = s->peerfd = -1;
+	s->chldfd = -1;
 	s->progfd = -1;
 	s->verdict = "refused";
 	spawn_req_init(&s->req);

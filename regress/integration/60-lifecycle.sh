@@ -205,3 +205,71 @@ expect_match "no monitor to be had: the refusal has its record" \
 expect_eq "no monitor to be had: the session numbers have no hole" "1 2 3" \
     "$(grep '"event":"decision"' "$T/nofd.audit" |
     sed 's/.*"session":\([0-9]*\).*/\1/' | tr '\n' ' ' | sed 's/ $//')"
+
+# ------------------------------------------- no program unsupervised
+
+gone() { ! kill -0 "$1" 2>/dev/null; }
+
+# A session's limits reach what the program leaves running when its
+# first process ends, and the session lasts as long as that.
+S=$T/left-tl.sock
+start_dived "$S" --time-limit 2
+bg=$("$DIVE" "$S" sh -c 'sleep 60 >/dev/null 2>&1 & echo $!')
+expect_eq "left behind: dive returns with the first process" 0 "$?"
+expect_eq "left behind: what it left still runs at first" yes \
+    "$(kill -0 "$bg" 2>/dev/null && echo yes)"
+wait_for gone "$bg"
+expect_eq "left behind: --time-limit ends it" gone \
+    "$(gone "$bg" && echo gone)"
+
+S=$T/left-dwc.sock
+start_dived "$S" --die-with-client
+bg=$("$DIVE" "$S" sh -c 'sleep 60 >/dev/null 2>&1 & echo $!')
+wait_for gone "$bg"
+expect_eq "left behind: --die-with-client ends it with the client" gone \
+    "$(gone "$bg" && echo gone)"
+
+S=$T/left-free.sock
+start_dived "$S" --max-per-uid 1
+bg=$("$DIVE" "$S" sh -c 'sleep 2 >/dev/null 2>&1 & echo $!')
+expect_match "left behind: it holds the session's place under --max-per-uid" \
+    "too many sessions for uid" "$("$DIVE" "$S" true 2>&1)"
+expect_eq "left behind: without limits it runs to its end" yes \
+    "$(kill -0 "$bg" 2>/dev/null && echo yes)"
+wait_for gone "$bg"
+wait_for grep -q "the last of the program's processes has ended" \
+    "$T/dived.log"
+expect_eq "left behind: once it has ended the place is free again" ok \
+    "$("$DIVE" "$S" echo ok)"
+
+# A killed monitor leaves nothing running: the master adopts what it
+# ran, kills it, and writes the session's end record.
+S=$T/mon-kill.sock
+start_dived "$S" --audit-log "$T/mon-kill.audit"
+"$DIVE" "$S" sh -c 'echo $$ >"$0"; exec sleep 60' "$T/mon-kill.pid" \
+    >/dev/null 2>&1 &
+wait_for test -s "$T/mon-kill.pid"
+prog=$(cat "$T/mon-kill.pid")
+kill -KILL "$(ps -o ppid= -p "$prog" | tr -d ' ')"
+wait_for gone "$prog"
+expect_eq "monitor killed: its program is killed too" gone \
+    "$(gone "$prog" && echo gone)"
+wait_for grep -q monitor-gone "$T/mon-kill.audit"
+expect_match "monitor killed: the end record says monitor-gone" \
+    '"event":"end".*"outcome":"failed","reason":"its monitor [0-9]+ .*killed by signal 9".*"ended_by":"monitor-gone"' \
+    "$(grep monitor-gone "$T/mon-kill.audit")"
+expect_eq "monitor killed: dived serves on" ok "$("$DIVE" "$S" echo ok)"
+
+# Under a dived run as an ordinary user, the program may kill its own
+# monitor: it is killed with it.
+mkdir -m 777 "$T/nb"
+S=$T/nb/mon-self.sock
+start_dived_nobody "$S"
+(cd / && as_nobody "$DIVE" "$S" sh -c 'echo $$ >"$0"; kill -9 $PPID;
+    exec sleep 60' "$T/nb/prog.pid" >/dev/null 2>&1 &)
+wait_for test -s "$T/nb/prog.pid"
+prog=$(cat "$T/nb/prog.pid")
+expect_match "a program that kills its monitor: it ran" "^[0-9]+$" "$prog"
+wait_for gone "$prog"
+expect_eq "a program that kills its monitor is killed too" gone \
+    "$(gone "$prog" && echo gone)"
