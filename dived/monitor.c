@@ -889,18 +889,25 @@ terminal(struct session *s)
  * The monitor is the subreaper of the program's processes: what the
  * program leaves behind when a process of it ends comes to the monitor,
  * so that a session's limits reach all of it and the session ends when
- * the last of it does.  SIGCHLD arrives on a descriptor.
+ * the last of it does.  Set before the program exists, which may leave
+ * processes at once; SIGCHLD then arrives on a descriptor.
  */
 static void
 adopt_leftovers(struct session *s)
+{
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "PR_SET_CHILD_SUBREAPER: %s",
+		    strerror(errno));
+}
+
+/* After the program is created, whose signal mask must not have it. */
+static void
+watch_children(struct session *s)
 {
 	sigset_t chld;
 
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
-	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == -1)
-		logmsg(LOG_WARNING, "session %lu: PR_SET_CHILD_SUBREAPER: %s",
-		    s->id, strerror(errno));
 	sigprocmask(SIG_BLOCK, &chld, NULL);
 	s->chldfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
 }
@@ -964,8 +971,9 @@ launch(struct session *s)
 	    0, init) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "socketpair: %s", strerror(errno));
 	l.initfd = init[1];
-	create_program(s, &l, pipefd);
 	adopt_leftovers(s);
+	create_program(s, &l, pipefd);
+	watch_children(s);
 	close(pipefd[1]);
 	if (init[1] != -1)
 		close(init[1]);

@@ -77,6 +77,29 @@ expect_eq "restart: the old dived leaves its successor's socket" present \
 expect_eq "restart: and its successor's pid file" "$DIVED_PID" "$(cat "$P")"
 expect_eq "restart: the successor serves" served "$("$DIVE" "$S" echo served)"
 
+# The same as a script does it, in a loop, with the processors busy:
+# stop, remove, start detached, and a client at once.  None may fail.
+S=$T/loop.sock
+P=$T/loop.pid
+load=()
+for i in 1 2; do
+	(while :; do :; done) &
+	load+=("$!")
+done
+failed=0
+"$DIVED" "$S" -d -p "$P" --audit-log "$T/loop.audit"
+for i in $(seq 15); do
+	kill "$(cat "$P")"
+	rm -f "$S" "$P"
+	"$DIVED" "$S" -d -p "$P" --audit-log "$T/loop.audit" ||
+	    failed=$((failed + 1))
+	[ "$("$DIVE" "$S" echo ok 2>&1)" = ok ] || failed=$((failed + 1))
+done
+kill "${load[@]}"
+wait "${load[@]}" 2>/dev/null
+expect_eq "restart loop under load: no client fails" 0 "$failed"
+kill "$(cat "$P")"
+
 touch "$T/plain"
 out=$("$DIVED" "$T/plain" 2>&1)
 expect_eq "socket: a regular file in the way is refused" 1 $?
