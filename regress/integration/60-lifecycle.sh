@@ -264,6 +264,18 @@ wait_for grep -q "the last of the program's processes has ended" \
     "$T/dived.log"
 expect_eq "left behind: once it has ended the place is free again" ok \
     "$("$DIVE" "$S" echo ok)"
+# A program that starts a process and ends at once is as quick as the
+# monitor: ten times over, what it left holds the place.
+held=0
+for i in $(seq 10); do
+	"$DIVE" "$S" sh -c 'sleep 0.3 >/dev/null 2>&1 &'
+	case $("$DIVE" "$S" true 2>&1) in
+	*"too many sessions"*) held=$((held + 1)) ;;
+	esac
+	wait_for sh -c "! pgrep -f 'sleep 0.3' >/dev/null"
+	sleep 0.2
+done
+expect_eq "left behind at once: it holds the place every time" 10 "$held"
 
 # A killed monitor leaves nothing running: the master adopts what it
 # ran, kills it, and writes the session's end record.
