@@ -27,6 +27,7 @@
 #include "proto.h"
 #include "spawn.h"
 #include "rulefile.h"
+#include "sessid.h"
 #include "testhook.h"
 #include "title.h"
 #include "sock.h"
@@ -283,7 +284,7 @@ reap(void)
 
 /* A denial before any monitor exists: the peer is all that is known. */
 static void
-record_refusal(unsigned long id, const struct ucred *uc, const char *text)
+record_refusal(const char *id, const struct ucred *uc, const char *text)
 {
 	struct peer p = { uc->pid, uc->uid, uc->gid, NULL, NULL, 0 };
 	struct audit_rec a;
@@ -302,7 +303,7 @@ record_refusal(unsigned long id, const struct ucred *uc, const char *text)
  * greeting and the error but, as always, reads nothing.
  */
 static int
-over_limit(const struct config *cfg, int c, unsigned long id)
+over_limit(const struct config *cfg, int c, const char *id)
 {
 	struct ucred uc;
 	socklen_t len = sizeof(uc);
@@ -310,7 +311,7 @@ over_limit(const struct config *cfg, int c, unsigned long id)
 	size_t mine = 0;
 
 	if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &uc, &len) == -1) {
-		logmsg(LOG_ERR, "session %lu: SO_PEERCRED: %s", id,
+		logmsg(LOG_ERR, "session %s: SO_PEERCRED: %s", id,
 		    strerror(errno));
 		return 1;
 	}
@@ -326,7 +327,7 @@ over_limit(const struct config *cfg, int c, unsigned long id)
 		slots[nslots].uid = uc.uid;
 		return 0;
 	}
-	logmsg(LOG_WARNING, "session %lu: peer pid %ld uid %lu gid %lu: "
+	logmsg(LOG_WARNING, "session %s: peer pid %ld uid %lu gid %lu: "
 	    "refused: %s", id, (long)uc.pid, (unsigned long)uc.uid,
 	    (unsigned long)uc.gid, text);
 	record_refusal(id, &uc, text);
@@ -383,18 +384,21 @@ child_signals(const sigset_t *orig)
 static void __attribute__((noreturn))
 serve_here(const struct config *cfg, int ls, int c, const sigset_t *orig)
 {
+	char id[SESSID_LEN];
+
 	close(ls);
 	if (sockfile != NULL)
 		sockfile_remove(sockfile, &sockid);
 	logmsg(LOG_INFO, "-F: serving one connection, no longer listening "
 	    "on %s", cfg->o.socket);
 	child_signals(orig);
-	monitor_run(cfg, c, 1, -1);
+	sessid_format(id, sizeof(id), 1);
+	monitor_run(cfg, c, id, -1);
 }
 
 /* -D: the monitor, and so the program, leave dived's session. */
 static void
-own_session(const struct config *cfg, int c, unsigned long id)
+own_session(const struct config *cfg, int c, const char *id)
 {
 	char e[256];
 
@@ -404,7 +408,7 @@ own_session(const struct config *cfg, int c, unsigned long id)
 		logmsg(LOG_ERR, "spare monitor: %s", e);
 		_exit(1);
 	}
-	logmsg(LOG_ERR, "session %lu: %s", id, e);
+	logmsg(LOG_ERR, "session %s: %s", id, e);
 	proto_send_error(c, DIVE_EXIT_FAILURE, e);
 	_exit(1);
 }
@@ -417,7 +421,7 @@ own_session(const struct config *cfg, int c, unsigned long id)
  */
 static pid_t
 fork_monitor(const struct config *cfg, int ls, const sigset_t *orig, int c,
-    unsigned long id, int *fd, const char **what)
+    const char *id, int *fd, const char **what)
 {
 	pid_t pid;
 	int sv[2], e;
@@ -454,7 +458,7 @@ fork_monitor(const struct config *cfg, int ls, const sigset_t *orig, int c,
  * like any other.
  */
 static void
-refuse_unserved(int c, unsigned long id, const char *what)
+refuse_unserved(int c, const char *id, const char *what)
 {
 	const char *text = "out of resources";
 	struct ucred uc = { 0, (uid_t)-1, (gid_t)-1 };
@@ -463,7 +467,7 @@ refuse_unserved(int c, unsigned long id, const char *what)
 
 	snprintf(why, sizeof(why), "%s: %s: %s", text, what, strerror(errno));
 	(void)getsockopt(c, SOL_SOCKET, SO_PEERCRED, &uc, &len);
-	logmsg(LOG_ERR, "session %lu: peer pid %ld uid %lu gid %lu: refused: "
+	logmsg(LOG_ERR, "session %s: peer pid %ld uid %lu gid %lu: refused: "
 	    "%s", id, (long)uc.pid, (unsigned long)uc.uid,
 	    (unsigned long)uc.gid, why);
 	record_refusal(id, &uc, why);
@@ -473,7 +477,7 @@ refuse_unserved(int c, unsigned long id, const char *what)
 }
 
 static void
-start_monitor(const struct config *cfg, int ls, int c, unsigned long id,
+start_monitor(const struct config *cfg, int ls, int c, const char *id,
     const sigset_t *orig)
 {
 	const char *what;
@@ -498,7 +502,7 @@ add_spare(const struct config *cfg, int ls, const sigset_t *orig)
 	pid_t pid;
 	int fd;
 
-	if ((pid = fork_monitor(cfg, ls, orig, -1, 0, &fd, &what)) == -1) {
+	if ((pid = fork_monitor(cfg, ls, orig, -1, NULL, &fd, &what)) == -1) {
 		logmsg(LOG_ERR, "spare monitor: %s: %s", what, strerror(errno));
 		spares_hold_back(SPARE_HOLD_NS);
 		return;
@@ -543,9 +547,9 @@ add_spares(const struct config *cfg, int ls, const sigset_t *orig,
  * the session's; 0 when none could.
  */
 static int
-hand_off(const struct config *cfg, int c, unsigned long id)
+hand_off(const struct config *cfg, int c, unsigned long n)
 {
-	uint64_t v = id;
+	uint64_t v = n;
 
 	while (nspares > 0) {
 		struct spare sp = spares[--nspares];
@@ -620,7 +624,8 @@ static void
 serve(struct config *cfg, int ls, const sigset_t *waitmask,
     const sigset_t *orig)
 {
-	unsigned long id = 0;
+	unsigned long conns = 0;
+	char id[SESSID_LEN];
 
 	while (!stopping) {
 		struct timespec wait, *w = NULL;
@@ -654,11 +659,12 @@ serve(struct config *cfg, int ls, const sigset_t *waitmask,
 		}
 		if (cfg->o.no_fork)
 			serve_here(cfg, ls, c, orig);
-		if (over_limit(cfg, c, ++id)) {
+		sessid_format(id, sizeof(id), ++conns);
+		if (over_limit(cfg, c, id)) {
 			close(c);
 			continue;
 		}
-		if (hand_off(cfg, c, id))
+		if (hand_off(cfg, c, conns))
 			close(c);
 		else
 			start_monitor(cfg, ls, c, id, orig);
@@ -674,6 +680,7 @@ master_run(struct config *cfg)
 
 	if (cfg->o.detach)
 		ready = daemon_detach();
+	sessid_start();
 	/* Blocked until the first poll: a stop signal finds all in place. */
 	handlers(cfg, &waitmask);
 	sigprocmask(SIG_SETMASK, NULL, &orig);

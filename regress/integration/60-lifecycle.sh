@@ -183,7 +183,7 @@ fi
 
 # A connection the master cannot give a monitor (no descriptor left for
 # the monitor's socket) is refused with a record like any other, and the
-# session numbers of the records have no hole.
+# connection numbers of the records' session IDs have no hole.
 S=$T/nofd.sock
 start_dived "$S" --spares 0 --audit-log "$T/nofd.audit"
 "$DIVE" "$S" true
@@ -200,8 +200,9 @@ prlimit --pid "$DIVED_PID" --nofile="$soft":
 "$DIVE" "$S" true
 wait_for test "$(grep -c '"event":"end"' "$T/nofd.audit")" -ge 2
 expect_match "no monitor to be had: the refusal has its record" \
-    '"session":2,"outcome":"denied","reason":"out of resources: socketpair: Too many open files"' \
+    '"session":"[0-9]+-'"$DIVED_PID"'-2","outcome":"denied","reason":"out of resources: socketpair: Too many open files"' \
     "$(grep '"event":"decision"' "$T/nofd.audit")"
-expect_eq "no monitor to be had: the session numbers have no hole" "1 2 3" \
-    "$(grep '"event":"decision"' "$T/nofd.audit" |
-    sed 's/.*"session":\([0-9]*\).*/\1/' | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "no monitor to be had: the connection numbers have no hole" \
+    "1 2 3" "$(grep '"event":"decision"' "$T/nofd.audit" |
+    sed 's/.*"session":"[0-9]*-[0-9]*-\([0-9]*\)".*/\1/' | tr '\n' ' ' |
+    sed 's/ $//')"
