@@ -420,6 +420,9 @@ build(struct jrec *r, const struct audit_rec *a)
 		jrec_null(r, "target");
 		jrec_null(r, "root");
 		jrec_null(r, "namespaces");
+		jrec_null(r, "enter_pid");
+		jrec_null(r, "time_limit");
+		jrec_null(r, "die_with_client");
 	}
 	jrec_strv(r, "argv", a->argv);
 	env_names(r, a->envp);
