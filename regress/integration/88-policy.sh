@@ -467,6 +467,23 @@ expect_eq "ids: each decision pairs with its end by ID, a denial with none" \
 expect_eq "ids: the log names each session by its record's ID" \
     "not logged: none" "$(ids_check log)"
 
+# Every form a string or a list takes in a record, in a log that stays
+# for regress/run to check each record against the schema.
+S11=$T/forms.sock
+A11=$T/forms.audit
+start_dived "$S11" --audit-log "$A11"
+long=$(printf 'x%.0s' $(seq 1100))
+env $(printf 'V%s=1 ' $(seq 300)) "$DIVE" "$S11" /bin/true "$long" \
+    "$(printf '\377\376')" "$(printf '\377')$long" $(seq 300)
+wait_for grep -q '"event":"end"' "$A11"
+expect_eq "audit: cut, hex and cut hex strings, and the counts of the rest" \
+    "bytes,text hex bytes,hex 48 yes" "$(head -n 1 "$A11" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+print(*(",".join(sorted(a)) for a in r["argv"][1:4]), r["argv_more"],
+      "yes" if r["env_more"] > 0 else "no")')"
+stop_dived "$DIVED_PID"
+
 # Without --policy or --audit-log, SIGHUP still stops dived.
 S7=$T/plain.sock
 start_dived "$S7"
