@@ -406,7 +406,7 @@ static void
 build(struct jrec *r, const struct audit_rec *a)
 {
 	jrec_begin(r, a->event);
-	jrec_num(r, "session", (long long)a->session);
+	jrec_str(r, "session", a->session);
 	jrec_str(r, "outcome", a->outcome);
 	jrec_str(r, "reason", a->reason);
 	peer(r, a->peer);
@@ -424,6 +424,9 @@ build(struct jrec *r, const struct audit_rec *a)
 		jrec_null(r, "target");
 		jrec_null(r, "root");
 		jrec_null(r, "namespaces");
+		jrec_null(r, "enter_pid");
+		jrec_null(r, "time_limit");
+		jrec_null(r, "die_with_client");
 	}
 	jrec_strv(r, "argv", a->argv);
 	env_names(r, a->envp);
@@ -457,16 +460,16 @@ audit_write(const struct audit_rec *a)
 		if (jrec_write(&r, audit_fd) == 0)
 			return 0;
 		save = errno;
-		logmsg(LOG_ERR, "session %lu: audit log: %s", a->session,
+		logmsg(LOG_ERR, "session %s: audit log: %s", a->session,
 		    strerror(save));
-		dprintf(STDERR_FILENO, "dived: session %lu: audit log: %s\n",
+		dprintf(STDERR_FILENO, "dived: session %s: audit log: %s\n",
 		    a->session, strerror(save));
 		return -1;
 	}
 	put(&r, "}", 1);
 	if (r.nomem) {
 		jrec_free(&r);
-		logmsg(LOG_ERR, "session %lu: audit record: out of memory",
+		logmsg(LOG_ERR, "session %s: audit record: out of memory",
 		    a->session);
 		return -1;
 	}

@@ -29,7 +29,7 @@ struct audit_rec {
 	const char	*outcome;	/* allowed, denied; exited, signaled,
 					   failed */
 	const char	*reason;
-	unsigned long	 session;
+	const char	*session;	/* its ID (sessid.h) */
 	const struct peer *peer;	/* NULL: not known to the writer */
 	const char	*policy;	/* the rule file, or NULL */
 	int		 rule;		/* its line, 0: none */

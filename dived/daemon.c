@@ -25,6 +25,7 @@
 #include "errbuf.h"
 #include "ownfile.h"
 #include "proto.h"
+#include "sessid.h"
 
 /*
  * Regular pidfiles written, by the absolute names they had at start and
@@ -252,9 +253,11 @@ start_failed(int client, const char *e)
 void
 inetd_run(const struct config *cfg, int client)
 {
-	char e[512];
+	char e[512], id[SESSID_LEN];
 
 	if (pidfiles_write(&cfg->o, e, sizeof(e)) == -1)
 		start_failed(client, e);
-	monitor_run(cfg, client, 1, -1);
+	sessid_start();
+	sessid_format(id, sizeof(id), 1);
+	monitor_run(cfg, client, id, -1);
 }

@@ -48,17 +48,19 @@ void	master_run(struct config *) __attribute__((noreturn));
 /* -J and -j: the program setup applied to dived itself, then exec. */
 void	just_run(const struct config *) __attribute__((noreturn));
 /*
- * A monitor for one connection.  The last descriptor, if not -1, is its
- * socket to the master, closed just before the client hears the end.
+ * A monitor for one connection, with its session ID (sessid.h).  The
+ * last descriptor, if not -1, is its socket to the master, closed just
+ * before the client hears the end.
  */
-void	monitor_run(const struct config *, int, unsigned long, int)
+void	monitor_run(const struct config *, int, const char *, int)
 	    __attribute__((noreturn));
 /*
  * --spares: a monitor started ahead of its connection, with its parser
  * confined already.  It waits on its socket to the master for one
- * MASTER_CLIENT message, a u64 session number with the client's
- * connection, and serves it as monitor_run does, the same socket then
- * being its socket to the master.  End of file before that retires it.
+ * MASTER_CLIENT message, a u64 connection number with the client's
+ * connection, and serves it as monitor_run does, under the session ID of
+ * that number, the same socket then being its socket to the master.  End
+ * of file before that retires it.
  */
 #define MASTER_CLIENT	0x4d430001u
 void	monitor_spare(const struct config *, int) __attribute__((noreturn));

@@ -29,6 +29,7 @@
 #include "proto.h"
 #include "spawn.h"
 #include "rulefile.h"
+#include "sessid.h"
 #include "testhook.h"
 #include "title.h"
 #include "sock.h"
@@ -166,7 +167,7 @@ static struct pollfd *pfds;	/* the socket, then the slots' sockets */
  */
 static struct monitor {
 	pid_t		 pid;
-	unsigned long	 id;
+	char		 id[SESSID_LEN];	/* "" for a spare's, until */
 	uid_t		 uid;
 }		*monitors;
 static size_t	 nmonitors, monitors_room;
@@ -280,7 +281,7 @@ spare_ended(pid_t pid, int st)
 }
 
 static void
-monitor_add(pid_t pid, unsigned long id, uid_t uid)
+monitor_add(pid_t pid, const char *id, uid_t uid)
 {
 	struct monitor *m;
 
@@ -295,7 +296,10 @@ monitor_add(pid_t pid, unsigned long id, uid_t uid)
 		monitors = m;
 		monitors_room = room;
 	}
-	monitors[nmonitors++] = (struct monitor){ pid, id, uid };
+	m = &monitors[nmonitors++];
+	m->pid = pid;
+	snprintf(m->id, sizeof(m->id), "%s", id != NULL ? id : "");
+	m->uid = uid;
 }
 
 static struct monitor *
@@ -322,7 +326,7 @@ monitor_gone(const struct monitor *m, int st)
 	snprintf(why, sizeof(why), "its monitor %ld (uid %lu's session) was "
 	    "killed by signal %d", (long)m->pid, (unsigned long)m->uid,
 	    WTERMSIG(st));
-	logmsg(LOG_ERR, "session %lu: %s; what it ran is killed", m->id, why);
+	logmsg(LOG_ERR, "session %s: %s; what it ran is killed", m->id, why);
 	memset(&a, 0, sizeof(a));
 	a.event = "end";
 	a.outcome = "failed";
@@ -382,7 +386,7 @@ reap(void)
 		else {
 			if (WIFSIGNALED(st)) {
 				scan = 1;
-				if (m->id != 0)
+				if (m->id[0] != '\0')
 					monitor_gone(m, st);
 			}
 			*m = monitors[--nmonitors];
@@ -400,7 +404,7 @@ reap(void)
 
 /* A denial before any monitor exists: the peer is all that is known. */
 static void
-record_refusal(unsigned long id, const struct ucred *uc, const char *text)
+record_refusal(const char *id, const struct ucred *uc, const char *text)
 {
 	struct peer p = { uc->pid, uc->uid, uc->gid, NULL, NULL, 0 };
 	struct audit_rec a;
@@ -419,7 +423,7 @@ record_refusal(unsigned long id, const struct ucred *uc, const char *text)
  * greeting and the error but, as always, reads nothing.
  */
 static int
-over_limit(const struct config *cfg, int c, unsigned long id)
+over_limit(const struct config *cfg, int c, const char *id)
 {
 	struct ucred uc;
 	socklen_t len = sizeof(uc);
@@ -427,7 +431,7 @@ over_limit(const struct config *cfg, int c, unsigned long id)
 	size_t mine = 0;
 
 	if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &uc, &len) == -1) {
-		logmsg(LOG_ERR, "session %lu: SO_PEERCRED: %s", id,
+		logmsg(LOG_ERR, "session %s: SO_PEERCRED: %s", id,
 		    strerror(errno));
 		return 1;
 	}
@@ -443,7 +447,7 @@ over_limit(const struct config *cfg, int c, unsigned long id)
 		slots[nslots].uid = uc.uid;
 		return 0;
 	}
-	logmsg(LOG_WARNING, "session %lu: peer pid %ld uid %lu gid %lu: "
+	logmsg(LOG_WARNING, "session %s: peer pid %ld uid %lu gid %lu: "
 	    "refused: %s", id, (long)uc.pid, (unsigned long)uc.uid,
 	    (unsigned long)uc.gid, text);
 	record_refusal(id, &uc, text);
@@ -500,18 +504,21 @@ child_signals(const sigset_t *orig)
 static void __attribute__((noreturn))
 serve_here(const struct config *cfg, int ls, int c, const sigset_t *orig)
 {
+	char id[SESSID_LEN];
+
 	close(ls);
 	if (sockfile != NULL)
 		sockfile_remove(sockfile, &sockid);
 	logmsg(LOG_INFO, "-F: serving one connection, no longer listening "
 	    "on %s", cfg->o.socket);
 	child_signals(orig);
-	monitor_run(cfg, c, 1, -1);
+	sessid_format(id, sizeof(id), 1);
+	monitor_run(cfg, c, id, -1);
 }
 
 /* -D: the monitor, and so the program, leave dived's session. */
 static void
-own_session(const struct config *cfg, int c, unsigned long id)
+own_session(const struct config *cfg, int c, const char *id)
 {
 	char e[256];
 
@@ -521,7 +528,7 @@ own_session(const struct config *cfg, int c, unsigned long id)
 		logmsg(LOG_ERR, "spare monitor: %s", e);
 		_exit(1);
 	}
-	logmsg(LOG_ERR, "session %lu: %s", id, e);
+	logmsg(LOG_ERR, "session %s: %s", id, e);
 	proto_send_error(c, DIVE_EXIT_FAILURE, e);
 	_exit(1);
 }
@@ -534,7 +541,7 @@ own_session(const struct config *cfg, int c, unsigned long id)
  */
 static pid_t
 fork_monitor(const struct config *cfg, int ls, const sigset_t *orig, int c,
-    unsigned long id, int *fd, const char **what)
+    const char *id, int *fd, const char **what)
 {
 	pid_t pid;
 	int sv[2], e;
@@ -562,7 +569,7 @@ fork_monitor(const struct config *cfg, int ls, const sigset_t *orig, int c,
 	}
 	close(sv[1]);
 	*fd = sv[0];
-	monitor_add(pid, c == -1 ? 0 : id, c == -1 ? 0 : slots[nslots].uid);
+	monitor_add(pid, c == -1 ? NULL : id, c == -1 ? 0 : slots[nslots].uid);
 	return pid;
 }
 
@@ -572,7 +579,7 @@ fork_monitor(const struct config *cfg, int ls, const sigset_t *orig, int c,
  * like any other.
  */
 static void
-refuse_unserved(int c, unsigned long id, const char *what)
+refuse_unserved(int c, const char *id, const char *what)
 {
 	const char *text = "out of resources";
 	struct ucred uc = { 0, (uid_t)-1, (gid_t)-1 };
@@ -581,7 +588,7 @@ refuse_unserved(int c, unsigned long id, const char *what)
 
 	snprintf(why, sizeof(why), "%s: %s: %s", text, what, strerror(errno));
 	(void)getsockopt(c, SOL_SOCKET, SO_PEERCRED, &uc, &len);
-	logmsg(LOG_ERR, "session %lu: peer pid %ld uid %lu gid %lu: refused: "
+	logmsg(LOG_ERR, "session %s: peer pid %ld uid %lu gid %lu: refused: "
 	    "%s", id, (long)uc.pid, (unsigned long)uc.uid,
 	    (unsigned long)uc.gid, why);
 	record_refusal(id, &uc, why);
@@ -591,7 +598,7 @@ refuse_unserved(int c, unsigned long id, const char *what)
 }
 
 static void
-start_monitor(const struct config *cfg, int ls, int c, unsigned long id,
+start_monitor(const struct config *cfg, int ls, int c, const char *id,
     const sigset_t *orig)
 {
 	const char *what;
@@ -616,7 +623,7 @@ add_spare(const struct config *cfg, int ls, const sigset_t *orig)
 	pid_t pid;
 	int fd;
 
-	if ((pid = fork_monitor(cfg, ls, orig, -1, 0, &fd, &what)) == -1) {
+	if ((pid = fork_monitor(cfg, ls, orig, -1, NULL, &fd, &what)) == -1) {
 		logmsg(LOG_ERR, "spare monitor: %s: %s", what, strerror(errno));
 		spares_hold_back(SPARE_HOLD_NS);
 		return;
@@ -661,9 +668,9 @@ add_spares(const struct config *cfg, int ls, const sigset_t *orig,
  * the session's; 0 when none could.
  */
 static int
-hand_off(const struct config *cfg, int c, unsigned long id)
+hand_off(const struct config *cfg, int c, unsigned long n)
 {
-	uint64_t v = id;
+	uint64_t v = n;
 
 	while (nspares > 0) {
 		struct spare sp = spares[--nspares];
@@ -673,7 +680,7 @@ hand_off(const struct config *cfg, int c, unsigned long id)
 			struct monitor *m = monitor_of(sp.pid);
 
 			if (m != NULL) {
-				m->id = id;
+				sessid_format(m->id, sizeof(m->id), n);
 				m->uid = slots[nslots].uid;
 			}
 			slots[nslots].pid = sp.pid;
@@ -744,7 +751,8 @@ static void
 serve(struct config *cfg, int ls, const sigset_t *waitmask,
     const sigset_t *orig)
 {
-	unsigned long id = 0;
+	unsigned long conns = 0;
+	char id[SESSID_LEN];
 
 	while (!stopping) {
 		struct timespec wait, *w = NULL;
@@ -778,11 +786,12 @@ serve(struct config *cfg, int ls, const sigset_t *waitmask,
 		}
 		if (cfg->o.no_fork)
 			serve_here(cfg, ls, c, orig);
-		if (over_limit(cfg, c, ++id)) {
+		sessid_format(id, sizeof(id), ++conns);
+		if (over_limit(cfg, c, id)) {
 			close(c);
 			continue;
 		}
-		if (hand_off(cfg, c, id))
+		if (hand_off(cfg, c, conns))
 			close(c);
 		else
 			start_monitor(cfg, ls, c, id, orig);
@@ -798,6 +807,7 @@ master_run(struct config *cfg)
 
 	if (cfg->o.detach)
 		ready = daemon_detach();
+	sessid_start();
 	/* Blocked until the first poll: a stop signal finds all in place. */
 	handlers(cfg, &waitmask);
 	sigprocmask(SIG_SETMASK, NULL, &orig);

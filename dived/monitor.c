@@ -49,6 +49,7 @@
 #include "root.h"
 #include "rlimits.h"
 #include "sandbox.h"
+#include "sessid.h"
 #include "spawn.h"
 #include "wire.h"
 
@@ -68,7 +69,7 @@ extern char **environ;
 
 struct session {
 	const struct config	*cfg;
-	unsigned long		 id;
+	char			 id[SESSID_LEN];
 	int			 client;
 	int			 greeted;	/* our HELLO is sent */
 	int			 master;	/* closed when the session ends */
@@ -249,7 +250,7 @@ refuse(struct session *s, uint32_t status, const char *fmt, ...)
 		record(s, "end", "failed", text, 0);
 	else
 		record(s, "decision", "denied", text, 0);
-	logmsg(LOG_WARNING, "session %lu: peer pid %ld uid %lu gid %lu: "
+	logmsg(LOG_WARNING, "session %s: peer pid %ld uid %lu gid %lu: "
 	    "%s: %s", s->id, (long)s->peer.pid,
 	    (unsigned long)s->peer.uid, (unsigned long)s->peer.gid,
 	    s->verdict, text);
@@ -276,13 +277,13 @@ peer_pin(struct session *s, pid_t cred)
 	if (getsockopt(s->client, SOL_SOCKET, SO_PEERPIDFD, &s->peerfd,
 	    &len) == -1 || len != sizeof(s->peerfd)) {
 		if (errno != ENOPROTOOPT)
-			logmsg(LOG_WARNING, "session %lu: SO_PEERPIDFD: %s",
+			logmsg(LOG_WARNING, "session %s: SO_PEERPIDFD: %s",
 			    s->id, strerror(errno));
 		s->peerfd = -1;
 		return cred;
 	}
 	if (fcntl(s->peerfd, F_SETFD, FD_CLOEXEC) == -1) {
-		logmsg(LOG_ERR, "session %lu: the client's pidfd: %s", s->id,
+		logmsg(LOG_ERR, "session %s: the client's pidfd: %s", s->id,
 		    strerror(errno));
 		_exit(1);
 	}
@@ -299,7 +300,7 @@ peer_credentials(struct session *s)
 
 	if (getsockopt(s->client, SOL_SOCKET, SO_PEERCRED, &uc, &len) == -1 ||
 	    len != sizeof(uc)) {
-		logmsg(LOG_ERR, "session %lu: SO_PEERCRED: %s", s->id,
+		logmsg(LOG_ERR, "session %s: SO_PEERCRED: %s", s->id,
 		    strerror(errno));
 		_exit(1);
 	}
@@ -320,7 +321,7 @@ peer_credentials(struct session *s)
 			    g, &len);
 	}
 	if (r == -1) {
-		logmsg(LOG_ERR, "session %lu: SO_PEERGROUPS: %s", s->id,
+		logmsg(LOG_ERR, "session %s: SO_PEERGROUPS: %s", s->id,
 		    strerror(errno));
 		_exit(1);
 	}
@@ -335,7 +336,7 @@ peer_name(struct session *s)
 
 	if ((pw = getpwuid(s->peer.uid)) != NULL &&
 	    (s->peer.name = strdup(pw->pw_name)) == NULL) {
-		logmsg(LOG_ERR, "session %lu: out of memory", s->id);
+		logmsg(LOG_ERR, "session %s: out of memory", s->id);
 		_exit(1);
 	}
 }
@@ -573,7 +574,7 @@ decide(struct session *s)
 	uid = s->dec.setids ? s->dec.uid : getuid();
 	euid = s->dec.setids ? s->dec.euid : geteuid();
 	snprintf(euids, sizeof(euids), " euid %lu", (unsigned long)euid);
-	logmsg(LOG_INFO, "session %lu: peer pid %ld uid %lu gid %lu user %s: "
+	logmsg(LOG_INFO, "session %s: peer pid %ld uid %lu gid %lu user %s: "
 	    "allowed: run %s as uid %lu%s gid %lu cwd %s", s->id,
 	    (long)s->peer.pid, (unsigned long)s->peer.uid,
 	    (unsigned long)s->peer.gid, s->peer.name ? s->peer.name : "-",
@@ -649,7 +650,7 @@ static void __attribute__((noreturn))
 exec_in_place(struct session *s, struct launch *l)
 {
 	stop_parser(s);
-	logmsg(LOG_INFO, "session %lu: starting in place, pid %ld", s->id,
+	logmsg(LOG_INFO, "session %s: starting in place, pid %ld", s->id,
 	    (long)getpid());
 	(void)greet(s);
 	proto_send_u32x2(s->client, MSG_STARTED, (uint32_t)getpid(),
@@ -1003,7 +1004,7 @@ launch(struct session *s)
 	s->req.ptyfd = -1;
 	if (s->pidfd == -1)
 		s->pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
-	logmsg(LOG_INFO, "session %lu: started pid %ld", s->id, (long)s->pid);
+	logmsg(LOG_INFO, "session %s: started pid %ld", s->id, (long)s->pid);
 	(void)greet(s);
 	proto_send_u32x2(s->client, MSG_STARTED,
 	    (uint32_t)(s->progfd != -1 ? s->progpid : s->pid),
@@ -1026,7 +1027,7 @@ deliver(struct session *s, uint32_t sig)
 	int r;
 
 	if (sig == 0 || sig > DIVE_MAX_SIGNAL) {
-		logmsg(LOG_WARNING, "session %lu: invalid signal %u from the "
+		logmsg(LOG_WARNING, "session %s: invalid signal %u from the "
 		    "parser", s->id, sig);
 		return;
 	}
@@ -1039,16 +1040,16 @@ deliver(struct session *s, uint32_t sig)
 		r = kill(-s->pid, (int)sig);
 		break;
 	default:
-		logmsg(LOG_NOTICE, "session %lu: signal %u from the client "
+		logmsg(LOG_NOTICE, "session %s: signal %u from the client "
 		    "ignored: signals over the socket are not enabled", s->id,
 		    sig);
 		return;
 	}
 	if (r == -1)
-		logmsg(LOG_NOTICE, "session %lu: signal %u to pid %ld: %s",
+		logmsg(LOG_NOTICE, "session %s: signal %u to pid %ld: %s",
 		    s->id, sig, (long)pid, strerror(errno));
 	else
-		logmsg(LOG_INFO, "session %lu: signal %u delivered to %s %ld",
+		logmsg(LOG_INFO, "session %s: signal %u delivered to %s %ld",
 		    s->id, sig, s->cfg->o.signals == SIGNALS_PGID ? "group" :
 		    "pid", (long)pid);
 }
@@ -1073,10 +1074,10 @@ parser_message(struct session *s)
 		char q[DIVE_MAX_ERRTEXT * 4 + 8];
 
 		log_quote(raw, q, sizeof(q));
-		logmsg(LOG_WARNING, "session %lu: client error after the "
+		logmsg(LOG_WARNING, "session %s: client error after the "
 		    "start: %s", s->id, q);
 	} else
-		logmsg(LOG_WARNING, "session %lu: malformed message from the "
+		logmsg(LOG_WARNING, "session %s: malformed message from the "
 		    "parser after the start", s->id);
 	frame_free(&f);
 }
@@ -1110,7 +1111,7 @@ time_step(struct session *s, int *killed)
 	if (ms < due)
 		return due - ms > INT32_MAX ? INT32_MAX : (int)(due - ms);
 	if (*killed == 0)
-		logmsg(LOG_NOTICE, "session %lu: pid %ld: time limit of %u "
+		logmsg(LOG_NOTICE, "session %s: pid %ld: time limit of %u "
 		    "seconds reached", s->id, (long)s->pid, s->dec.time_limit);
 	s->ended_by = "time-limit";
 	end_program(s, *killed ? SIGKILL : SIGTERM);
@@ -1122,7 +1123,7 @@ time_step(struct session *s, int *killed)
 static void
 client_gone(struct session *s, int *watch)
 {
-	logmsg(LOG_NOTICE, "session %lu: client gone, killing pid %ld",
+	logmsg(LOG_NOTICE, "session %s: client gone, killing pid %ld",
 	    s->id, (long)s->pid);
 	s->ended_by = "client-gone";
 	end_program(s, SIGKILL);
@@ -1237,7 +1238,7 @@ linger(struct session *s)
 	struct timespec now;
 	pid_t pid;
 
-	logmsg(LOG_INFO, "session %lu: processes the program started live "
+	logmsg(LOG_INFO, "session %s: processes the program started live "
 	    "on; the session ends with the last of them", s->id);
 	s->pid = 0;
 	for (;;) {
@@ -1255,7 +1256,7 @@ linger(struct session *s)
 		ms = (now.tv_sec - s->t0.tv_sec) * 1000LL +
 		    (now.tv_nsec - s->t0.tv_nsec) / 1000000;
 		if (limit > 0 && stage == 0 && ms >= limit) {
-			logmsg(LOG_NOTICE, "session %lu: time limit: ending what "
+			logmsg(LOG_NOTICE, "session %s: time limit: ending what "
 			    "the program left", s->id);
 			each_leftover(s, signal_one, SIGTERM);
 			stage = 1;
@@ -1278,13 +1279,13 @@ linger(struct session *s)
 			break;
 		drain(s->chldfd);
 		if (p[1].revents & (POLLRDHUP | POLLHUP | POLLERR)) {
-			logmsg(LOG_NOTICE, "session %lu: client gone: killing "
+			logmsg(LOG_NOTICE, "session %s: client gone: killing "
 			    "what the program left", s->id);
 			watch = 0;
 			stage = 2;
 		}
 	}
-	logmsg(LOG_INFO, "session %lu: the last of the program's processes "
+	logmsg(LOG_INFO, "session %s: the last of the program's processes "
 	    "has ended", s->id);
 }
 
@@ -1308,12 +1309,12 @@ finish(struct session *s, int st)
 	if ((left = each_leftover(s, NULL, 0)) == 0)
 		session_over(s);
 	if (WIFSIGNALED(st)) {
-		logmsg(LOG_INFO, "session %lu: pid %ld killed by signal %d "
+		logmsg(LOG_INFO, "session %s: pid %ld killed by signal %d "
 		    "after %.3fs", s->id, (long)s->pid, WTERMSIG(st), secs);
 		proto_send_u32x2(s->client, MSG_EXIT, EXIT_SIGNALED,
 		    (uint32_t)WTERMSIG(st));
 	} else {
-		logmsg(LOG_INFO, "session %lu: pid %ld exited with status %d "
+		logmsg(LOG_INFO, "session %s: pid %ld exited with status %d "
 		    "after %.3fs", s->id, (long)s->pid, WEXITSTATUS(st), secs);
 		proto_send_u32x2(s->client, MSG_EXIT, EXIT_EXITED,
 		    (uint32_t)WEXITSTATUS(st));
@@ -1340,10 +1341,10 @@ init_session(struct session *s, const struct config *cfg)
 
 /* The connection, and who is at its other end. */
 static void
-identify(struct session *s, int client, unsigned long id)
+identify(struct session *s, int client, const char *id)
 {
 	s->client = client;
-	s->id = id;
+	strlcpy(s->id, id, sizeof(s->id));
 	peer_credentials(s);
 	title_set("monitor [uid %lu]", (unsigned long)s->peer.uid);
 }
@@ -1366,7 +1367,7 @@ serve(struct session *s)
 	give_client(s);
 	peer_name(s);
 	if (!client_ahead(s->client) && greet(s) == -1) {
-		logmsg(LOG_INFO, "session %lu: client left: %s", s->id,
+		logmsg(LOG_INFO, "session %s: client left: %s", s->id,
 		    strerror(errno));
 		stop_parser(s);
 		_exit(1);
@@ -1380,7 +1381,7 @@ serve(struct session *s)
 }
 
 void
-monitor_run(const struct config *cfg, int client, unsigned long id,
+monitor_run(const struct config *cfg, int client, const char *id,
     int master)
 {
 	struct session s;
@@ -1429,7 +1430,8 @@ monitor_spare(const struct config *cfg, int master)
 {
 	struct session s;
 	struct frame f;
-	uint64_t id;
+	uint64_t n;
+	char id[SESSID_LEN];
 	int c = -1;
 
 	title_set("monitor [spare]");
@@ -1438,17 +1440,18 @@ monitor_spare(const struct config *cfg, int master)
 	if (!spare_wait(&s, master))
 		refuse(&s, DIVE_EXIT_FAILURE, "its parser ended before a "
 		    "connection came");
-	if (frame_recv(master, &f, sizeof(id), &c, 1) != 1 ||
-	    f.type != MASTER_CLIENT || f.len != sizeof(id) || f.nfds != 1) {
+	if (frame_recv(master, &f, sizeof(n), &c, 1) != 1 ||
+	    f.type != MASTER_CLIENT || f.len != sizeof(n) || f.nfds != 1) {
 		/* Retired: dived stops, re-read its rules, or failed. */
 		if (c != -1)
 			close(c);
 		stop_parser(&s);
 		_exit(0);
 	}
-	memcpy(&id, f.buf, sizeof(id));
+	memcpy(&n, f.buf, sizeof(n));
 	frame_free(&f);
+	sessid_format(id, sizeof(id), (unsigned long)n);
 	s.master = master;
-	identify(&s, c, (unsigned long)id);
+	identify(&s, c, id);
 	serve(&s);
 }

@@ -14,6 +14,25 @@ TEST_USERS=()
 # 72-pty.sh tests the pseudo-terminal, the default, on terminals of its own.
 export DIVE_PTY=0
 
+# The audit records a test file left under $T, kept in $RECORDS/NAME
+# when regress/run gives a $RECORDS to check them against the schema:
+# audit logs whole, and the records of the "dived[PID]: audit {...}"
+# lines of --log-stderr logs.  Found by their content, whatever the
+# files are named.
+keep_records() {
+	local f to
+	[ -n "${RECORDS:-}" ] || return 0
+	while IFS= read -r -d '' f; do
+		to=$RECORDS/${TEST_FILE:-test}/${f#"$T"/}
+		if grep -qIE '^\{"time":"[^"]*","event":' "$f"; then
+			mkdir -p "${to%/*}" && cp "$f" "$to"
+		elif grep -qIE '^dived\[[0-9]+\]: audit \{' "$f"; then
+			mkdir -p "${to%/*}" &&
+			    sed -nE 's/^dived\[[0-9]+\]: audit \{/{/p' "$f" >"$to"
+		fi
+	done < <(find "$T" -xdev -type f -print0)
+}
+
 cleanup() {
 	local p u
 	for u in "${TEST_USERS[@]}"; do
@@ -27,6 +46,7 @@ cleanup() {
 	for p in "${DIVED_PIDS[@]}"; do
 		wait "$p" 2>/dev/null
 	done
+	keep_records
 	rm -rf "$T"
 }
 trap cleanup EXIT

@@ -44,8 +44,8 @@ expect_eq "spares: a new spare replaces it" yes \
     "$([ -n "$next" ] && [ "$next" != "$spare" ] && echo yes)"
 expect_eq "spares: as nobody too" 65534 \
     "$(cd / && as_nobody "$DIVE" "$S" id -u)"
-expect_match "spares: the session is logged under its own number" \
-    "session 2: .*allowed" "$(cat "$T/dived.log")"
+expect_match "spares: the session is logged under its own ID" \
+    "session [0-9]+-$DIVED_PID-2: .*allowed" "$(cat "$T/dived.log")"
 
 # A spare whose parser is killed is not given a connection: it ends, the
 # master says so, the client is served all the same, and spares come back.

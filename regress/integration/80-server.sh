@@ -407,5 +407,6 @@ else
 	expect_eq "children-daemon: -D --log-stderr keeps the monitor's stderr" \
 	    "/dev/null /dev/null $T/D.log" "$fds"
 	expect_match "children-daemon: and the monitor logs there" \
-	    "dived\[[0-9]+\]: session 1: started pid" "$(cat "$T/D.log")"
+	    "dived\[[0-9]+\]: session [0-9]+-[0-9]+-1: started pid" \
+	    "$(cat "$T/D.log")"
 fi

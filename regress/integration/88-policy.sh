@@ -401,6 +401,89 @@ expect_match "audit: a session over a bound is a denial" \
 wait "$busy"
 stop_dived "$DIVED_PID"
 
+# Session IDs stay unique in a log that outlives a run of dived: two
+# runs in turn on one audit log, and two with -F, share none, and each
+# allowed decision pairs with exactly one end by its ID, a denial with
+# none.  The log names each session by the same ID.
+S10=$T/ids.sock
+A10=$T/ids.audit
+printf '%s\n' 'deny dpol2 cmd /bin/false' 'permit root' >"$T/ids.conf"
+ends=0
+for run in 1 2 F1 F2; do
+	case $run in
+	F*)
+		start_dived "$S10" -F -C 0777 --policy "$T/ids.conf" \
+		    --audit-log "$A10"
+		"$DIVE" "$S10" true
+		ends=$((ends + 1))
+		wait_for gone "$DIVED_PID"
+		;;
+	*)
+		start_dived "$S10" -C 0777 --policy "$T/ids.conf" \
+		    --audit-log "$A10"
+		"$DIVE" "$S10" true
+		"$DIVE" "$S10" sh -c 'exit 3'
+		as_user dpol2 "$DIVE" "$S10" /bin/false 2>/dev/null
+		"$DIVE" "$S10" /nonexistent/program 2>/dev/null
+		ends=$((ends + 3))
+		;;
+	esac
+	wait_for test "$(grep -c '"event":"end"' "$A10")" -ge "$ends"
+	stop_dived "$DIVED_PID"
+	echo "$run $(grep -c . "$A10")"
+done >"$T/ids.runs"
+ids_check() {
+	python3 - "$1" "$A10" "$T/ids.runs" "$T/dived.log" <<'PY'
+import collections, json, re, sys
+what, audit, runs, log = sys.argv[1:]
+recs = [json.loads(l) for l in open(audit)]
+ids, start = [], 0
+for line in open(runs):
+    end = int(line.split()[1])
+    ids.append({r["session"] for r in recs[start:end]})
+    start = end
+if what == "shared":
+    seen = collections.Counter(i for run in ids for i in run)
+    print(sum(1 for run in ids if run), "runs,",
+          sum(1 for n in seen.values() if n > 1), "IDs shared")
+elif what == "pairs":
+    got = collections.defaultdict(list)
+    for r in recs:
+        got[r["session"]].append(r["event"] + " " + r["outcome"])
+    odd = [i for i, ev in got.items() if len(ev) != 2 - (ev[0] ==
+           "decision denied") or not ev[0].startswith("decision")]
+    print(len(got), "sessions, unpaired:", " ".join(odd) or "none")
+elif what == "log":
+    text = open(log).read()
+    miss = [i for i in set().union(*ids) if
+            not re.search("session " + re.escape(i) + ": peer pid", text)]
+    print("not logged:", " ".join(miss) or "none")
+PY
+}
+expect_eq "ids: runs of dived in turn on one log share no session ID" \
+    "4 runs, 0 IDs shared" "$(ids_check shared)"
+expect_eq "ids: each decision pairs with its end by ID, a denial with none" \
+    "10 sessions, unpaired: none" "$(ids_check pairs)"
+expect_eq "ids: the log names each session by its record's ID" \
+    "not logged: none" "$(ids_check log)"
+
+# Every form a string or a list takes in a record, in a log that stays
+# for regress/run to check each record against the schema.
+S11=$T/forms.sock
+A11=$T/forms.audit
+start_dived "$S11" --audit-log "$A11"
+long=$(printf 'x%.0s' $(seq 1100))
+env $(printf 'V%s=1 ' $(seq 300)) "$DIVE" "$S11" /bin/true "$long" \
+    "$(printf '\377\376')" "$(printf '\377')$long" $(seq 300)
+wait_for grep -q '"event":"end"' "$A11"
+expect_eq "audit: cut, hex and cut hex strings, and the counts of the rest" \
+    "bytes,text hex bytes,hex 48 yes" "$(head -n 1 "$A11" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+print(*(",".join(sorted(a)) for a in r["argv"][1:4]), r["argv_more"],
+      "yes" if r["env_more"] > 0 else "no")')"
+stop_dived "$DIVED_PID"
+
 # Without --policy or --audit-log, SIGHUP still stops dived.
 S7=$T/plain.sock
 start_dived "$S7"

@@ -42,7 +42,7 @@ hostile() {
 	wait_for no_children "$pid"
 	new=$(tail -n +"$((before + 1))" "$T/dived.log")
 	expect_match "$name: the monitor logged the refusal" \
-	    "session [0-9]+: peer pid [0-9]+ uid [0-9]+ gid [0-9]+: refused: $want" \
+	    "session [0-9]+-[0-9]+-[0-9]+: peer pid [0-9]+ uid [0-9]+ gid [0-9]+: refused: $want" \
 	    "$new"
 	expect_eq "$name: nothing was started" "$started" \
 	    "$(grep -c ': started pid ' "$T/dived.log")"
