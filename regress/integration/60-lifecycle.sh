@@ -64,6 +64,7 @@ S=$T/restart.sock
 P=$T/restart.pid
 start_dived "$S" -p "$P"
 old=$DIVED_PID
+wait_for test -s "$P"
 kill -STOP "$old"
 rm -f "$S" "$P"
 # The old socket is still listening under the name: wait for the files.
