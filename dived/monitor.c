@@ -490,6 +490,10 @@ read_request(struct session *s)
 		if (r == -1)
 			parser_lost(s, strerror(errno), 1);
 		switch (f.type) {
+		case PS_CONFINED:
+			/* Before the client came: the parser is ready. */
+			frame_free(&f);
+			break;
 		case PS_FDS:
 			if (ps_take_fds(&s->req, f.buf, f.len, f.fds, f.nfds,
 			    &why) == -1)
@@ -1222,13 +1226,16 @@ monitor_run(const struct config *cfg, int client, unsigned long id,
 }
 
 /*
- * Until the master sends a connection, or retires us (1), or the parser
- * ends, having failed to confine itself or been killed (0).  A spare must
- * not take a connection it cannot serve.
+ * Until the master sends a connection or retires us (1), or the parser,
+ * once confined, ends (0): it was killed.  A parser that ends before,
+ * having failed to confine itself, ends the spare with its reason.  A
+ * spare must not take a connection it cannot serve.
  */
 static int
 spare_wait(struct session *s, int master)
 {
+	int confined = 0;
+
 	for (;;) {
 		struct pollfd p[2] = {
 			{ master, POLLIN, 0 }, { s->ps, POLLIN, 0 },
@@ -1242,10 +1249,22 @@ spare_wait(struct session *s, int master)
 		}
 		if (p[1].revents) {
 			struct frame f;
+			int r = frame_recv(s->ps, &f, DIVE_MAX_ERRTEXT + 4,
+			    NULL, 0);
 
-			if (frame_recv(s->ps, &f, DIVE_MAX_ERRTEXT + 4, NULL,
-			    0) == 1 && f.type == PS_FAIL)
+			if (r == 1 && f.type == PS_CONFINED) {
+				frame_free(&f);
+				confined = 1;
+				continue;
+			}
+			if (r == 1 && f.type == PS_FAIL)
 				parser_refused(s, &f);
+			if (r == 1)
+				frame_free(&f);
+			if (!confined)
+				parser_lost(s, r == 0 ? "it ended before it "
+				    "confined itself" : "bad message before it "
+				    "confined itself", r != 0);
 			return 0;
 		}
 		if (p[0].revents)
