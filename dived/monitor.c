@@ -48,6 +48,7 @@
 #include "rlimits.h"
 #include "sandbox.h"
 #include "spawn.h"
+#include "testhook.h"
 #include "wire.h"
 
 extern char **environ;
@@ -70,6 +71,7 @@ struct session {
 	int			 client;
 	int			 greeted;	/* our HELLO is sent */
 	int			 master;	/* closed when the session ends */
+	int			 report;	/* a spare's start, to the master */
 	int			 ps;		/* parser socket */
 	pid_t			 parser;
 	struct peer		 peer;
@@ -237,8 +239,15 @@ refuse(struct session *s, uint32_t status, const char *fmt, ...)
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	if (s->client == -1) {
-		/* A spare, before any client: nobody to refuse, no decision. */
-		logmsg(LOG_ERR, "spare monitor: %s", text);
+		/*
+		 * A spare, before any client: nobody to refuse, no decision.
+		 * The master, waiting for its start, says why itself.
+		 */
+		if (s->report == -1)
+			logmsg(LOG_ERR, "spare monitor: %s", text);
+		else
+			(void)frame_send(s->report, SPARE_FAILED, text,
+			    strlen(text), NULL, 0);
 		stop_parser(s);
 		_exit(1);
 	}
@@ -1165,7 +1174,7 @@ init_session(struct session *s, const struct config *cfg)
 {
 	memset(s, 0, sizeof(*s));
 	s->cfg = cfg;
-	s->client = s->master = s->ps = s->pidfd = s->peerfd = -1;
+	s->client = s->master = s->report = s->ps = s->pidfd = s->peerfd = -1;
 	s->progfd = -1;
 	s->verdict = "refused";
 	spawn_req_init(&s->req);
@@ -1226,6 +1235,19 @@ monitor_run(const struct config *cfg, int client, unsigned long id,
 }
 
 /*
+ * Once the parser is confined: a spare the master waits for says it is
+ * ready.
+ */
+static void
+spare_ready(struct session *s)
+{
+	if (s->report == -1)
+		return;
+	(void)frame_send(s->report, SPARE_READY, NULL, 0, NULL, 0);
+	s->report = -1;
+}
+
+/*
  * Until the master sends a connection or retires us (1), or the parser,
  * once confined, ends (0): it was killed.  A parser that ends before,
  * having failed to confine itself, ends the spare with its reason.  A
@@ -1255,6 +1277,7 @@ spare_wait(struct session *s, int master)
 			if (r == 1 && f.type == PS_CONFINED) {
 				frame_free(&f);
 				confined = 1;
+				spare_ready(s);
 				continue;
 			}
 			if (r == 1 && f.type == PS_FAIL)
@@ -1273,7 +1296,7 @@ spare_wait(struct session *s, int master)
 }
 
 void
-monitor_spare(const struct config *cfg, int master)
+monitor_spare(const struct config *cfg, int master, int report)
 {
 	struct session s;
 	struct frame f;
@@ -1282,6 +1305,11 @@ monitor_spare(const struct config *cfg, int master)
 
 	title_set("monitor [spare]");
 	init_session(&s, cfg);
+	if (report)
+		s.report = master;
+#ifdef DIVE_TESTHOOKS
+	testhook_pause("DIVED_TESTHOOK_SPARE_MS");
+#endif
 	prepare(&s);
 	if (!spare_wait(&s, master))
 		refuse(&s, DIVE_EXIT_FAILURE, "its parser ended before a "
