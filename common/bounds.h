@@ -33,6 +33,9 @@
 #define DIVE_REQUEST_TIMEOUT	30
 #define DIVE_MAX_REQUEST_TIMEOUT 3600
 
+/* Seconds dived waits at start for a first parser to confine itself. */
+#define DIVE_START_TIMEOUT	30
+
 /* Sessions at once, in all and per peer uid (defaults; options change them). */
 #define DIVE_MAX_SESSIONS	256
 #define DIVE_MAX_PER_UID	32

@@ -21,6 +21,7 @@
 #include "privsep.h"
 #include "proto.h"
 #include "sandbox.h"
+#include "wire.h"
 
 /*
  * The kernel's interface, spelled out here: musl's headers do not carry
@@ -160,4 +161,8 @@ confine(const struct confinement *c)
 		confine_fail("parser prctl: %s", strerror(errno));
 	if (prctl(PR_SET_SECCOMP, SECCOMP_FILTER_MODE, &prog, 0, 0) == -1)
 		confine_fail("parser seccomp: %s", strerror(errno));
+	/* What dived waits for before it says it is ready to serve. */
+	if (frame_send(SANDBOX_MONITOR_FD, PS_CONFINED, NULL, 0, NULL, 0) ==
+	    -1)
+		_exit(1);
 }

@@ -38,6 +38,9 @@ static struct pidfile {
 }		 written[MAX_PIDFILES];
 static size_t	 nwritten;
 
+/* -d: the pipe whose byte releases the waiting parent, until it is sent. */
+static int	 ready_fd = -1;
+
 char *
 absolute_path(const char *path)
 {
@@ -68,7 +71,7 @@ stdio_devnull(int keep_stderr)
 	return 0;
 }
 
-int
+void
 daemon_detach(void)
 {
 	int p[2], st;
@@ -84,7 +87,8 @@ daemon_detach(void)
 		close(p[0]);
 		if (setsid() == -1)
 			err(1, "setsid");
-		return p[1];
+		ready_fd = p[1];
+		return;
 	}
 	close(p[1]);
 	while ((n = read(p[0], &c, 1)) == -1 && errno == EINTR)
@@ -101,14 +105,27 @@ daemon_detach(void)
 }
 
 void
-daemon_ready(int fd, int keep_stderr)
+daemon_ready(int keep_stderr)
 {
+	if (ready_fd == -1)
+		return;
 	if (stdio_devnull(keep_stderr) == -1)
 		err(1, "/dev/null");
 	/* A parent already gone (interrupted) changes nothing: we serve. */
-	while (write(fd, "", 1) == -1 && errno == EINTR)
+	while (write(ready_fd, "", 1) == -1 && errno == EINTR)
 		;
-	close(fd);
+	close(ready_fd);
+	ready_fd = -1;
+}
+
+int
+daemon_forked(int keep_stderr)
+{
+	if (ready_fd == -1)
+		return 0;
+	close(ready_fd);
+	ready_fd = -1;
+	return stdio_devnull(keep_stderr);
 }
 
 /*

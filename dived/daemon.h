@@ -12,16 +12,23 @@ struct config;
  * -d: forks.  The parent waits and exits 0 once the child has called
  * daemon_ready, or with the child's status if the child exits first (its
  * error is already on standard error).  The child returns in a session
- * of its own with the descriptor to pass to daemon_ready.
+ * of its own.
  */
-int	daemon_detach(void);
+void	daemon_detach(void);
 /*
  * The detached child serves: 0, 1 and 2 are /dev/null (2 stays with
  * keep_stderr), and the parent is released.  Its directory stays the one
  * dived was started in, as with dive 1.x: -H, a relative -h and the -a
- * command start there.
+ * command start there.  Without -d, or once done, nothing.
  */
-void	daemon_ready(int, int);
+void	daemon_ready(int);
+/*
+ * In a process the detached child forks before daemon_ready: it lets go
+ * of what the parent, and whoever reads the output of dived -d, wait on,
+ * the readiness pipe and 0, 1 and 2 as daemon_ready leaves them.  Without
+ * -d, or after daemon_ready, nothing.  -1 with errno set.
+ */
+int	daemon_forked(int);
 
 /*
  * Writes this process's pid to every -p file.  A file on a cgroup file

@@ -61,8 +61,15 @@ void	monitor_run(const struct config *, int, const char *, int)
  * connection, and serves it as monitor_run does, under the session ID of
  * that number, the same socket then being its socket to the master.  End
  * of file before that retires it.
+ *
+ * With report set it first tells the master of its start, on the same
+ * socket: SPARE_READY, no payload, once its parser is confined; or
+ * SPARE_FAILED, the text of why it cannot serve, before it exits.
  */
 #define MASTER_CLIENT	0x4d430001u
-void	monitor_spare(const struct config *, int) __attribute__((noreturn));
+#define SPARE_READY	0x4d430002u
+#define SPARE_FAILED	0x4d430003u
+void	monitor_spare(const struct config *, int, int)
+	    __attribute__((noreturn));
 
 #endif

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -311,6 +312,16 @@ monitor_of(pid_t pid)
 	return NULL;
 }
 
+/* A monitor reaped: its pid may be another process's from now on. */
+static void
+monitor_forget(pid_t pid)
+{
+	struct monitor *m = monitor_of(pid);
+
+	if (m != NULL)
+		*m = monitors[--nmonitors];
+}
+
 /*
  * A monitor that was killed (a signal, the OOM killer, its own program
  * when dived runs as an ordinary user) leaves its program to the master,
@@ -389,7 +400,7 @@ reap(void)
 				if (m->id[0] != '\0')
 					monitor_gone(m, st);
 			}
-			*m = monitors[--nmonitors];
+			monitor_forget(pid);
 		}
 		for (i = 0; i < nslots && slots[i].pid != pid; i++)
 			;
@@ -562,6 +573,11 @@ fork_monitor(const struct config *cfg, int ls, const sigset_t *orig, int c,
 		close(sv[0]);
 		sockets_forget();
 		child_signals(orig);
+		if (daemon_forked(cfg->o.log_stderr) == -1) {
+			logmsg(LOG_ERR, "monitor: /dev/null: %s",
+			    strerror(errno));
+			_exit(1);
+		}
 		if (cfg->o.children_daemon)
 			own_session(cfg, c, id);
 		*fd = sv[1];
@@ -629,7 +645,7 @@ add_spare(const struct config *cfg, int ls, const sigset_t *orig)
 		return;
 	}
 	if (pid == 0)
-		monitor_spare(cfg, fd);
+		monitor_spare(cfg, fd, 0);
 	spares[nspares].pid = pid;
 	spares[nspares++].fd = fd;
 }
@@ -798,15 +814,113 @@ serve(struct config *cfg, int ls, const sigset_t *waitmask,
 	}
 }
 
+/*
+ * dived could not become ready: nothing is left of it, and it says why
+ * (the log is standard error with --log-stderr).
+ */
+static void __attribute__((noreturn, format(printf, 3, 4)))
+not_ready(const struct config *cfg, int ls, const char *fmt, ...)
+{
+	char why[DIVE_MAX_ERRTEXT + 128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	close(ls);
+	if (sockfile != NULL)
+		sockfile_remove(sockfile, &sockid);
+	pidfiles_remove();
+	logmsg(LOG_ERR, "%s: cannot serve, not starting: %s", cfg->o.socket,
+	    why);
+	/* Not errx: the title has overwritten the name it would print. */
+	if (!log_to_stderr())
+		dprintf(STDERR_FILENO, "dived: %s: cannot serve, not starting: "
+		    "%s\n", cfg->o.socket, why);
+	exit(1);
+}
+
+/*
+ * What a spare started with report says of its start: 1 once its parser
+ * is confined; 0 with why it cannot serve; -1 when it said nothing, why
+ * then being empty unless it took too long.
+ */
+static int
+spare_word(int fd, char *why, size_t len)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	struct frame f;
+	int r;
+
+	while ((r = poll(&p, 1, DIVE_START_TIMEOUT * 1000)) == -1 &&
+	    errno == EINTR)
+		;
+	if (r == 0) {
+		snprintf(why, len, "its parser was not confined within %d "
+		    "seconds", DIVE_START_TIMEOUT);
+		return -1;
+	}
+	if (r == -1 || frame_recv(fd, &f, DIVE_MAX_ERRTEXT, NULL, 0) != 1)
+		return -1;
+	r = f.type == SPARE_READY ? 1 : 0;
+	if (f.type == SPARE_FAILED)
+		snprintf(why, len, "%.*s", (int)f.len, f.len > 0 ?
+		    (const char *)f.buf : "");
+	else if (r == 0)
+		snprintf(why, len, "unknown message 0x%x from the spare monitor",
+		    f.type);
+	frame_free(&f);
+	return r;
+}
+
+/*
+ * Readiness means that a first session can be served: before dived says
+ * it listens, a spare's parser has confined itself, and one that cannot
+ * stops dived with its reason.  The spare stays the first of --spares;
+ * with none, or with -F, it has shown what it had to and is retired.
+ */
+static void
+first_spare(const struct config *cfg, int ls, const sigset_t *orig)
+{
+	char why[DIVE_MAX_ERRTEXT + 64] = "";
+	const char *what;
+	pid_t pid;
+	int fd, r, st = 0;
+
+	if ((pid = fork_monitor(cfg, ls, orig, -1, NULL, &fd, &what)) == -1)
+		not_ready(cfg, ls, "spare monitor: %s: %s", what,
+		    strerror(errno));
+	if (pid == 0)
+		monitor_spare(cfg, fd, 1);
+	if ((r = spare_word(fd, why, sizeof(why))) == 1 &&
+	    cfg->o.spares > 0 && !cfg->o.no_fork) {
+		spares[nspares].pid = pid;
+		spares[nspares++].fd = fd;
+		return;
+	}
+	/* At the end of its socket it stops its parser and exits. */
+	close(fd);
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+	monitor_forget(pid);
+	if (r == 1)
+		return;
+	if (why[0] == '\0')
+		snprintf(why, sizeof(why), "the spare monitor ended before its "
+		    "parser was confined (%s %d)", WIFSIGNALED(st) ? "signal" :
+		    "status", WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+	not_ready(cfg, ls, "%s", why);
+}
+
 void
 master_run(struct config *cfg)
 {
 	sigset_t waitmask, orig;
 	char e[512];
-	int ls, ready = -1;
+	int ls;
 
 	if (cfg->o.detach)
-		ready = daemon_detach();
+		daemon_detach();
 	sessid_start();
 	/* Blocked until the first poll: a stop signal finds all in place. */
 	handlers(cfg, &waitmask);
@@ -835,14 +949,10 @@ master_run(struct config *cfg)
 		errx(1, "%s", e);
 	}
 	title_set("master %s", cfg->o.socket);
+	/* After the pidfiles: a cgroup one takes the spare along. */
+	first_spare(cfg, ls, &orig);
 	logmsg(LOG_INFO, "listening on %s", cfg->o.socket);
-	/*
-	 * The first spares come after the readiness report, which leaves
-	 * the descriptors of whoever started a detaching dived: spares
-	 * holding them would keep that caller waiting for their end.
-	 */
-	if (ready != -1)
-		daemon_ready(ready, cfg->o.log_stderr);
+	daemon_ready(cfg->o.log_stderr);
 	serve(cfg, ls, &waitmask, &orig);
 	logmsg(LOG_INFO, "stopping on signal %d", (int)stopping);
 	/* No new client finds the socket while the spares end. */

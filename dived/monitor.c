@@ -51,6 +51,7 @@
 #include "sandbox.h"
 #include "sessid.h"
 #include "spawn.h"
+#include "testhook.h"
 #include "wire.h"
 
 extern char **environ;
@@ -73,6 +74,7 @@ struct session {
 	int			 client;
 	int			 greeted;	/* our HELLO is sent */
 	int			 master;	/* closed when the session ends */
+	int			 report;	/* a spare's start, to the master */
 	int			 ps;		/* parser socket */
 	pid_t			 parser;
 	struct peer		 peer;
@@ -241,8 +243,15 @@ refuse(struct session *s, uint32_t status, const char *fmt, ...)
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	if (s->client == -1) {
-		/* A spare, before any client: nobody to refuse, no decision. */
-		logmsg(LOG_ERR, "spare monitor: %s", text);
+		/*
+		 * A spare, before any client: nobody to refuse, no decision.
+		 * The master, waiting for its start, says why itself.
+		 */
+		if (s->report == -1)
+			logmsg(LOG_ERR, "spare monitor: %s", text);
+		else
+			(void)frame_send(s->report, SPARE_FAILED, text,
+			    strlen(text), NULL, 0);
 		stop_parser(s);
 		_exit(1);
 	}
@@ -494,6 +503,10 @@ read_request(struct session *s)
 		if (r == -1)
 			parser_lost(s, strerror(errno), 1);
 		switch (f.type) {
+		case PS_CONFINED:
+			/* Before the client came: the parser is ready. */
+			frame_free(&f);
+			break;
 		case PS_FDS:
 			if (ps_take_fds(&s->req, f.buf, f.len, f.fds, f.nfds,
 			    &why) == -1)
@@ -1332,7 +1345,7 @@ init_session(struct session *s, const struct config *cfg)
 {
 	memset(s, 0, sizeof(*s));
 	s->cfg = cfg;
-	s->client = s->master = s->ps = s->pidfd = s->peerfd = -1;
+	s->client = s->master = s->report = s->ps = s->pidfd = s->peerfd = -1;
 	s->chldfd = -1;
 	s->progfd = -1;
 	s->verdict = "refused";
@@ -1394,13 +1407,29 @@ monitor_run(const struct config *cfg, int client, const char *id,
 }
 
 /*
- * Until the master sends a connection, or retires us (1), or the parser
- * ends, having failed to confine itself or been killed (0).  A spare must
- * not take a connection it cannot serve.
+ * Once the parser is confined: a spare the master waits for says it is
+ * ready.
+ */
+static void
+spare_ready(struct session *s)
+{
+	if (s->report == -1)
+		return;
+	(void)frame_send(s->report, SPARE_READY, NULL, 0, NULL, 0);
+	s->report = -1;
+}
+
+/*
+ * Until the master sends a connection or retires us (1), or the parser,
+ * once confined, ends (0): it was killed.  A parser that ends before,
+ * having failed to confine itself, ends the spare with its reason.  A
+ * spare must not take a connection it cannot serve.
  */
 static int
 spare_wait(struct session *s, int master)
 {
+	int confined = 0;
+
 	for (;;) {
 		struct pollfd p[2] = {
 			{ master, POLLIN, 0 }, { s->ps, POLLIN, 0 },
@@ -1414,10 +1443,23 @@ spare_wait(struct session *s, int master)
 		}
 		if (p[1].revents) {
 			struct frame f;
+			int r = frame_recv(s->ps, &f, DIVE_MAX_ERRTEXT + 4,
+			    NULL, 0);
 
-			if (frame_recv(s->ps, &f, DIVE_MAX_ERRTEXT + 4, NULL,
-			    0) == 1 && f.type == PS_FAIL)
+			if (r == 1 && f.type == PS_CONFINED) {
+				frame_free(&f);
+				confined = 1;
+				spare_ready(s);
+				continue;
+			}
+			if (r == 1 && f.type == PS_FAIL)
 				parser_refused(s, &f);
+			if (r == 1)
+				frame_free(&f);
+			if (!confined)
+				parser_lost(s, r == 0 ? "it ended before it "
+				    "confined itself" : "bad message before it "
+				    "confined itself", r != 0);
 			return 0;
 		}
 		if (p[0].revents)
@@ -1426,7 +1468,7 @@ spare_wait(struct session *s, int master)
 }
 
 void
-monitor_spare(const struct config *cfg, int master)
+monitor_spare(const struct config *cfg, int master, int report)
 {
 	struct session s;
 	struct frame f;
@@ -1436,6 +1478,11 @@ monitor_spare(const struct config *cfg, int master)
 
 	title_set("monitor [spare]");
 	init_session(&s, cfg);
+	if (report)
+		s.report = master;
+#ifdef DIVE_TESTHOOKS
+	testhook_pause("DIVED_TESTHOOK_SPARE_MS");
+#endif
 	prepare(&s);
 	if (!spare_wait(&s, master))
 		refuse(&s, DIVE_EXIT_FAILURE, "its parser ended before a "

@@ -6,6 +6,8 @@
  * trusts none of that and decodes with the fixed-format decoder here,
  * re-checking every count, length and bound.
  *
+ *   PS_CONFINED no payload: the parser has confined itself; its first
+ *             message, before any client
  *   PS_FDS    u32 count, count x u32 target numbers; count descriptors
  *   PS_SPAWN  struct ps_spawn, then argc + envc NUL-terminated strings
  *             filling exactly strbytes; the aux descriptors of flags
@@ -38,6 +40,7 @@ enum {
 	PS_FAIL,
 	PS_CLIENT,
 	PS_PROGRAM,
+	PS_CONFINED,
 };
 
 #define PS_MAGIC	0x7370776eu

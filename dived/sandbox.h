@@ -46,9 +46,10 @@ struct confinement {
 
 /*
  * Loads the filter from SANDBOX_FILTER_FD and closes it, keeps only the
- * monitor socket with /dev/null as 0-2, then gives up everything else.
- * The client's connection comes from the monitor afterwards and lands on
- * 3.  On failure it tells the monitor why and exits.
+ * monitor socket with /dev/null as 0-2, then gives up everything else and
+ * tells the monitor so (PS_CONFINED).  The client's connection comes from
+ * the monitor afterwards and lands on 3.  On failure it tells the monitor
+ * why and exits.
  */
 void	confine(const struct confinement *);
 

@@ -11,7 +11,9 @@
  * DIVED_TESTHOOK_JOINED_MS when the program's setup has joined -N's and
  * --enter's namespaces (regress/integration/97-attacks-ns.sh),
  * DIVED_TESTHOOK_BOUND_MS when the socket file is bound and its owner
- * and mode not yet set (regress/integration/96-attacks.sh).
+ * and mode not yet set (regress/integration/96-attacks.sh),
+ * DIVED_TESTHOOK_SPARE_MS when a spare monitor is about to start its
+ * parser (regress/integration/80-server.sh).
  */
 void	testhook_pause(const char *);
 

@@ -14,6 +14,10 @@ nspares() { spares_of "$1" | wc -l; }
 spares_are() { [ "$(nspares "$DIVED_PID")" = "$1" ]; }
 parser_of() { pgrep -P "$1" | head -n 1; }
 has_parser() { [ -n "$(parser_of "$1")" ]; }
+# The parser takes its spare's title once it has confined itself.
+has_confined_parser() {
+	[ "$(title "$(parser_of "$1")")" = "dived: parser [spare]" ]
+}
 
 S=$T/spares.sock
 start_dived "$S" -C 0777
@@ -49,9 +53,10 @@ expect_match "spares: the session is logged under its own ID" \
 
 # A spare whose parser is killed is not given a connection: it ends, the
 # master says so, the client is served all the same, and spares come back.
+# (Killed once confined: one killed before has failed to confine itself.)
 wait_for spares_are 1
 spare=$(spares_of "$DIVED_PID")
-wait_for has_parser "$spare"
+wait_for has_confined_parser "$spare"
 kill -KILL "$(parser_of "$spare")"
 wait_for sh -c "! kill -0 $spare"
 expect_eq "spares: a spare whose parser died is gone" gone \

@@ -136,6 +136,83 @@ out=$("$DIVED" -i -d 2>&1 </dev/null)
 expect_eq "detach: -d without a socket is a usage error" 4 $?
 expect_match "detach: and says why" "-d: only with a socket" "$out"
 
+## readiness
+
+# "listening" in the log and the success of dived -d mean that a first
+# session can be served: the first spare's parser is confined by then,
+# even when it is slow to start (dived-hooks pauses each spare first).
+DIVED_TESTHOOK_SPARE_MS=500 timeout 10 "$BIN/dived-hooks" "$T/ready.sock" \
+    -d -p "$T/ready.pid" --audit-log "$T/ready.audit"
+pid=$(cat "$T/ready.pid")
+EXTRA_PIDS+=("$pid")
+spare=$(pgrep -P "$pid" -f '^dived: monitor \[spare\]$')
+parser=$(pgrep -P "$spare")
+expect_eq "readiness: once dived -d returns, the first spare's parser is confined" \
+    "dived: parser [spare] 2" "$(ps -o args= -p "$parser") $(awk \
+    '$1 == "Seccomp:" { print $2 }' "/proc/$parser/status" 2>/dev/null)"
+kill "$pid"
+wait_for gone "$pid"
+# Without spares a monitor and parser are started once all the same, to
+# show that one confines itself, and are gone before dived -d returns.
+timeout 10 "$DIVED" "$T/ready0.sock" -d -p "$T/ready0.pid" --spares 0 \
+    --audit-log "$T/ready0.audit"
+expect_eq "readiness: --spares 0: dived -d succeeds" 0 $?
+pid=$(cat "$T/ready0.pid")
+EXTRA_PIDS+=("$pid")
+expect_eq "readiness: --spares 0: no monitor is left from the start" "" \
+    "$(pgrep -P "$pid")"
+expect_eq "readiness: --spares 0: a client right after is served" served \
+    "$(timeout 10 "$DIVE" "$T/ready0.sock" echo served)"
+kill "$pid"
+wait_for gone "$pid"
+
+# not_ready NAME REASON [option...]: with a parser that cannot confine
+# itself, the dived command in nr (an array) refuses to start, with the
+# reason, and leaves nothing behind.
+not_ready() {
+	local name=$1 why=$2 sock=$T/nr.sock pidf=$T/nr.pid out rc
+	shift 2
+	out=$(timeout 10 "${nr[@]}" "$sock" -p "$pidf" \
+	    --audit-log "$T/nr.audit" "$@" 2>&1)
+	rc=$?
+	expect_eq "readiness: $name: dived exits 1" 1 "$rc"
+	expect_match "readiness: $name: with the reason" \
+	    "^dived: $sock: cannot serve, not starting: $why" "$out"
+	expect_eq "readiness: $name: no socket file and no pidfile are left" \
+	    "absent absent" "$(absent "$sock") $(absent "$pidf")"
+	expect_eq "readiness: $name: no process of it is left" "" \
+	    "$(pgrep -f "^dived: master $sock\$")"
+	EXTRA_PIDS+=($(pgrep -f "^dived: master $sock\$"))
+}
+mkdir -p "$T/nrbin"
+cp "$DIVED" "$BIN/dived-parser" "$T/nrbin/"
+printf 'not a program\n' >"$T/nrbin/dived-parser"
+chmod 755 "$T/nrbin/dived-parser"
+nr=("$T/nrbin/dived")
+why="parser program: Exec format error"
+not_ready "a parser program that cannot run" "$why"
+not_ready "-d" "$why" -d
+not_ready "--spares 0" "$why" -d --spares 0
+not_ready "-F" "$why" -F
+cp /bin/true "$T/nrbin/dived-parser"
+not_ready "a parser that ends before it is confined" \
+    "request parser failed: it ended before it confined itself" -d
+if is_root && command -v setpriv >/dev/null; then
+	# As under a service manager that withholds CAP_SYS_CHROOT: the
+	# parser cannot enter its empty root.
+	nr=(setpriv --bounding-set=-sys_chroot "$DIVED")
+	why="parser chroot /run/dived/empty: Operation not permitted"
+	not_ready "a parser that cannot chroot" "$why"
+	not_ready "-d, a parser that cannot chroot" "$why" -d
+	out=$(timeout 10 "${nr[@]}" "$T/nr.sock" -d --log-stderr 2>&1)
+	expect_eq "readiness: --log-stderr: the log has the reason, once" \
+	    "1 1" "$? $(grep -c "dived\[[0-9]*\]: $T/nr.sock: cannot serve, not starting: $why" <<<"$out")"
+	expect_no_match "readiness: --log-stderr: and no \"listening\"" \
+	    "listening on" "$out"
+else
+	skip "readiness: a parser that cannot chroot" "needs root and setpriv(1)"
+fi
+
 ## -p
 
 S=$T/pid.sock
