@@ -430,6 +430,23 @@ record_refusal(const char *id, const struct ucred *uc, const char *text)
 }
 
 /*
+ * A connection the master refuses itself: logged and recorded with why,
+ * and the client, greeted, told what it may know.  The master reads
+ * nothing from it.
+ */
+static void
+refuse_here(int c, const char *id, const struct ucred *uc, int prio,
+    const char *why, const char *told)
+{
+	logmsg(prio, "session %s: peer pid %ld uid %lu gid %lu: refused: %s",
+	    id, (long)uc->pid, (unsigned long)uc->uid, (unsigned long)uc->gid,
+	    why);
+	record_refusal(id, uc, why);
+	proto_send_hello(c, 0);
+	proto_send_error(c, DIVE_EXIT_FAILURE, told);
+}
+
+/*
  * Over a limit, the client is told so and let go.  The master writes the
  * greeting and the error but, as always, reads nothing.
  */
@@ -458,12 +475,7 @@ over_limit(const struct config *cfg, int c, const char *id)
 		slots[nslots].uid = uc.uid;
 		return 0;
 	}
-	logmsg(LOG_WARNING, "session %s: peer pid %ld uid %lu gid %lu: "
-	    "refused: %s", id, (long)uc.pid, (unsigned long)uc.uid,
-	    (unsigned long)uc.gid, text);
-	record_refusal(id, &uc, text);
-	proto_send_hello(c, 0);
-	proto_send_error(c, DIVE_EXIT_FAILURE, text);
+	refuse_here(c, id, &uc, LOG_WARNING, text, text);
 	return 1;
 }
 
@@ -604,12 +616,7 @@ refuse_unserved(int c, const char *id, const char *what)
 
 	snprintf(why, sizeof(why), "%s: %s: %s", text, what, strerror(errno));
 	(void)getsockopt(c, SOL_SOCKET, SO_PEERCRED, &uc, &len);
-	logmsg(LOG_ERR, "session %s: peer pid %ld uid %lu gid %lu: refused: "
-	    "%s", id, (long)uc.pid, (unsigned long)uc.uid,
-	    (unsigned long)uc.gid, why);
-	record_refusal(id, &uc, why);
-	proto_send_hello(c, 0);
-	proto_send_error(c, DIVE_EXIT_FAILURE, text);
+	refuse_here(c, id, &uc, LOG_ERR, why, text);
 	close(c);
 }
 
