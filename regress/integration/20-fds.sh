@@ -55,6 +55,19 @@ out=$("$DIVE" "$S2" sh -c 'ls -l /proc/self/fd')
 expect_no_match "fds: a descriptor dived inherited does not reach programs" \
     "dived-private" "$out"
 
+# Several inherited at numbers below, among and above the client's: the
+# program's descriptors are exactly those it would have run directly.
+S2b=$T/fds2b.sock
+(exec 3>"$T/inh3" 10>"$T/inh10" 251>"$T/inh251" 1001>"$T/inh1001"
+    start_dived "$S2b"; echo "$DIVED_PID" >"$T/fds2b.pid")
+DIVED_PIDS+=("$(cat "$T/fds2b.pid")")
+wait_for listening "$S2b"
+direct=$(exec 5</etc/hostname 77>"$T/out77"; fdlist)
+remote=$(exec 5</etc/hostname 77>"$T/out77"
+    "$DIVE" "$S2b" ls -l /proc/self/fd | fdnorm)
+expect_eq "fds: descriptors dived inherited at 3, 10, 251 and 1001 reach no program" \
+    "$direct" "$remote"
+
 # The same with -n (signals over the socket) and -F (one connection,
 # served by the process that accepted it).
 S3=$T/fds-n.sock
