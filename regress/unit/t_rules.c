@@ -427,6 +427,17 @@ t_settings(void)
 			    "settings: as the client itself keeps it");
 			decision_free(&d);
 		}
+		/* The gid alone differs: a client in another group (newgrp). */
+		e.gid = 50;
+		if (check(run(&e, &d, why, sizeof(why)) == 0, "settings: as "
+		    "oneself from another group", "%s", why)) {
+			CHECK(d.gid == 1001 &&
+			    !has(d.envp, "LD_PRELOAD=/tmp/evil.so"),
+			    "settings: as one's own user but another gid resets "
+			    "it");
+			decision_free(&d);
+		}
+		e.gid = 1001;
 	}
 	c.rules = "permit alice\n";
 	if (run(&c, &d, why, sizeof(why)) == 0) {
