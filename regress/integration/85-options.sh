@@ -503,3 +503,18 @@ out=$(perl -e 'setpgrp(0, 0); exec @ARGV or exit 127' "$DIVED" -J -- \
     sh -c 'echo $$ $(ps -o sid= -p $$)')
 expect_eq "-J: a group leader still starts its own session" \
     "$(cut -d' ' -f1 <<<"$out")" "$(cut -d' ' -f2 <<<"$out")"
+
+# The option table (as --help prints it) and dived.8 list the same
+# options, and dive.1 every DIVE_ variable dive reads: they cannot drift.
+help_opts=$( { "$DIVED" --help 2>&1 | sed -nE \
+    's/^  (-[A-Za-z]+), (--[a-z0-9-]+).*/\1 \2/p; t; s/^  (--[a-z0-9-]+).*/\1/p; t; s/^  (-[A-Za-z]+) .*/\1/p' |
+    tr ' ' '\n'; printf '%s\n' --help --version; } | grep . | sort -u)
+man_opts=$(grep '^\.It Fl' "$ROOT/man/dived.8" | sed -E 's/\\-/-/g' |
+    grep -oE 'Fl -{0,2}[A-Za-z][A-Za-z0-9-]*' | sed 's/^Fl /-/' | sort -u)
+expect_eq "docs: dived --help and dived.8 list the same options" \
+    "$help_opts" "$man_opts"
+expect_match "docs: and there are many of them" "^[0-9]{3}$" \
+    "$(printf '%s\n' "$help_opts" | wc -l)"
+expect_eq "docs: dive.1 lists every DIVE_ variable dive reads" \
+    "$(grep -ohE '"DIVE_[A-Z_]+"' "$ROOT"/dive/*.c | tr -d '"' | sort -u)" \
+    "$(grep '^\.It Ev DIVE_' "$ROOT/man/dive.1" | awk '{ print $3 }' | sort -u)"
