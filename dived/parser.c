@@ -106,8 +106,10 @@ pass_fds(struct frame *f, unsigned char *seen, uint32_t *total)
  * "/usr/bin/touch argv[1]", so regress/integration/95-hostile.sh can show
  * that the filter kills it and that the monitor starts nothing.
  */
+#include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 
 #include <fcntl.h>
@@ -163,6 +165,30 @@ hook_patch(struct wbuf *w, uint32_t magic, uint32_t argc)
 	memcpy(w->p, &h, sizeof(h));
 }
 
+/*
+ * A whole page of the heap, where a compromised parser could have written
+ * code, made executable.  pkey_mprotect is called directly: glibc's
+ * wrapper turns the default key (-1) into a plain mprotect.
+ */
+static void
+hook_protect(const char *name)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uintptr_t a;
+	char *p;
+
+	if (page <= 0 || (p = malloc(2 * (size_t)page)) == NULL)
+		_exit(1);
+	a = ((uintptr_t)p + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
+	if (strcmp(name, "mprotect-rx") == 0)
+		(void)mprotect((void *)a, (size_t)page, PROT_READ | PROT_EXEC);
+	else if (strcmp(name, "mprotect-wx") == 0)
+		(void)mprotect((void *)a, (size_t)page, PROT_WRITE | PROT_EXEC);
+	else
+		(void)syscall(SYS_pkey_mprotect, a, (size_t)page,
+		    PROT_READ | PROT_EXEC, -1);
+}
+
 /* Returns 0 when argv[0] names no hook; otherwise the request was used. */
 static int
 testhook(const struct request *r, uint32_t nfds)
@@ -193,6 +219,13 @@ testhook(const struct request *r, uint32_t nfds)
 		(void)ptrace(PTRACE_TRACEME, 0, NULL, NULL);
 	else if (strcmp(name, "kill") == 0)
 		(void)kill(1, 0);	/* getppid(2) is forbidden too */
+	else if (strcmp(name, "mmap-rwx") == 0)
+		(void)mmap(NULL, 1, PROT_READ | PROT_WRITE | PROT_EXEC,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	else if (strcmp(name, "mprotect-rx") == 0 ||
+	    strcmp(name, "mprotect-wx") == 0 ||
+	    strcmp(name, "pkey-mprotect-rx") == 0)
+		hook_protect(name);
 
 	/* Forged messages; each would start touch MARKER if accepted. */
 	else if (strcmp(name, "forge-nfds") == 0) {

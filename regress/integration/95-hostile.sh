@@ -55,7 +55,12 @@ hostile() {
 }
 
 # (a) System calls outside the allow-list: the filter kills the parser.
-for h in open execve socket ptrace kill; do
+# Among them, memory made executable: a new mapping, or a page of the heap
+# changed by mprotect or pkey_mprotect.  mmap and mprotect are allowed only
+# without PROT_EXEC, pkey_mprotect not at all.
+killed=(open execve socket ptrace kill
+    mmap-rwx mprotect-rx mprotect-wx pkey-mprotect-rx)
+for h in "${killed[@]}"; do
 	hostile "$h" "$S" "$master" "request parser killed by its seccomp filter"
 done
 
@@ -127,7 +132,7 @@ if is_root; then
 	DIVED=$HOOKED start_dived_nobody "$A" --request-timeout 10
 	# Root's dive talks to nobody's dived only when told to.
 	export DIVE_SERVERUID=nobody
-	for h in open execve socket ptrace kill; do
+	for h in "${killed[@]}"; do
 		hostile "$h" "$A" "$DIVED_PID" \
 		    "request parser killed by its seccomp filter"
 	done
