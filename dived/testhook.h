@@ -1,9 +1,12 @@
 /*
- * Test builds only (dived-hooks, -DDIVE_TESTHOOKS; dived/testhook.c is
- * linked into no other program).
+ * Test builds only (-DDIVE_TESTHOOKS): dived/testhook.c is linked into
+ * dived-hooks and dived/parser_hooks.c into dived-parser-hooks, and into
+ * no other program.
  */
 #ifndef DIVED_TESTHOOK_H
 #define DIVED_TESTHOOK_H
+
+#include <stdint.h>
 
 /*
  * With the variable named in dived's own environment, waits that many
@@ -16,5 +19,14 @@
  * parser (regress/integration/80-server.sh).
  */
 void	testhook_pause(const char *);
+
+/*
+ * In the parser, for a request whose argv[0] is "@dive-testhook:NAME":
+ * acts as a compromised parser would, on the monitor socket given, and
+ * returns 1 when it returns at all (the request is used); 0 for any other
+ * request.
+ */
+struct request;
+int	parser_testhook(int, const struct request *, uint32_t);
 
 #endif
