@@ -11,24 +11,59 @@ request_nauxfds(uint32_t flags)
 	    !!(flags & REQ_HAS_TTY);
 }
 
-int
-request_check_pty(uint32_t flags, uint32_t pty, uint32_t rows, uint32_t cols,
-    const char **why)
+static int
+check_pty(const struct reqhead *h, const char **why)
 {
-	if (pty & ~PTY_MASK) {
+	if (h->pty & ~PTY_MASK) {
 		*why = "unknown pseudo-terminal descriptors";
 		return -1;
 	}
-	if (pty != 0 && (flags & REQ_HAS_TTY)) {
+	if (h->pty != 0 && (h->flags & REQ_HAS_TTY)) {
 		*why = "a terminal sent with a pseudo-terminal request";
 		return -1;
 	}
-	if (rows > PTY_MAX_SIZE || cols > PTY_MAX_SIZE ||
-	    (pty == 0 && (rows != 0 || cols != 0))) {
+	if (h->rows > PTY_MAX_SIZE || h->cols > PTY_MAX_SIZE ||
+	    (h->pty == 0 && (h->rows != 0 || h->cols != 0))) {
 		*why = "window size out of range";
 		return -1;
 	}
 	return 0;
+}
+
+int
+request_check_fixed(const struct reqhead *h, const char **why)
+{
+	if (h->umask > 0777) {
+		*why = "umask out of range";
+		return -1;
+	}
+	if (h->flags & ~REQ_FLAGS) {
+		*why = "unknown request flags";
+		return -1;
+	}
+	if (h->waitmode > WAIT_MAX || h->sigfwmode > SIGFW_MAX) {
+		*why = "unknown wait or signal mode";
+		return -1;
+	}
+	if (check_pty(h, why) == -1)
+		return -1;
+	if (h->argc > DIVE_MAX_ARGS) {
+		*why = "too many arguments";
+		return -1;
+	}
+	if (h->envc > DIVE_MAX_ENV) {
+		*why = "too many environment variables";
+		return -1;
+	}
+	return 0;
+}
+
+int
+env_entry_ok(const char *s)
+{
+	const char *eq = strchr(s, '=');
+
+	return eq != NULL && eq != s;
 }
 
 int
@@ -38,24 +73,46 @@ env_is_dive(const char *s)
 }
 
 int
+fdbits_has(const struct fdbits *b, uint32_t fd)
+{
+	return fd <= DIVE_MAX_FDNUM && (b->bit[fd / 8] & (1u << (fd % 8)));
+}
+
+int
+fdbits_take(struct fdbits *b, uint32_t fd)
+{
+	if (fd > DIVE_MAX_FDNUM || fdbits_has(b, fd))
+		return -1;
+	b->bit[fd / 8] |= (unsigned char)(1u << (fd % 8));
+	return 0;
+}
+
+uint32_t
+fdbits_std(const struct fdbits *b)
+{
+	return b->bit[0] & PTY_MASK;
+}
+
+int
 proto_encode_request(struct wbuf *w, const struct request *r)
 {
+	const struct reqhead *h = &r->head;
 	uint32_t i;
 
 	wbuf_reserve(w, 9 * sizeof(uint32_t) + wbuf_strs_size(r->argv,
-	    r->argc) + wbuf_strs_size(r->envp, r->envc));
-	wbuf_u32(w, r->umask);
-	wbuf_u32(w, r->flags);
-	wbuf_u32(w, r->waitmode);
-	wbuf_u32(w, r->sigfwmode);
-	wbuf_u32(w, r->pty);
-	wbuf_u32(w, r->rows);
-	wbuf_u32(w, r->cols);
-	wbuf_u32(w, r->argc);
-	wbuf_u32(w, r->envc);
-	for (i = 0; i < r->argc; i++)
+	    h->argc) + wbuf_strs_size(r->envp, h->envc));
+	wbuf_u32(w, h->umask);
+	wbuf_u32(w, h->flags);
+	wbuf_u32(w, h->waitmode);
+	wbuf_u32(w, h->sigfwmode);
+	wbuf_u32(w, h->pty);
+	wbuf_u32(w, h->rows);
+	wbuf_u32(w, h->cols);
+	wbuf_u32(w, h->argc);
+	wbuf_u32(w, h->envc);
+	for (i = 0; i < h->argc; i++)
 		wbuf_str(w, r->argv[i]);
-	for (i = 0; i < r->envc; i++)
+	for (i = 0; i < h->envc; i++)
 		wbuf_str(w, r->envp[i]);
 	return w->err ? -1 : 0;
 }
@@ -83,65 +140,46 @@ int
 proto_decode_request(const unsigned char *p, size_t len, struct request *r,
     const char **why)
 {
+	struct reqhead *h = &r->head;
 	struct rbuf rb = { p, len, 0 };
 	uint32_t i;
 
 	memset(r, 0, sizeof(*r));
-	r->umask = rbuf_u32(&rb);
-	r->flags = rbuf_u32(&rb);
-	r->waitmode = rbuf_u32(&rb);
-	r->sigfwmode = rbuf_u32(&rb);
-	r->pty = rbuf_u32(&rb);
-	r->rows = rbuf_u32(&rb);
-	r->cols = rbuf_u32(&rb);
-	r->argc = rbuf_u32(&rb);
-	r->envc = rbuf_u32(&rb);
+	h->umask = rbuf_u32(&rb);
+	h->flags = rbuf_u32(&rb);
+	h->waitmode = rbuf_u32(&rb);
+	h->sigfwmode = rbuf_u32(&rb);
+	h->pty = rbuf_u32(&rb);
+	h->rows = rbuf_u32(&rb);
+	h->cols = rbuf_u32(&rb);
+	h->argc = rbuf_u32(&rb);
+	h->envc = rbuf_u32(&rb);
 	if (rb.err) {
 		*why = "truncated request";
 		return -1;
 	}
-	if (r->umask > 0777) {
-		*why = "umask out of range";
+	if (request_check_fixed(h, why) == -1)
 		return -1;
-	}
-	if (r->flags & ~REQ_FLAGS) {
-		*why = "unknown request flags";
-		return -1;
-	}
-	if (r->waitmode > WAIT_MAX || r->sigfwmode > SIGFW_MAX) {
-		*why = "unknown wait or signal mode";
-		return -1;
-	}
-	if (request_check_pty(r->flags, r->pty, r->rows, r->cols, why) == -1)
-		return -1;
-	if (r->argc > DIVE_MAX_ARGS) {
-		*why = "too many arguments";
-		return -1;
-	}
-	if (r->envc > DIVE_MAX_ENV) {
-		*why = "too many environment variables";
-		return -1;
-	}
 	/* Each string takes at least its NUL: reject counts the bytes lack. */
 	if (rb.left > DIVE_MAX_STRBYTES) {
 		*why = "arguments and environment too large";
 		return -1;
 	}
-	if ((size_t)r->argc + r->envc > rb.left) {
+	if ((size_t)h->argc + h->envc > rb.left) {
 		*why = "truncated request";
 		return -1;
 	}
-	if ((r->argv = decode_strings(&rb, r->argc, why)) == NULL)
+	if ((r->argv = decode_strings(&rb, h->argc, why)) == NULL)
 		return -1;
-	if ((r->envp = decode_strings(&rb, r->envc, why)) == NULL)
+	if ((r->envp = decode_strings(&rb, h->envc, why)) == NULL)
 		goto fail;
 	if (rb.left != 0) {
 		*why = "trailing bytes after request";
 		goto fail;
 	}
-	for (i = 0; i < r->envc; i++)
-		if (strchr(r->envp[i], '=') == NULL) {
-			*why = "environment entry without '='";
+	for (i = 0; i < h->envc; i++)
+		if (!env_entry_ok(r->envp[i])) {
+			*why = "environment entry not of the form NAME=value";
 			goto fail;
 		}
 	return 0;

@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bounds.h"
 #include "wire.h"
 
 enum {
@@ -83,15 +84,24 @@ enum {
 #define EXIT_EXITED	0
 #define EXIT_SIGNALED	1
 
-struct request {
+/*
+ * The fixed part of a request: the client sends these fields, the parser
+ * passes them to the monitor and the monitor keeps them, always in this
+ * type, and request_check_fixed() is the one set of rules for them.
+ */
+struct reqhead {
 	uint32_t	  umask;
-	uint32_t	  flags;
+	uint32_t	  flags;	/* REQ_HAS_* */
 	uint32_t	  waitmode;
 	uint32_t	  sigfwmode;
 	uint32_t	  pty;		/* PTY_* */
 	uint32_t	  rows, cols;
 	uint32_t	  argc;
 	uint32_t	  envc;
+};
+
+struct request {
+	struct reqhead	  head;
 	const char	**argv;	/* argc + 1, pointing into the frame */
 	const char	**envp;	/* envc + 1 */
 };
@@ -99,11 +109,30 @@ struct request {
 /* Number of descriptors attached to a REQUEST with these flags. */
 size_t	request_nauxfds(uint32_t);
 /*
- * Checks the pseudo-terminal fields of a request against its flags;
- * -1 with *why set when they do not fit.  Both decoders use it.
+ * Checks the fixed part of a request: umask, flags, modes, the
+ * pseudo-terminal fields against the flags, and the string counts;
+ * -1 with *why set when it breaks a rule.  Both decoders use it.
  */
-int	request_check_pty(uint32_t, uint32_t, uint32_t, uint32_t,
-	    const char **);
+int	request_check_fixed(const struct reqhead *, const char **);
+/*
+ * True for an environment entry of the form NAME=value with a name.  The
+ * wire decoder and the monitor refuse any other, and dive sends none.
+ */
+int	env_entry_ok(const char *);
+
+/*
+ * The descriptor numbers a request has taken, one bit each: the parser
+ * and the monitor each keep one, so that no number is given twice.
+ */
+struct fdbits {
+	unsigned char	  bit[DIVE_MAX_FDNUM / 8 + 1];
+};
+
+/* Takes a number: -1 when it is over DIVE_MAX_FDNUM or taken already. */
+int	fdbits_take(struct fdbits *, uint32_t);
+int	fdbits_has(const struct fdbits *, uint32_t);
+/* Those of 0, 1 and 2 taken, as PTY_* bits. */
+uint32_t fdbits_std(const struct fdbits *);
 
 int	proto_encode_request(struct wbuf *, const struct request *);
 /*

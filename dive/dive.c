@@ -316,21 +316,24 @@ send_request(int sock, char **argv, int argc, struct request *r0,
 
 	m = umask(0);
 	umask(m);
-	r.umask = m;
-	r.argc = (uint32_t)argc;
+	r.head.umask = m;
+	r.head.argc = (uint32_t)argc;
 	r.argv = (const char **)argv;
-	/* DIVE_* variables are dived's to set; do not send them. */
+	/*
+	 * DIVE_* variables are dived's to set, and entries without a name
+	 * are no variables: neither is sent.
+	 */
 	for (char **e = environ; *e != NULL; e++)
-		if (!env_is_dive(*e))
+		if (env_entry_ok(*e) && !env_is_dive(*e))
 			envc++;
 	if ((r.envp = calloc(envc + 1, sizeof(*r.envp))) == NULL)
 		fail("malloc");
 	envc = 0;
 	for (char **e = environ; *e != NULL; e++)
-		if (!env_is_dive(*e))
+		if (env_entry_ok(*e) && !env_is_dive(*e))
 			r.envp[envc++] = *e;
-	r.envc = (uint32_t)envc;
-	if (r.argc > DIVE_MAX_ARGS || r.envc > DIVE_MAX_ENV)
+	r.head.envc = (uint32_t)envc;
+	if (r.head.argc > DIVE_MAX_ARGS || r.head.envc > DIVE_MAX_ENV)
 		failx("too many arguments or environment variables");
 	if (proto_encode_request(&w, &r) == -1)
 		fail("malloc");
@@ -571,7 +574,7 @@ struct session {
 static void
 forward_signals(struct session *s)
 {
-	uint32_t mode = s->r->sigfwmode;
+	uint32_t mode = s->r->head.sigfwmode;
 	unsigned char c;
 
 	while (read(sigpipe[0], &c, 1) == 1) {
@@ -601,9 +604,9 @@ take_pty(struct session *s, struct frame *f)
 {
 	uint32_t pty;
 
-	if (s->r->pty == 0 || s->relay || s->pid != 0 || f->nfds != 1 ||
+	if (s->r->head.pty == 0 || s->relay || s->pid != 0 || f->nfds != 1 ||
 	    proto_decode_u32(f->buf, f->len, &pty) == -1 ||
-	    pty != s->r->pty) {
+	    pty != s->r->head.pty) {
 		close_fds(f->fds, f->nfds);
 		failx("unexpected reply from dived");
 	}
@@ -626,19 +629,19 @@ take_pty(struct session *s, struct frame *f)
 static void
 take_started(struct session *s, struct frame *f)
 {
-	if (s->pid != 0 || (s->r->pty != 0 && !s->relay) ||
+	if (s->pid != 0 || (s->r->head.pty != 0 && !s->relay) ||
 	    proto_decode_u32x2(f->buf, f->len, &s->pid, &s->started) == -1 ||
 	    s->pid == 0 || s->pid > INT32_MAX)
 		failx("unexpected reply from dived");
-	if (s->r->waitmode == WAIT_NONE)
+	if (s->r->head.waitmode == WAIT_NONE)
 		exit(0);
 	/*
 	 * Waiting for holders: the connection ends when the last process
 	 * holding the program's copy of it has gone.
 	 */
-	s->holders = s->r->waitmode == WAIT_HOLDERS ||
+	s->holders = s->r->head.waitmode == WAIT_HOLDERS ||
 	    (s->started & STARTED_NOSTATUS);
-	catch_signals(s->r->sigfwmode != SIGFW_NONE, s->relay);
+	catch_signals(s->r->head.sigfwmode != SIGFW_NONE, s->relay);
 }
 
 /*
@@ -738,13 +741,14 @@ main(int argc, char **argv)
 	first = parse_options(argc, argv, &choice);
 	name = argv[first];
 	memset(&r, 0, sizeof(r));
-	r.waitmode = (uint32_t)env_mode("DIVE_WAITMODE", WAIT_MAX, WAIT_STATUS);
-	r.sigfwmode = (uint32_t)env_mode("DIVE_SIGFWMODE", SIGFW_MAX,
+	r.head.waitmode = (uint32_t)env_mode("DIVE_WAITMODE", WAIT_MAX,
+	    WAIT_STATUS);
+	r.head.sigfwmode = (uint32_t)env_mode("DIVE_SIGFWMODE", SIGFW_MAX,
 	    SIGFW_PID);
 	named = env_server_uid();
 	/* Everything that can fail locally fails before dived is asked. */
 	fds = open_fds(&nfds);
-	naux = open_aux(aux, &r.flags);
+	naux = open_aux(aux, &r.head.flags);
 	memset(&s, 0, sizeof(s));
 	s.r = &r;
 	s.name = name;
@@ -759,13 +763,13 @@ main(int argc, char **argv)
 	 * read after it.
 	 */
 	asked = choice == PTY_YES || (choice == PTY_AUTO &&
-	    r.waitmode != WAIT_NONE && relay_terminals() != 0);
+	    r.head.waitmode != WAIT_NONE && relay_terminals() != 0);
 	if (asked)
-		r.pty = want_pty(choice, greeting(s.sock, name), r.waitmode,
-		    name);
-	if (r.pty != 0) {
-		drop_terminals(fds, &nfds, aux, &naux, &r.flags);
-		relay_size(r.pty, &r.rows, &r.cols);
+		r.head.pty = want_pty(choice, greeting(s.sock, name),
+		    r.head.waitmode, name);
+	if (r.head.pty != 0) {
+		drop_terminals(fds, &nfds, aux, &naux, &r.head.flags);
+		relay_size(r.head.pty, &r.head.rows, &r.head.cols);
 	}
 	send_fds(s.sock, fds, nfds);
 	free(fds);

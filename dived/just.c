@@ -42,8 +42,8 @@ just_run(const struct config *cfg)
 	if ((pw = getpwuid(p.uid)) != NULL)
 		p.name = strdup(pw->pw_name);
 	spawn_req_init(&r);
-	r.umask = (uint32_t)umask(0);
-	umask((mode_t)r.umask);
+	r.head.umask = (uint32_t)umask(0);
+	umask((mode_t)r.head.umask);
 	/* The terminal to take as controlling one, as dive would choose. */
 	for (int fd = 0; fd <= 2 && r.ttyfd == -1; fd++)
 		if (isatty(fd))

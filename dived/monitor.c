@@ -568,8 +568,8 @@ decide(struct session *s)
 	/* DIVE_PID and the records name the client only while it lives. */
 	if (s->peerfd != -1 && spawn_pidfd_pid(s->peerfd) != s->peer.pid)
 		s->peer.pid = 0;
-	if (policy_decide(&b, &s->peer, s->req.argv, s->req.argc,
-	    s->req.envp, s->req.envc, &s->dec, why, sizeof(why)) == -1)
+	if (policy_decide(&b, &s->peer, s->req.argv, s->req.head.argc,
+	    s->req.envp, s->req.head.envc, &s->dec, why, sizeof(why)) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "%s", why);
 	/* Only a waiting monitor can keep a rule's controls. */
 	if (s->cfg->o.no_wait && (s->dec.time_limit || s->dec.die_with_client))
@@ -643,7 +643,7 @@ prepare_launch(struct session *s, struct launch *l)
 	    spawn_null(&s->req, &l->nullfd) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "/dev/null: %s", strerror(errno));
 	/* The client waits for this descriptor's last holder to go. */
-	l->holdfd = s->req.waitmode == WAIT_HOLDERS || s->cfg->o.no_wait ?
+	l->holdfd = s->req.head.waitmode == WAIT_HOLDERS || s->cfg->o.no_wait ?
 	    s->client : -1;
 	if (groups_of(&s->dec, (gid_t **)&l->groups, &l->ngroups) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "groups of %s: too many or out "
@@ -697,7 +697,7 @@ run_authenticator(struct session *s, const char *cmd)
 			std[s->req.targets[i]] = fcntl(s->req.fds[i],
 			    F_DUPFD_CLOEXEC, 3);
 	for (fd = 0; fd <= 2; fd++)
-		if (s->req.pty & (1u << fd))
+		if (s->req.head.pty & (1u << fd))
 			std[fd] = fcntl(s->req.ptyfd, F_DUPFD_CLOEXEC, 3);
 	for (fd = 0; fd <= 2; fd++)
 		if (std[fd] == -1)
@@ -894,7 +894,7 @@ terminal(struct session *s)
 	s->verdict = "refused";
 	if (master != -1) {
 		(void)greet(s);
-		proto_send_pty(s->client, s->req.pty, master);
+		proto_send_pty(s->client, s->req.head.pty, master);
 		close(master);
 	}
 }

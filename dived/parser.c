@@ -65,7 +65,7 @@ check_hello(int client)
 
 /* Passes one batch of the client's descriptors on, checked. */
 static void
-pass_fds(struct frame *f, unsigned char *seen, uint32_t *total)
+pass_fds(struct frame *f, struct fdbits *seen, uint32_t *total)
 {
 	uint32_t targets[DIVE_FD_BATCH];
 	struct wbuf w = { 0 };
@@ -81,12 +81,10 @@ pass_fds(struct frame *f, unsigned char *seen, uint32_t *total)
 	if (*total + n > DIVE_MAX_FDS)
 		refuse(DIVE_EXIT_FAILURE, "too many descriptors (at most %d)",
 		    DIVE_MAX_FDS);
-	for (i = 0; i < n; i++) {
-		if (seen[targets[i] / 8] & (1u << (targets[i] % 8)))
+	for (i = 0; i < n; i++)
+		if (fdbits_take(seen, targets[i]) == -1)
 			refuse(DIVE_EXIT_FAILURE, "descriptor %u sent twice",
 			    targets[i]);
-		seen[targets[i] / 8] |= (unsigned char)(1u << (targets[i] % 8));
-	}
 	*total += (uint32_t)n;
 	wbuf_u32(&w, (uint32_t)n);
 	for (i = 0; i < n; i++)
@@ -98,7 +96,7 @@ pass_fds(struct frame *f, unsigned char *seen, uint32_t *total)
 }
 
 static void
-pass_request(struct frame *f, uint32_t nfds, const unsigned char *seen)
+pass_request(struct frame *f, uint32_t nfds, const struct fdbits *seen)
 {
 	struct request r;
 	struct ps_spawn h;
@@ -108,11 +106,11 @@ pass_request(struct frame *f, uint32_t nfds, const unsigned char *seen)
 
 	if (proto_decode_request(f->buf, f->len, &r, &why) == -1)
 		refuse(DIVE_EXIT_FAILURE, "%s", why);
-	if (f->nfds != request_nauxfds(r.flags))
+	if (f->nfds != request_nauxfds(r.head.flags))
 		refuse(DIVE_EXIT_FAILURE, "request names %zu directory and "
 		    "terminal descriptors but %zu arrived",
-		    request_nauxfds(r.flags), f->nfds);
-	if (r.pty & seen[0])
+		    request_nauxfds(r.head.flags), f->nfds);
+	if (r.head.pty & fdbits_std(seen))
 		refuse(DIVE_EXIT_FAILURE, "a descriptor sent under a number "
 		    "the pseudo-terminal takes");
 #ifdef DIVE_TESTHOOKS
@@ -123,22 +121,15 @@ pass_request(struct frame *f, uint32_t nfds, const unsigned char *seen)
 	}
 #endif
 	/* DIVE_* belong to dived; a client's own are dropped. */
-	for (i = k = 0; i < r.envc; i++)
-		if (!env_is_dive(r.envp[i]) && r.envp[i][0] != '=')
+	for (i = k = 0; i < r.head.envc; i++)
+		if (!env_is_dive(r.envp[i]))
 			r.envp[k++] = r.envp[i];
 	r.envp[k] = NULL;
 	memset(&h, 0, sizeof(h));
 	h.magic = PS_MAGIC;
-	h.umask = r.umask;
-	h.flags = r.flags;
-	h.waitmode = r.waitmode;
-	h.sigfwmode = r.sigfwmode;
-	h.pty = r.pty;
-	h.rows = r.rows;
-	h.cols = r.cols;
+	h.head = r.head;
+	h.head.envc = k;
 	h.nfds = nfds;
-	h.argc = r.argc;
-	h.envc = k;
 	ps_encode_spawn(&w, &h, r.argv, r.envp);
 	if (w.err || frame_send(mon, PS_SPAWN, w.p, w.len, f->fds,
 	    f->nfds) == -1)
@@ -196,7 +187,7 @@ await_client(void)
 void
 parser_run(int monitor, unsigned int timeout)
 {
-	static unsigned char seen[(DIVE_MAX_FDNUM + 8) / 8];
+	static struct fdbits seen;
 	int fds[DIVE_FD_BATCH];
 	uint32_t nfds = 0;
 	struct frame f;
@@ -209,9 +200,9 @@ parser_run(int monitor, unsigned int timeout)
 	for (;;) {
 		recv_or_refuse(client, &f, DIVE_MAX_MSG, fds, DIVE_FD_BATCH);
 		if (f.type == MSG_FDS)
-			pass_fds(&f, seen, &nfds);
+			pass_fds(&f, &seen, &nfds);
 		else if (f.type == MSG_REQUEST) {
-			pass_request(&f, nfds, seen);
+			pass_request(&f, nfds, &seen);
 			frame_free(&f);
 			break;
 		} else

@@ -41,12 +41,12 @@ hook_header(const struct request *r, uint32_t nfds, uint32_t argc)
 
 	memset(&h, 0, sizeof(h));
 	h.magic = PS_MAGIC;
-	h.umask = 022;
-	h.waitmode = r->waitmode;
-	h.sigfwmode = r->sigfwmode;
+	h.head.umask = 022;
+	h.head.waitmode = r->head.waitmode;
+	h.head.sigfwmode = r->head.sigfwmode;
 	h.nfds = nfds;
-	h.argc = argc;
-	h.envc = 1;
+	h.head.argc = argc;
+	h.head.envc = 1;
 	return h;
 }
 
@@ -77,7 +77,7 @@ hook_patch(struct wbuf *w, uint32_t magic, uint32_t argc)
 
 	memcpy(&h, w->p, sizeof(h));
 	h.magic = magic;
-	h.argc = argc;
+	h.head.argc = argc;
 	memcpy(w->p, &h, sizeof(h));
 }
 
@@ -112,12 +112,12 @@ parser_testhook(int monitor, const struct request *r, uint32_t nfds)
 	struct ps_spawn h;
 	struct wbuf w = { 0 };
 
-	if (r->argc < 1 || strncmp(r->argv[0], TESTHOOK,
+	if (r->head.argc < 1 || strncmp(r->argv[0], TESTHOOK,
 	    sizeof(TESTHOOK) - 1) != 0)
 		return 0;
 	mon = monitor;
 	name = r->argv[0] + sizeof(TESTHOOK) - 1;
-	if (r->argc < 2)
+	if (r->head.argc < 2)
 		refuse(DIVE_EXIT_FAILURE, "test hook %s: no marker path", name);
 	touch[1] = r->argv[1];
 	h = hook_header(r, nfds, 2);
@@ -204,9 +204,9 @@ parser_testhook(int monitor, const struct request *r, uint32_t nfds)
 		return 1;
 	} else if (strcmp(name, "forge-pty-over") == 0) {
 		/* The slave where the client's own descriptor 0 goes. */
-		h.pty = PTY_STDIN;
-		h.rows = 24;
-		h.cols = 80;
+		h.head.pty = PTY_STDIN;
+		h.head.rows = 24;
+		h.head.cols = 80;
 		hook_encode(&w, &h, touch, HOOK_ENV);
 		hook_send(PS_SPAWN, &w, NULL, 0);
 		return 1;
@@ -214,8 +214,8 @@ parser_testhook(int monitor, const struct request *r, uint32_t nfds)
 		/* A terminal descriptor besides the pseudo-terminal. */
 		int one[1] = { mon };
 
-		h.flags = REQ_HAS_TTY;
-		h.pty = PTY_STDOUT;
+		h.head.flags = REQ_HAS_TTY;
+		h.head.pty = PTY_STDOUT;
 		hook_encode(&w, &h, touch, HOOK_ENV);
 		hook_send(PS_SPAWN, &w, one, 1);
 		return 1;
@@ -245,14 +245,14 @@ parser_testhook(int monitor, const struct request *r, uint32_t nfds)
 	} else if (strcmp(name, "forge-after") == 0) {
 		/* A valid request: sh touches argv[2], then lingers. */
 		const char *sh[] = { "/bin/sh", "-c", "touch \"$1\" && sleep 1",
-		    "sh", r->argc > 2 ? r->argv[2] : "/dev/null", NULL };
+		    "sh", r->head.argc > 2 ? r->argv[2] : "/dev/null", NULL };
 		static const char junk[] = "not a message";
 
-		h.argc = 5;
+		h.head.argc = 5;
 		hook_encode(&w, &h, sh, HOOK_ENV);
 		hook_send(PS_SPAWN, &w, NULL, 0);
 		/* Then a second spawn request and garbage: neither counts. */
-		h.argc = 2;
+		h.head.argc = 2;
 		hook_encode(&w, &h, touch, HOOK_ENV);
 		hook_send(PS_SPAWN, &w, NULL, 0);
 		if (frame_send(mon, 0x0badf00du, junk, sizeof(junk), NULL,

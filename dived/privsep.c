@@ -68,13 +68,12 @@ ps_take_fds(struct spawn_req *r, const unsigned char *p, size_t len,
 	}
 	for (i = 0; i < count; i++) {
 		t = rbuf_u32(&rb);
-		if (t > DIVE_MAX_FDNUM || (r->seen[t / 8] & (1u << (t % 8)))) {
+		if (fdbits_take(&r->seen, t) == -1) {
 			*why = "descriptor number out of range or repeated";
 			/* Those taken so far stay in r and are freed with it. */
 			close_fds(fds + i, nfds - i);
 			return -1;
 		}
-		r->seen[t / 8] |= (unsigned char)(1u << (t % 8));
 		r->fds[r->nfds] = fds[i];
 		r->targets[r->nfds++] = t;
 	}
@@ -101,8 +100,7 @@ take_strings(struct rbuf *rb, uint32_t n, const char ***out, int env,
 			*why = "unterminated or over-long string";
 			return -1;
 		}
-		if (env && (strchr(v[i], '=') == NULL || v[i][0] == '=' ||
-		    env_is_dive(v[i]))) {
+		if (env && (!env_entry_ok(v[i]) || env_is_dive(v[i]))) {
 			*why = "malformed or reserved environment entry";
 			return -1;
 		}
@@ -129,51 +127,41 @@ ps_take_spawn(struct spawn_req *r, unsigned char *p, size_t len,
 		goto fail;
 	}
 	memcpy(&h, p, sizeof(h));
-	if (h.magic != PS_MAGIC || h.umask > 0777 || (h.flags & ~REQ_FLAGS) ||
-	    h.waitmode > WAIT_MAX || h.sigfwmode > SIGFW_MAX) {
+	if (h.magic != PS_MAGIC) {
 		*why = "malformed spawn request";
 		goto fail;
 	}
+	if (request_check_fixed(&h.head, why) == -1)
+		goto fail;
 	if (h.nfds != r->nfds) {
 		*why = "descriptor count does not match";
 		goto fail;
 	}
-	if (request_check_pty(h.flags, h.pty, h.rows, h.cols, why) == -1)
-		goto fail;
 	/* The slave's numbers are the server's to fill. */
-	if (h.pty & r->seen[0]) {
+	if (h.head.pty & fdbits_std(&r->seen)) {
 		*why = "a descriptor sent where the pseudo-terminal goes";
 		goto fail;
 	}
-	if (h.argc > DIVE_MAX_ARGS || h.envc > DIVE_MAX_ENV ||
-	    h.strbytes > DIVE_MAX_STRBYTES || h.strbytes != len - sizeof(h)) {
+	if (h.strbytes > DIVE_MAX_STRBYTES || h.strbytes != len - sizeof(h)) {
 		*why = "spawn request lengths out of range";
 		goto fail;
 	}
-	if (nfds != request_nauxfds(h.flags)) {
+	if (nfds != request_nauxfds(h.head.flags)) {
 		*why = "directory and terminal descriptors do not match";
 		goto fail;
 	}
-	if (h.flags & REQ_HAS_CWD)
+	if (h.head.flags & REQ_HAS_CWD)
 		r->cwdfd = fds[k++];
-	if (h.flags & REQ_HAS_ROOT)
+	if (h.head.flags & REQ_HAS_ROOT)
 		r->rootfd = fds[k++];
-	if (h.flags & REQ_HAS_TTY)
+	if (h.head.flags & REQ_HAS_TTY)
 		r->ttyfd = fds[k++];
-	r->umask = h.umask;
-	r->flags = h.flags;
-	r->waitmode = h.waitmode;
-	r->sigfwmode = h.sigfwmode;
-	r->pty = h.pty;
-	r->rows = h.rows;
-	r->cols = h.cols;
-	r->argc = h.argc;
-	r->envc = h.envc;
+	r->head = h.head;
 	rb.p = p + sizeof(h);
 	rb.left = h.strbytes;
 	rb.err = 0;
-	if (take_strings(&rb, h.argc, &r->argv, 0, why) == -1 ||
-	    take_strings(&rb, h.envc, &r->envp, 1, why) == -1)
+	if (take_strings(&rb, h.head.argc, &r->argv, 0, why) == -1 ||
+	    take_strings(&rb, h.head.envc, &r->envp, 1, why) == -1)
 		return -1;
 	if (rb.left != 0) {
 		*why = "trailing bytes in spawn request";
@@ -212,13 +200,13 @@ ps_encode_spawn(struct wbuf *w, const struct ps_spawn *h,
 	size_t start;
 	uint32_t i;
 
-	wbuf_reserve(w, sizeof(hh) + wbuf_strs_size(argv, h->argc) +
-	    wbuf_strs_size(envp, h->envc));
+	wbuf_reserve(w, sizeof(hh) + wbuf_strs_size(argv, h->head.argc) +
+	    wbuf_strs_size(envp, h->head.envc));
 	wbuf_bytes(w, &hh, sizeof(hh));
 	start = w->len;
-	for (i = 0; i < h->argc; i++)
+	for (i = 0; i < h->head.argc; i++)
 		wbuf_str(w, argv[i]);
-	for (i = 0; i < h->envc; i++)
+	for (i = 0; i < h->head.envc; i++)
 		wbuf_str(w, envp[i]);
 	if (w->err)
 		return;

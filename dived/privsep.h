@@ -32,6 +32,7 @@
 #include <stdint.h>
 
 #include "bounds.h"
+#include "proto.h"
 
 enum {
 	PS_FDS = 0x50530001,
@@ -47,36 +48,23 @@ enum {
 
 struct ps_spawn {
 	uint32_t	magic;
-	uint32_t	umask;
-	uint32_t	flags;		/* REQ_HAS_* */
-	uint32_t	waitmode;
-	uint32_t	sigfwmode;
-	uint32_t	pty;		/* PTY_* */
-	uint32_t	rows, cols;
+	struct reqhead	head;
 	uint32_t	nfds;		/* descriptors sent by PS_FDS before */
-	uint32_t	argc;
-	uint32_t	envc;
 	uint32_t	strbytes;
 };
 
 /* What the monitor holds once a request is accepted. */
 struct spawn_req {
-	uint32_t	  umask;
-	uint32_t	  flags;
-	uint32_t	  waitmode;
-	uint32_t	  sigfwmode;
-	uint32_t	  pty;		/* PTY_*: where the slave goes */
-	uint32_t	  rows, cols;
+	struct reqhead	  head;		/* head.pty: where the slave goes */
 	int		  cwdfd, rootfd, ttyfd;	/* -1 when absent */
 	int		  ptyfd;	/* the slave, made by the monitor */
 	size_t		  nfds;
 	int		 *fds;		/* the client's descriptors... */
 	uint32_t	 *targets;	/* ...and the numbers they get */
-	uint32_t	  argc, envc;
 	const char	**argv;		/* pointing into strings */
 	const char	**envp;
 	unsigned char	 *strings;
-	unsigned char	  seen[DIVE_MAX_FDNUM / 8 + 1]; /* targets taken */
+	struct fdbits	  seen;		/* targets taken */
 };
 
 void	spawn_req_init(struct spawn_req *);

@@ -82,13 +82,13 @@ pty_check(const struct config *cfg, const struct spawn_req *r, char *err,
 {
 	long t;
 
-	if (r->pty != 0 && cfg->o.pty == PTY_RULE_FORBID)
+	if (r->head.pty != 0 && cfg->o.pty == PTY_RULE_FORBID)
 		return errbuf(err, len, "this server gives no pseudo-terminals "
 		    "(dived --no-pty): run dive -T");
-	if (r->pty != 0 && (t = client_terminal(r)) != -1)
+	if (r->head.pty != 0 && (t = client_terminal(r)) != -1)
 		return errbuf(err, len, "descriptor %ld is a terminal: with a "
 		    "pseudo-terminal the client's own may not be passed", t);
-	if (r->pty == 0 && cfg->o.pty == PTY_RULE_FORCE &&
+	if (r->head.pty == 0 && cfg->o.pty == PTY_RULE_FORCE &&
 	    (client_terminal(r) != -1 || pty_is_terminal(r->ttyfd)))
 		return errbuf(err, len, "this server passes no terminal but "
 		    "gives a pseudo-terminal (dived --pty): run dive without "
@@ -128,7 +128,7 @@ pty_make(struct spawn_req *r, int *master, char *err, size_t len)
 	int m, unlock = 0, s;
 
 	*master = -1;
-	if (r->pty == 0)
+	if (r->head.pty == 0)
 		return 0;
 	if ((m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1)
 		return errbuf(err, len, "/dev/ptmx: %s", strerror(errno));
@@ -147,9 +147,9 @@ pty_make(struct spawn_req *r, int *master, char *err, size_t len)
 		return -1;
 	}
 	memset(&ws, 0, sizeof(ws));
-	ws.ws_row = (unsigned short)r->rows;
-	ws.ws_col = (unsigned short)r->cols;
-	if (r->rows != 0 && r->cols != 0)
+	ws.ws_row = (unsigned short)r->head.rows;
+	ws.ws_col = (unsigned short)r->head.cols;
+	if (r->head.rows != 0 && r->head.cols != 0)
 		(void)ioctl(m, TIOCSWINSZ, &ws);
 	r->ptyfd = s;
 	*master = m;

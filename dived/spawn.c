@@ -278,11 +278,11 @@ given(const struct launch *l, uint32_t fd)
 {
 	const struct spawn_req *r = l->r;
 
-	if (fd <= 2 && ((r->pty & (1u << fd)) || l->nullfd != -1))
+	if (fd <= 2 && ((r->head.pty & (1u << fd)) || l->nullfd != -1))
 		return 1;
 	if (fd > 2 && l->d->std_fds_only)
 		return 0;
-	return fd <= DIVE_MAX_FDNUM && (r->seen[fd / 8] & (1u << (fd % 8)));
+	return fdbits_has(&r->seen, fd);
 }
 
 static int
@@ -299,7 +299,7 @@ spawn_null(const struct spawn_req *r, int *fd)
 
 	*fd = -1;
 	for (n = 0; n <= 2; n++)
-		if (!(r->seen[0] & (1u << n)) && !(r->pty & (1u << n)))
+		if (!((fdbits_std(&r->seen) | r->head.pty) & (1u << n)))
 			break;
 	if (n > 2)
 		return 0;
@@ -356,7 +356,7 @@ place_fds(struct launch *l)
 			    r->targets[i], strerror(errno));
 	/* The pseudo-terminal's slave where the client's were terminals. */
 	for (uint32_t fd = 0; fd <= 2; fd++)
-		if ((r->pty & (1u << fd)) && dup2(pty, (int)fd) == -1)
+		if ((r->head.pty & (1u << fd)) && dup2(pty, (int)fd) == -1)
 			step_failed(l, DIVE_EXIT_FAILURE, "pseudo-terminal as "
 			    "descriptor %u: %s", fd, strerror(errno));
 	/* Targets are sorted by the client but need not be: walk gaps. */
@@ -732,7 +732,7 @@ spawn_program(struct launch *l)
 	check(l, caps_after(iso, err, sizeof(err)), err);
 	enter_cwd(l, serverroot);
 	if (l->d->client_umask)
-		umask((mode_t)(l->r->umask | l->d->umask_add));
+		umask((mode_t)(l->r->head.umask | l->d->umask_add));
 	if (l->d->client_fds)
 		place_fds(l);
 	else

@@ -119,15 +119,15 @@ send_request_pty(int s, const char *prog, int cut, uint32_t pty)
 	uint32_t h[2];
 
 	memset(&r, 0, sizeof(r));
-	r.umask = 022;
-	r.pty = pty;
+	r.head.umask = 022;
+	r.head.pty = pty;
 	if (pty != 0) {
-		r.rows = 24;
-		r.cols = 80;
+		r.head.rows = 24;
+		r.head.cols = 80;
 	}
-	r.argc = argv[1] != NULL ? 2 : 1;
+	r.head.argc = argv[1] != NULL ? 2 : 1;
 	r.argv = argv;
-	r.envc = 1;
+	r.head.envc = 1;
 	r.envp = envp;
 	proto_encode_request(&w, &r);
 	if (!cut) {
@@ -187,11 +187,11 @@ orphan(int s)
 	    (aux[2] = open(ptsname(m), O_RDWR | O_NOCTTY)) == -1)
 		err(2, "open");
 	memset(&r, 0, sizeof(r));
-	r.umask = 022;
-	r.flags = REQ_HAS_CWD | REQ_HAS_ROOT | REQ_HAS_TTY;
-	r.argc = 3;
+	r.head.umask = 022;
+	r.head.flags = REQ_HAS_CWD | REQ_HAS_ROOT | REQ_HAS_TTY;
+	r.head.argc = 3;
 	r.argv = argv;
-	r.envc = 1;
+	r.head.envc = 1;
 	r.envp = envp;
 	out[0] = 1;
 	out[1] = 1;
@@ -378,7 +378,7 @@ fakepty(const char *name, const char *what)
 	}
 	if (proto_decode_request(f.buf, f.len, &r, &why) == -1)
 		errx(2, "request: %s", why);
-	proto_send_pty(c, r.pty, master);
+	proto_send_pty(c, r.head.pty, master);
 	proto_send_u32x2(c, MSG_STARTED, (uint32_t)getpid(),
 	    STARTED_SIGSOCKET);
 	sleep(1);

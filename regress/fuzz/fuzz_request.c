@@ -34,14 +34,15 @@ fuzz_request(const unsigned char *p, size_t len)
 		check(why != NULL && r.argv == NULL && r.envp == NULL);
 		return;
 	}
-	check(r.argc <= DIVE_MAX_ARGS && r.envc <= DIVE_MAX_ENV);
-	check((r.pty & ~PTY_MASK) == 0 && r.rows <= PTY_MAX_SIZE &&
-	    r.cols <= PTY_MAX_SIZE);
-	check(r.pty != 0 ? !(r.flags & REQ_HAS_TTY) : r.rows == 0 &&
-	    r.cols == 0);
-	check(r.argv[r.argc] == NULL && r.envp[r.envc] == NULL);
-	for (i = 0; i < r.envc; i++)
-		check(strchr(r.envp[i], '=') != NULL);
+	check(r.head.argc <= DIVE_MAX_ARGS && r.head.envc <= DIVE_MAX_ENV);
+	check((r.head.pty & ~PTY_MASK) == 0 && r.head.rows <= PTY_MAX_SIZE &&
+	    r.head.cols <= PTY_MAX_SIZE);
+	check(r.head.pty != 0 ? !(r.head.flags & REQ_HAS_TTY) :
+	    r.head.rows == 0 && r.head.cols == 0);
+	check(r.argv[r.head.argc] == NULL && r.envp[r.head.envc] == NULL);
+	for (i = 0; i < r.head.envc; i++)
+		check(strchr(r.envp[i], '=') != NULL &&
+		    r.envp[i][0] != '=');
 	check(proto_encode_request(&w, &r) == 0);
 	check(w.len == len && memcmp(w.p, p, len) == 0);
 	wbuf_free(&w);

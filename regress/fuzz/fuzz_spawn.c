@@ -64,25 +64,18 @@ check_accepted(const struct spawn_req *r, size_t len)
 	check(r->cwdfd == -1 && r->rootfd == -1 && r->ttyfd == -1 &&
 	    r->ptyfd == -1);
 	/* The slave's numbers are free, and never beside a terminal. */
-	check((r->pty & ~PTY_MASK) == 0 && (r->pty & r->seen[0]) == 0);
-	check(r->pty == 0 || !(r->flags & REQ_HAS_TTY));
-	check(r->rows <= PTY_MAX_SIZE && r->cols <= PTY_MAX_SIZE);
-	check(r->argv[r->argc] == NULL && r->envp[r->envc] == NULL);
-	for (i = 0; i < r->envc; i++)
+	check((r->head.pty & ~PTY_MASK) == 0 &&
+	    (r->head.pty & fdbits_std(&r->seen)) == 0);
+	check(r->head.pty == 0 || !(r->head.flags & REQ_HAS_TTY));
+	check(r->head.rows <= PTY_MAX_SIZE && r->head.cols <= PTY_MAX_SIZE);
+	check(r->argv[r->head.argc] == NULL && r->envp[r->head.envc] == NULL);
+	for (i = 0; i < r->head.envc; i++)
 		check(strchr(r->envp[i], '=') != NULL &&
 		    r->envp[i][0] != '=' && !env_is_dive(r->envp[i]));
 	memset(&h, 0, sizeof(h));
 	h.magic = PS_MAGIC;
-	h.umask = r->umask;
-	h.flags = r->flags;
-	h.waitmode = r->waitmode;
-	h.sigfwmode = r->sigfwmode;
-	h.pty = r->pty;
-	h.rows = r->rows;
-	h.cols = r->cols;
+	h.head = r->head;
 	h.nfds = (uint32_t)r->nfds;
-	h.argc = r->argc;
-	h.envc = r->envc;
 	ps_encode_spawn(&w, &h, r->argv, r->envp);
 	check(!w.err && w.len == len && memcmp(w.p, r->strings, len) == 0);
 	wbuf_free(&w);

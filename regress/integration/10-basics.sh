@@ -58,6 +58,16 @@ expect_no_match "env: nothing of dived's own environment leaks" \
 out=$(DIVE_FOO=forged DIVE_UID=0 "$DIVE" "$S" env)
 expect_no_match "env: client DIVE_* variables are dropped" \
     "DIVE_FOO|DIVE_UID=0.*DIVE_UID" "$out"
+# An entry without a name is no variable: dive leaves it out, and the
+# rest of the environment still travels.
+out2=$(NAMED=kept perl -e '$ENV{""} = "nameless"; exec @ARGV' \
+    "$DIVE" "$S" env; echo "status $?")
+expect_match "env: a client entry without a name does not stop dive" \
+    "^NAMED=kept$" "$out2"
+expect_no_match "env: a client entry without a name is not passed" \
+    "^=nameless$" "$out2"
+expect_match "env: a client entry without a name: the program succeeds" \
+    "^status 0$" "$out2"
 expect_eq "env: DIVE_UID is the client's uid" "DIVE_UID=$(id -u)" \
     "$(grep '^DIVE_UID=' <<<"$out")"
 expect_eq "env: DIVE_GID is the client's gid" "DIVE_GID=$(id -g)" \

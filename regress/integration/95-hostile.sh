@@ -77,7 +77,7 @@ hostile forge-huge "$S" "$master" "request parser failed: Message too long"
 hostile forge-unterminated "$S" "$master" \
     "bad request from parser: unterminated or over-long string"
 hostile forge-argc "$S" "$master" \
-    "bad request from parser: spawn request lengths out of range"
+    "bad request from parser: too many arguments"
 hostile forge-dive-env "$S" "$master" \
     "bad request from parser: malformed or reserved environment entry"
 hostile forge-magic "$S" "$master" \

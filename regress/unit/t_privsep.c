@@ -69,8 +69,8 @@ batch_refused(const char *name, const uint32_t *v, size_t nv, size_t nfds,
 static struct ps_spawn
 hdr(uint32_t argc, uint32_t envc, size_t strbytes)
 {
-	struct ps_spawn h = { PS_MAGIC, 022, 0, WAIT_STATUS, SIGFW_NONE, 0, 0,
-	    0, 1, argc, envc, (uint32_t)strbytes };
+	struct ps_spawn h = { PS_MAGIC, { 022, 0, WAIT_STATUS, SIGFW_NONE, 0,
+	    0, 0, argc, envc }, 1, (uint32_t)strbytes };
 
 	return h;
 }
@@ -138,8 +138,8 @@ test_good_request(void)
 	static const char s[] = "/bin/echo\0hi\0A=1\0B=x=y";
 	const char *argv[] = { "/bin/echo", "hi" };
 	const char *envp[] = { "A=1", "B=x=y" };
-	struct ps_spawn h = { PS_MAGIC, 027, REQ_HAS_CWD | REQ_HAS_TTY,
-	    WAIT_HOLDERS, SIGFW_PGRP, 0, 0, 0, 2, 2, 2, sizeof(s) };
+	struct ps_spawn h = { PS_MAGIC, { 027, REQ_HAS_CWD | REQ_HAS_TTY,
+	    WAIT_HOLDERS, SIGFW_PGRP, 0, 0, 0, 2, 2 }, 2, sizeof(s) };
 	struct spawn_req r;
 	const char *why = "";
 	unsigned char *buf;
@@ -160,12 +160,13 @@ test_good_request(void)
 		    "privsep: client descriptors are kept with their targets");
 		CHECK(r.cwdfd == aux[0] && r.rootfd == -1 && r.ttyfd == aux[1],
 		    "privsep: cwd and tty descriptors are taken in flag order");
-		CHECK(r.umask == 027 && r.flags == h.flags &&
-		    r.waitmode == WAIT_HOLDERS && r.sigfwmode == SIGFW_PGRP,
+		CHECK(r.head.umask == 027 && r.head.flags == h.head.flags &&
+		    r.head.waitmode == WAIT_HOLDERS &&
+		    r.head.sigfwmode == SIGFW_PGRP,
 		    "privsep: umask, flags and modes are kept as sent");
-		CHECK(r.argc == 2 && same_strv(argv, r.argv, 2),
+		CHECK(r.head.argc == 2 && same_strv(argv, r.argv, 2),
 		    "privsep: argv is kept as sent, NULL-terminated");
-		CHECK(r.envc == 2 && same_strv(envp, r.envp, 2),
+		CHECK(r.head.envc == 2 && same_strv(envp, r.envp, 2),
 		    "privsep: envp is kept as sent, NULL-terminated");
 	}
 	spawn_req_free(&r);
@@ -176,8 +177,8 @@ test_good_request(void)
 static void
 test_aux_order(void)
 {
-	struct ps_spawn h = { PS_MAGIC, 0, REQ_FLAGS, 0, 0, 0, 0, 0, 0, 1, 0,
-	    2 };
+	struct ps_spawn h = { PS_MAGIC, { 0, REQ_FLAGS, 0, 0, 0, 0, 0, 1, 0 },
+	    0, 2 };
 	struct spawn_req r;
 	const char *why = "";
 	unsigned char *buf;
@@ -316,21 +317,21 @@ test_spawn_header(void)
 	spawn_case("privsep: a spawn request with bad magic is refused",
 	    &h, "x", 2, 0, "malformed");
 	h = hdr(1, 0, 2);
-	h.umask = 01000;
+	h.head.umask = 01000;
 	spawn_case("privsep: umask over 0777 is refused", &h, "x", 2, 0,
-	    "malformed");
+	    "umask");
 	h = hdr(1, 0, 2);
-	h.flags = REQ_FLAGS + 1;
+	h.head.flags = REQ_FLAGS + 1;
 	spawn_case("privsep: unknown spawn flags are refused", &h, "x", 2, 0,
-	    "malformed");
+	    "flags");
 	h = hdr(1, 0, 2);
-	h.waitmode = WAIT_MAX + 1;
+	h.head.waitmode = WAIT_MAX + 1;
 	spawn_case("privsep: waitmode past WAIT_MAX is refused", &h, "x", 2, 0,
-	    "malformed");
+	    "mode");
 	h = hdr(1, 0, 2);
-	h.sigfwmode = SIGFW_MAX + 1;
+	h.head.sigfwmode = SIGFW_MAX + 1;
 	spawn_case("privsep: sigfwmode past SIGFW_MAX is refused", &h, "x", 2,
-	    0, "malformed");
+	    0, "mode");
 	h = hdr(1, 0, 2);
 	h.nfds = 0;
 	spawn_case("privsep: nfds under what PS_FDS delivered is refused",
@@ -345,13 +346,13 @@ test_spawn_aux(void)
 {
 	struct ps_spawn h = hdr(1, 0, 2);
 
-	h.flags = REQ_HAS_CWD;
+	h.head.flags = REQ_HAS_CWD;
 	spawn_case("privsep: a cwd flag without its descriptor is refused",
 	    &h, "x", 2, 0, "do not match");
-	h.flags = 0;
+	h.head.flags = 0;
 	spawn_case("privsep: a descriptor no flag asks for is refused",
 	    &h, "x", 2, 1, "do not match");
-	h.flags = REQ_FLAGS;
+	h.head.flags = REQ_FLAGS;
 	spawn_case("privsep: three aux flags with two descriptors are refused",
 	    &h, "x", 2, 2, "do not match");
 	spawn_case("privsep: three aux flags with three descriptors are "
@@ -373,10 +374,10 @@ test_spawn_counts(void)
 	    &h, empties, DIVE_MAX_ARGS, 0, NULL);
 	h = hdr(DIVE_MAX_ARGS + 1, 0, n);
 	spawn_case("privsep: argc over DIVE_MAX_ARGS is refused",
-	    &h, empties, n, 0, "out of range");
+	    &h, empties, n, 0, "too many arguments");
 	h = hdr(0, DIVE_MAX_ENV + 1, (DIVE_MAX_ENV + 1) * 4);
 	spawn_case("privsep: envc over DIVE_MAX_ENV is refused",
-	    &h, assigns, (DIVE_MAX_ENV + 1) * 4, 0, "out of range");
+	    &h, assigns, (DIVE_MAX_ENV + 1) * 4, 0, "too many environment");
 	h = hdr(3, 0, 4);
 	spawn_case("privsep: argc over the strings present is refused",
 	    &h, "a\0b", 4, 0, "string");
@@ -452,8 +453,8 @@ test_encode_roundtrip(void)
 {
 	const char *argv[] = { "/bin/sh", "-c", "echo $X", NULL };
 	const char *envp[] = { "X=1", NULL };
-	struct ps_spawn h = { PS_MAGIC, 077, REQ_HAS_ROOT, WAIT_NONE,
-	    SIGFW_PID, 0, 0, 0, 0, 3, 1, 0 }, sent;
+	struct ps_spawn h = { PS_MAGIC, { 077, REQ_HAS_ROOT, WAIT_NONE,
+	    SIGFW_PID, 0, 0, 0, 3, 1 }, 0, 0 }, sent;
 	struct spawn_req r;
 	struct wbuf w = { 0 };
 	const char *why = "";
@@ -468,12 +469,13 @@ test_encode_roundtrip(void)
 	rc = ps_take_spawn(&r, w.p, w.len, &aux, 1, &why);
 	if (check(rc == 0, "privsep: ps_encode_spawn output is accepted",
 	    "refused: %s", why)) {
-		CHECK(r.umask == 077 && r.flags == REQ_HAS_ROOT &&
-		    r.waitmode == WAIT_NONE && r.sigfwmode == SIGFW_PID &&
+		CHECK(r.head.umask == 077 && r.head.flags == REQ_HAS_ROOT &&
+		    r.head.waitmode == WAIT_NONE &&
+		    r.head.sigfwmode == SIGFW_PID &&
 		    r.rootfd == aux && r.cwdfd == -1 && r.ttyfd == -1,
 		    "privsep: encoded numbers and descriptors come back");
-		CHECK(r.argc == 3 && same_strv(argv, r.argv, 3) &&
-		    r.envc == 1 && same_strv(envp, r.envp, 1),
+		CHECK(r.head.argc == 3 && same_strv(argv, r.argv, 3) &&
+		    r.head.envc == 1 && same_strv(envp, r.envp, 1),
 		    "privsep: encoded strings come back");
 	}
 	spawn_req_free(&r);
@@ -519,9 +521,9 @@ test_spawn_pty(void)
 	size_t len;
 	int before = count_fds(), rc;
 
-	h.pty = PTY_STDIN | PTY_STDOUT;
-	h.rows = 24;
-	h.cols = 80;
+	h.head.pty = PTY_STDIN | PTY_STDOUT;
+	h.head.rows = 24;
+	h.head.cols = 80;
 	spawn_req_init(&r);
 	if (batch(&r, (uint32_t[]){ 1, 3 }, 2, 1, &why) == -1)
 		errx(1, "pty: PS_FDS refused: %s", why);
@@ -529,14 +531,14 @@ test_spawn_pty(void)
 	rc = ps_take_spawn(&r, buf, len, NULL, 0, &why);
 	if (check(rc == 0, "privsep: a pseudo-terminal request is accepted",
 	    "refused: %s", why))
-		CHECK(r.pty == (PTY_STDIN | PTY_STDOUT) && r.rows == 24 &&
-		    r.cols == 80 && r.ptyfd == -1,
+		CHECK(r.head.pty == (PTY_STDIN | PTY_STDOUT) &&
+		    r.head.rows == 24 && r.head.cols == 80 && r.ptyfd == -1,
 		    "privsep: the pseudo-terminal fields are kept, no slave yet");
 	spawn_req_free(&r);
 	CHECK(count_fds() == before,
 	    "privsep: a pseudo-terminal request leaks no descriptor");
 
-	h.pty = PTY_STDERR;
+	h.head.pty = PTY_STDERR;
 	spawn_req_init(&r);
 	if (batch(&r, (uint32_t[]){ 1, 2 }, 2, 1, &why) == -1)
 		errx(1, "pty: PS_FDS refused: %s", why);
@@ -547,19 +549,19 @@ test_spawn_pty(void)
 	    count_fds() == before, "privsep: a client descriptor where the "
 	    "pseudo-terminal goes is refused", "rc %d: %s", rc, why);
 
-	h.pty = 0x8;
+	h.head.pty = 0x8;
 	spawn_case("privsep: a pseudo-terminal beyond descriptor 2 is refused",
 	    &h, str, sizeof(str), 0, "pseudo-terminal");
-	h.pty = PTY_STDIN;
-	h.flags = REQ_HAS_TTY;
+	h.head.pty = PTY_STDIN;
+	h.head.flags = REQ_HAS_TTY;
 	spawn_case("privsep: a terminal sent with a pseudo-terminal is refused",
 	    &h, str, sizeof(str), 1, "terminal");
-	h.flags = 0;
-	h.rows = PTY_MAX_SIZE + 1;
+	h.head.flags = 0;
+	h.head.rows = PTY_MAX_SIZE + 1;
 	spawn_case("privsep: a window size over the bound is refused", &h, str,
 	    sizeof(str), 0, "window size");
-	h.pty = 0;
-	h.rows = 24;
+	h.head.pty = 0;
+	h.head.rows = 24;
 	spawn_case("privsep: a window size without a pseudo-terminal is "
 	    "refused", &h, str, sizeof(str), 0, "window size");
 }

@@ -74,8 +74,8 @@ test_request_roundtrip(void)
 {
 	const char *argv[] = { "/bin/echo", "", "two words", NULL };
 	const char *envp[] = { "A=1", "EMPTY=", "B=x=y", NULL };
-	struct request in = { 0027, REQ_HAS_CWD, WAIT_HOLDERS,
-	    SIGFW_PGRP, PTY_STDIN | PTY_STDERR, 50, 132, 3, 3, argv, envp };
+	struct request in = { { 0027, REQ_HAS_CWD, WAIT_HOLDERS,
+	    SIGFW_PGRP, PTY_STDIN | PTY_STDERR, 50, 132, 3, 3 }, argv, envp };
 	struct request out;
 	struct wbuf w = { 0 };
 	const char *why = NULL;
@@ -86,15 +86,17 @@ test_request_roundtrip(void)
 	rc = proto_decode_request(w.p, w.len, &out, &why);
 	if (check(rc == 0, "proto: an encoded request decodes",
 	    "refused: %s", why ? why : "(no reason)")) {
-		CHECK(out.umask == 0027 && out.flags == in.flags &&
-		    out.waitmode == WAIT_HOLDERS && out.sigfwmode == SIGFW_PGRP,
+		CHECK(out.head.umask == 0027 &&
+		    out.head.flags == in.head.flags &&
+		    out.head.waitmode == WAIT_HOLDERS &&
+		    out.head.sigfwmode == SIGFW_PGRP,
 		    "proto: umask, flags and modes survive a round trip");
-		CHECK(out.pty == (PTY_STDIN | PTY_STDERR) && out.rows == 50 &&
-		    out.cols == 132,
+		CHECK(out.head.pty == (PTY_STDIN | PTY_STDERR) &&
+		    out.head.rows == 50 && out.head.cols == 132,
 		    "proto: the pseudo-terminal and its size survive a round trip");
-		CHECK(out.argc == 3 && same_strv(argv, out.argv, 3),
+		CHECK(out.head.argc == 3 && same_strv(argv, out.argv, 3),
 		    "proto: argv survives a round trip, NULL-terminated");
-		CHECK(out.envc == 3 && same_strv(envp, out.envp, 3),
+		CHECK(out.head.envc == 3 && same_strv(envp, out.envp, 3),
 		    "proto: env survives a round trip, NULL-terminated");
 		CHECK(out.argv[0] == (const char *)w.p + NHDR * 4,
 		    "proto: decoded strings point into the payload");
@@ -102,7 +104,7 @@ test_request_roundtrip(void)
 	}
 	wbuf_free(&w);
 
-	in.argc = in.envc = 0;
+	in.head.argc = in.head.envc = 0;
 	CHECK(proto_encode_request(&w, &in) == 0 &&
 	    proto_decode_request(w.p, w.len, &out, &why) == 0 &&
 	    out.argv[0] == NULL && out.envp[0] == NULL,
@@ -210,9 +212,14 @@ test_request_strings(void)
 	request_case("proto: bytes after the last string are refused",
 	    (uint32_t[]){ 022, 0, 0, 0, 0, 0, 0, 1, 0 }, "a\0x", 3, "trailing");
 	request_case("proto: an environment entry without '=' is refused",
-	    (uint32_t[]){ 022, 0, 0, 0, 0, 0, 0, 1, 1 }, "a\0FOO", 6, "'='");
+	    (uint32_t[]){ 022, 0, 0, 0, 0, 0, 0, 1, 1 }, "a\0FOO", 6,
+	    "NAME=value");
 	request_case("proto: an empty environment entry is refused",
-	    (uint32_t[]){ 022, 0, 0, 0, 0, 0, 0, 1, 1 }, "a\0", 3, "'='");
+	    (uint32_t[]){ 022, 0, 0, 0, 0, 0, 0, 1, 1 }, "a\0", 3,
+	    "NAME=value");
+	request_case("proto: an environment entry without a name is refused",
+	    (uint32_t[]){ 022, 0, 0, 0, 0, 0, 0, 1, 1 }, "a\0=x", 5,
+	    "NAME=value");
 	free(big);
 }
 
