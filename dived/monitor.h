@@ -1,0 +1,115 @@
+/*
+ * The per-connection monitor, shared by its files: monitor.c (the
+ * session, from its start to its end, and spares), monitor_peer.c (who
+ * the client is), monitor_parser.c (the link to the parser),
+ * monitor_decide.c (the terminal rule, -a and the decision),
+ * monitor_launch.c (creating the program) and monitor_wait.c (waiting
+ * for it, signals for it, its time limit and what it leaves).
+ *
+ * Every step that fails calls refuse, which tells the client why, writes
+ * the record and ends the monitor: none of them returns an error.
+ */
+#ifndef DIVED_MONITOR_H
+#define DIVED_MONITOR_H
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <stdint.h>
+#include <time.h>
+
+#include "dived.h"
+#include "ns.h"
+#include "policy.h"
+#include "privsep.h"
+#include "sessid.h"
+#include "wire.h"
+
+/* The client's groups that fit in its session; more are allocated. */
+#define PEER_GROUPS_ROOM	64
+
+struct session {
+	const struct config	*cfg;
+	char			 id[SESSID_LEN];
+	int			 client;
+	int			 greeted;	/* our HELLO is sent */
+	int			 master;	/* closed when the session ends */
+	int			 report;	/* a spare's start, to the master */
+	int			 ps;		/* parser socket */
+	pid_t			 parser;
+	struct peer		 peer;
+	struct spawn_req	 req;
+	struct decision		 dec;
+	pid_t			 pid;		/* the program, or --init's reaper */
+	struct ns_maps		 maps;		/* of a new user namespace */
+	int			 pidfd;
+	pid_t			 progpid;	/* --init: the reaper's child... */
+	int			 progfd;	/* ...and its pidfd, else -1 */
+	int			 peerfd;	/* pins the client, or -1 */
+	int			 chldfd;	/* SIGCHLD, once the program runs */
+	const struct ruleset	*rules;		/* that decided, or NULL */
+	struct timespec		 t0;
+	const char		*verdict;	/* for the log: refused, failed */
+	const char		*ended_by;	/* time-limit, client-gone */
+	gid_t			 groups[PEER_GROUPS_ROOM];
+	struct stat		 own[3];	/* client, both parser sockets */
+	int			 dirfd;		/* whose path dir holds */
+	char			 dir[4096];	/* for the log, "" if unknown */
+};
+
+/* monitor.c */
+/*
+ * Refuses the request with this exit status for dive and this reason: the
+ * record, the log, the client's ERROR; then the monitor exits.
+ */
+void	refuse(struct session *, uint32_t, const char *, ...)
+	    __attribute__((noreturn, format(printf, 3, 4)));
+/*
+ * One audit record: event "decision" (allowed or denied) or "end"
+ * (exited, signaled, or failed during setup), with what is known so far;
+ * -1 when it cannot be written.
+ */
+int	record(struct session *, const char *, const char *, const char *,
+	    int);
+/* Our HELLO, unless it went already: it comes before any other answer. */
+int	greet(struct session *);
+/* The master's slot for this session is free from here. */
+void	session_over(struct session *);
+/* The directory the program starts in, for the log and the record. */
+const char *program_dir(struct session *);
+/* waitpid for one child, through interruptions; -1 on a real error. */
+int	wait_child(pid_t, int *);
+
+/* monitor_peer.c */
+void	peer_credentials(struct session *);
+void	peer_name(struct session *);
+
+/* monitor_parser.c */
+void	start_parser(struct session *);
+void	give_client(struct session *);
+void	read_request(struct session *);
+void	parser_lost(struct session *, const char *, int)
+	    __attribute__((noreturn));
+void	parser_refused(struct session *, const struct frame *)
+	    __attribute__((noreturn));
+void	stop_parser(struct session *);
+
+/* monitor_decide.c */
+void	terminal(struct session *);
+void	authenticate(struct session *);
+void	decide(struct session *);
+
+/* monitor_launch.c */
+void	launch(struct session *);
+
+/* monitor_wait.c */
+/* The program's wait status, once its first process has ended. */
+int	await_program(struct session *);
+void	linger(struct session *);
+/*
+ * Calls the function for each process the program left behind (with
+ * the int), when it is not NULL; returns how many, or -1.
+ */
+int	each_leftover(struct session *, void (*)(pid_t, int), int);
+
+#endif
