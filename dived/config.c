@@ -411,6 +411,7 @@ baseline_from(const struct config *cfg, struct baseline *b)
 	b->no_argv = o->no_argv;
 	b->own_env = o->no_env ? environ : NULL;
 	b->no_chdir = o->no_chdir || o->chdir != NULL;
+	b->chdir = o->chdir;
 	b->no_fds = o->no_fds;
 	b->no_umask = o->no_umask;
 	b->keep_umask = o->keep_umask;

@@ -50,8 +50,8 @@ dir_path(struct session *s, int fd)
 const char *
 program_dir(struct session *s)
 {
-	if (s->cfg->o.chdir != NULL)
-		return s->cfg->o.chdir;
+	if (s->dec.chdir != NULL)
+		return s->dec.chdir;
 	if (s->dec.confined)
 		return "/";
 	return dir_path(s, s->dec.argv == NULL || s->dec.client_cwd ?

@@ -221,7 +221,7 @@ set_credentials(const struct launch *l, int moved)
 static void
 enter_cwd(const struct launch *l, int serverroot)
 {
-	const char *dir = l->cfg->o.chdir;
+	const char *dir = l->d->chdir;
 
 	/* A relative -h too is taken inside a root the program is confined to. */
 	if (l->d->confined && chdir("/") == -1)

@@ -428,6 +428,7 @@ policy_decide(const struct baseline *b, const struct peer *p,
 			;
 	}
 	d->client_cwd = !b->no_chdir;
+	d->chdir = b->chdir;
 	d->client_fds = !b->no_fds;
 	d->client_umask = !b->no_umask;
 	if (b->iso != NULL)

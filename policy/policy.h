@@ -47,6 +47,7 @@ struct baseline {
 	int		  no_argv;	/* -A */
 	char *const	 *own_env;	/* -E: dived's environment, or NULL */
 	int		  no_chdir;	/* -H, or -h given */
+	const char	 *chdir;	/* -h, or NULL */
 	int		  no_fds;	/* -O */
 	int		  no_umask;	/* -M */
 	int		  keep_umask;	/* --keep-umask */
@@ -67,6 +68,7 @@ struct decision {
 	const gid_t	*groups;	/* explicit groups, or NULL */
 	int		 ngroups;
 	int		 client_cwd;	/* enter the client's directory */
+	const char	*chdir;		/* -h: start there, or NULL */
 	int		 client_fds;	/* give the client's descriptors */
 	int		 client_umask;
 	/*
