@@ -423,45 +423,45 @@ baseline_from(const struct config *cfg, struct baseline *b)
 	b->die_with_client = o->die_with_client;
 }
 
-static gid_t one_group;
-
 int
-groups_of(const struct decision *d, gid_t **groups, int *n)
+groups_of(const struct decision *d, struct groupset *g)
 {
+	memset(g, 0, sizeof(*g));
 	if (d->groups != NULL) {
-		*groups = (gid_t *)(uintptr_t)d->groups;
-		*n = d->ngroups;
+		g->list = d->groups;
+		g->n = d->ngroups;
 		return 0;
 	}
-	one_group = d->gid;
-	*groups = &one_group;
-	*n = 1;
+	g->one = d->gid;
+	g->list = &g->one;
+	g->n = 1;
 	if (!d->setids || d->user == NULL)
 		return 0;
 	/*
 	 * Room for the usual few groups first; getgrouplist says how many
 	 * there are when that is too little.
 	 */
-	for (int room = 32;; room = *n) {
-		gid_t *g;
-
-		if (room > 65536 || (g = calloc((size_t)room, sizeof(*g))) ==
-		    NULL)
+	for (int room = 32;; room = g->n) {
+		if (room > 65536 || (g->owned = calloc((size_t)room,
+		    sizeof(*g->owned))) == NULL)
 			return -1;
-		*n = room;
-		if (getgrouplist(d->user, d->gid, g, n) != -1) {
-			*groups = g;
+		g->n = room;
+		if (getgrouplist(d->user, d->gid, g->owned, &g->n) != -1) {
+			g->list = g->owned;
 			return 0;
 		}
-		free(g);
-		if (*n <= room)
+		free(g->owned);
+		g->owned = NULL;
+		if (g->n <= room)
 			return -1;
 	}
 }
 
 void
-groups_free(const struct decision *d, const gid_t *groups)
+groups_free(struct groupset *g)
 {
-	if (groups != &one_group && groups != d->groups)
-		free((void *)(uintptr_t)groups);
+	free(g->owned);
+	g->owned = NULL;
+	g->list = NULL;
+	g->n = 0;
 }

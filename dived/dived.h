@@ -38,10 +38,20 @@ void	config_privsep_warnings(const struct config *);
 void	config_rule_warnings(const struct config *, const struct ruleset *);
 /* What the options allow, for policy_decide. */
 void	baseline_from(const struct config *, struct baseline *);
-/* The groups a decision gives the program; -1 when they cannot be read. */
-int	groups_of(const struct decision *, gid_t **, int *);
-/* Frees what groups_of allocated, and only that. */
-void	groups_free(const struct decision *, const gid_t *);
+/*
+ * The groups a program gets: the decision's own list, or one looked up
+ * for its user (owned, then, and freed by groups_free), or its one gid.
+ */
+struct groupset {
+	const gid_t	*list;
+	int		 n;
+	gid_t		*owned;
+	gid_t		 one;
+};
+
+/* Fills the set for a decision; -1 when the groups cannot be read. */
+int	groups_of(const struct decision *, struct groupset *);
+void	groups_free(struct groupset *);
 
 /* The master re-reads the rule file and reopens the audit log on SIGHUP. */
 void	master_run(struct config *) __attribute__((noreturn));

@@ -30,10 +30,7 @@ just_run(const struct config *cfg)
 	struct peer p;
 	struct passwd *pw;
 	char why[256];
-	struct ns_maps maps;
-	gid_t *groups;
 	int self;
-	int ngroups;
 
 	memset(&p, 0, sizeof(p));
 	p.pid = getpid();
@@ -58,42 +55,14 @@ just_run(const struct config *cfg)
 		exit(DIVE_EXIT_FAILURE);
 	}
 	d.client_cwd = 0;	/* already there */
-	if (groups_of(&d, &groups, &ngroups) == -1) {
-		fprintf(stderr, "dived: groups of %s: too many or out of "
-		    "memory\n", d.user);
+	/* The pin for the terminal: this process is the invoker. */
+	self = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	if (launch_init(&l, cfg, &d, &r, &p, self, why, sizeof(why)) == -1) {
+		fprintf(stderr, "dived: %s\n", why);
 		exit(DIVE_EXIT_FAILURE);
 	}
-	memset(&l, 0, sizeof(l));
-	l.d = &d;
-	l.r = &r;
-	l.cfg = cfg;
-	l.groups = groups;
-	l.ngroups = ngroups;
-	l.nofile = cfg->nofile;
-	l.errfd = l.replyfd = l.holdfd = l.nullfd = -1;	/* to stderr */
-	l.initfd = -1;
-	l.inplace = 1;
-	if ((self = (int)syscall(SYS_pidfd_open, getpid(), 0)) != -1) {
-		l.steal_tty = spawn_may_steal_tty(r.ttyfd, self, getuid());
+	if (self != -1)
 		close(self);
-	}
-	l.procfd = -1;
-	if (ns_needs_proc(&d.iso) && ((l.procfd = open("/proc", O_PATH |
-	    O_DIRECTORY | O_CLOEXEC)) == -1 || ns_user_ident(l.procfd,
-	    &l.userns) == -1)) {
-		fprintf(stderr, "dived: /proc/self/ns/user: %s\n",
-		    strerror(errno));
-		exit(DIVE_EXIT_FAILURE);
-	}
-	if (d.iso.unshare & CLONE_NEWUSER) {
-		if (ns_plan_maps(&d.iso, &p, &d, 1, &maps, why,
-		    sizeof(why)) == -1) {
-			fprintf(stderr, "dived: %s\n", why);
-			exit(DIVE_EXIT_FAILURE);
-		}
-		l.maps = &maps;
-		l.zero_ok = p.uid == 0 || d.iso.uidgidmap ||
-		    d.iso.uidmap_set || d.iso.gidmap_set;
-	}
+	l.inplace = 1;
 	spawn_program(&l);
 }

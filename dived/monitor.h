@@ -41,7 +41,6 @@ struct session {
 	struct spawn_req	 req;
 	struct decision		 dec;
 	pid_t			 pid;		/* the program, or --init's reaper */
-	struct ns_maps		 maps;		/* of a new user namespace */
 	int			 pidfd;
 	pid_t			 progpid;	/* --init: the reaper's child... */
 	int			 progfd;	/* ...and its pidfd, else -1 */

@@ -36,56 +36,24 @@ extern char **environ;
 #endif
 
 /*
- * The maps of a new user namespace.  Falling back to id 0 inside is for
- * checked maps and root clients only (ns_inside).
+ * The launch, with what only a monitor's program has: /dev/null for the
+ * 0-2 a client left closed, the descriptor the client waits on, and the
+ * pseudo-terminal's ownership.
  */
-static void
-plan_namespaces(struct session *s, struct launch *l)
-{
-	const struct isolation *iso = &s->dec.iso;
-	char err[DIVE_MAX_ERRTEXT];
-
-	if (!(iso->unshare & CLONE_NEWUSER))
-		return;
-	if (ns_plan_maps(iso, &s->peer, &s->dec, s->cfg->o.no_wait,
-	    &s->maps, err, sizeof(err)) == -1)
-		refuse(s, DIVE_EXIT_FAILURE, "%s", err);
-	l->maps = &s->maps;
-	l->zero_ok = s->peer.uid == 0 || iso->uidgidmap || iso->uidmap_set ||
-	    iso->gidmap_set;
-}
-
 static void
 prepare_launch(struct session *s, struct launch *l)
 {
 	char err[DIVE_MAX_ERRTEXT];
 
-	memset(l, 0, sizeof(*l));
-	l->procfd = -1;
-	if (ns_needs_proc(&s->dec.iso) && ((l->procfd = open("/proc", O_PATH |
-	    O_DIRECTORY | O_CLOEXEC)) == -1 || ns_user_ident(l->procfd,
-	    &l->userns) == -1))
-		refuse(s, DIVE_EXIT_FAILURE, "/proc/self/ns/user: %s",
-		    strerror(errno));
-	l->d = &s->dec;
-	l->r = &s->req;
-	l->cfg = s->cfg;
-	l->nofile = s->cfg->nofile;
-	l->replyfd = -1;
-	l->nullfd = -1;
-	l->initfd = -1;
+	if (launch_init(l, s->cfg, &s->dec, &s->req, &s->peer, s->peerfd,
+	    err, sizeof(err)) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "%s", err);
 	if (s->dec.other_user && s->dec.client_fds &&
 	    spawn_null(&s->req, &l->nullfd) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "/dev/null: %s", strerror(errno));
 	/* The client waits for this descriptor's last holder to go. */
 	l->holdfd = s->req.head.waitmode == WAIT_HOLDERS || s->cfg->o.no_wait ?
 	    s->client : -1;
-	if (groups_of(&s->dec, (gid_t **)&l->groups, &l->ngroups) == -1)
-		refuse(s, DIVE_EXIT_FAILURE, "groups of %s: too many or out "
-		    "of memory", s->dec.user);
-	plan_namespaces(s, l);
-	l->steal_tty = spawn_may_steal_tty(s->req.ttyfd, s->peerfd,
-	    s->peer.uid);
 	if (pty_give(s->cfg, &s->dec, &s->req, err, sizeof(err)) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "%s", err);
 }
@@ -353,9 +321,7 @@ launch(struct session *s)
 		close(init[0]);
 	}
 	/* Our copies are the program's now. */
-	groups_free(&s->dec, l.groups);
-	if (l.nullfd != -1)
-		close(l.nullfd);
+	launch_free(&l);
 	close_fds(s->req.fds, s->req.nfds);
 	s->req.nfds = 0;
 	if (s->req.ptyfd != -1)

@@ -210,7 +210,8 @@ set_credentials(const struct launch *l, int moved)
 	if (moved)
 		set_ids_inside(l);
 	else
-		set_ids(l, d->uid, d->euid, d->gid, l->groups, l->ngroups);
+		set_ids(l, d->uid, d->euid, d->gid, l->groups.list,
+		    l->groups.n);
 }
 
 /*

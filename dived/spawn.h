@@ -5,36 +5,7 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
-#include "policy.h"
-#include "privsep.h"
-#include "ns.h"
-
-struct config;
-
-struct launch {
-	const struct config	*cfg;
-	const struct decision	*d;
-	const struct spawn_req	*r;
-	const gid_t		*groups;
-	int			 ngroups;
-	struct rlimit		 nofile;	/* the program's descriptor limit */
-	int			 errfd;		/* close-on-exec report pipe */
-	int			 inplace;	/* -J: report on stderr instead */
-	int			 replyfd;	/* -w: report to the client, or -1 */
-	int			 holdfd;	/* kept open in the program, or -1 */
-	int			 nullfd;	/* /dev/null for 0-2, or -1 */
-	int			 initfd;	/* --init: for PS_PROGRAM, or -1 */
-	/*
-	 * The monitor joined and created the namespaces (clone) and wrote a
-	 * new user namespace's maps; else the program does it itself.
-	 */
-	int			 nsready;
-	const struct ns_maps	*maps;		/* !nsready: its own maps */
-	int			 zero_ok;	/* see ns_inside */
-	struct ns_ident		 userns;	/* before the namespace steps */
-	int			 procfd;	/* /proc from before them */
-	int			 steal_tty;	/* see spawn_may_steal_tty */
-};
+#include "launch.h"
 
 /*
  * What a failed step writes to errfd before the child exits: the exit
