@@ -68,20 +68,29 @@ wait_child(pid_t pid, int *st)
 	return 0;
 }
 
-/*
- * One audit record: event "decision" (allowed or denied) or "end"
- * (exited, signaled, or failed during setup), with what is known so far.
- */
+static const struct {
+	const char	*event;
+	const char	*outcome;
+	int		 end;		/* the session's last record */
+	int		 ran;		/* st is the program's wait status */
+} outcomes[] = {
+	[OUTCOME_ALLOWED] = { "decision", "allowed", 0, 0 },
+	[OUTCOME_DENIED] = { "decision", "denied", 0, 0 },
+	[OUTCOME_FAILED] = { "end", "failed", 1, 0 },
+	[OUTCOME_EXITED] = { "end", "exited", 1, 1 },
+	[OUTCOME_SIGNALED] = { "end", "signaled", 1, 1 },
+};
+
 int
-record(struct session *s, const char *event, const char *outcome,
-    const char *reason, int st)
+record(struct session *s, enum outcome o, const char *reason, int st)
 {
 	struct audit_rec a;
 	struct timespec t1;
+	int ran = outcomes[o].ran;
 
 	memset(&a, 0, sizeof(a));
-	a.event = event;
-	a.outcome = outcome;
+	a.event = outcomes[o].event;
+	a.outcome = outcomes[o].outcome;
 	a.reason = reason;
 	a.session = s->id;
 	a.peer = &s->peer;
@@ -96,10 +105,7 @@ record(struct session *s, const char *event, const char *outcome,
 	a.cwd = program_dir(s);
 	a.pid = s->pid;
 	/* Every end record has them; a program that never ran, null. */
-	if (strcmp(event, "end") == 0) {
-		int ran = strcmp(outcome, "exited") == 0 ||
-		    strcmp(outcome, "signaled") == 0;
-
+	if (outcomes[o].end) {
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		a.ended = 1;
 		a.exit_code = ran && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
@@ -170,14 +176,14 @@ refuse(struct session *s, uint32_t status, const char *fmt, ...)
 		stop_parser(s);
 		_exit(1);
 	}
-	if (strcmp(s->verdict, "failed") == 0)
-		record(s, "end", "failed", text, 0);
+	if (s->verdict == VERDICT_FAILED)
+		record(s, OUTCOME_FAILED, text, 0);
 	else
-		record(s, "decision", "denied", text, 0);
+		record(s, OUTCOME_DENIED, text, 0);
 	logmsg(LOG_WARNING, "session %s: peer pid %ld uid %lu gid %lu: "
 	    "%s: %s", s->id, (long)s->peer.pid,
 	    (unsigned long)s->peer.uid, (unsigned long)s->peer.gid,
-	    s->verdict, text);
+	    s->verdict == VERDICT_FAILED ? "failed" : "refused", text);
 	session_over(s);
 	(void)greet(s);
 	proto_send_error(s->client, status, text);
@@ -218,7 +224,8 @@ finish(struct session *s, int st)
 	 * parser is killed and reaped after: the client does not wait for
 	 * it, nor for its exit, which on this processor would come first.
 	 */
-	record(s, "end", WIFSIGNALED(st) ? "signaled" : "exited", NULL, st);
+	record(s, WIFSIGNALED(st) ? OUTCOME_SIGNALED : OUTCOME_EXITED, NULL,
+	    st);
 	/* With processes left, the session holds its place until they end. */
 	if ((left = each_leftover(s, NULL, 0)) == 0)
 		session_over(s);
@@ -249,7 +256,7 @@ init_session(struct session *s, const struct config *cfg)
 	s->client = s->master = s->report = s->ps = s->pidfd = s->peerfd = -1;
 	s->chldfd = -1;
 	s->progfd = -1;
-	s->verdict = "refused";
+	s->verdict = VERDICT_REFUSED;
 	spawn_req_init(&s->req);
 }
 

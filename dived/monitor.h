@@ -28,6 +28,16 @@
 /* The client's groups that fit in its session; more are allocated. */
 #define PEER_GROUPS_ROOM	64
 
+/*
+ * What refuse() ends a session with: before the program is allowed, a
+ * denied decision; once it is, a setup that failed, the end of a session
+ * whose decision is already recorded.
+ */
+enum verdict {
+	VERDICT_REFUSED,
+	VERDICT_FAILED,
+};
+
 struct session {
 	const struct config	*cfg;
 	char			 id[SESSID_LEN];
@@ -48,7 +58,7 @@ struct session {
 	int			 chldfd;	/* SIGCHLD, once the program runs */
 	const struct ruleset	*rules;		/* that decided, or NULL */
 	struct timespec		 t0;
-	const char		*verdict;	/* for the log: refused, failed */
+	enum verdict		 verdict;	/* what a refusal now is */
 	const char		*ended_by;	/* time-limit, client-gone */
 	gid_t			 groups[PEER_GROUPS_ROOM];
 	struct stat		 own[3];	/* client, both parser sockets */
@@ -64,12 +74,19 @@ struct session {
 void	refuse(struct session *, uint32_t, const char *, ...)
 	    __attribute__((noreturn, format(printf, 3, 4)));
 /*
- * One audit record: event "decision" (allowed or denied) or "end"
- * (exited, signaled, or failed during setup), with what is known so far;
- * -1 when it cannot be written.
+ * One audit record, with what is known so far: a decision (allowed or
+ * denied) or an end (the program exited or was killed, with its wait
+ * status; or its setup failed).  -1 when it cannot be written.
  */
-int	record(struct session *, const char *, const char *, const char *,
-	    int);
+enum outcome {
+	OUTCOME_ALLOWED,
+	OUTCOME_DENIED,
+	OUTCOME_FAILED,
+	OUTCOME_EXITED,
+	OUTCOME_SIGNALED,
+};
+
+int	record(struct session *, enum outcome, const char *, int);
 /* Our HELLO, unless it went already: it comes before any other answer. */
 int	greet(struct session *);
 /* The master's slot for this session is free from here. */

@@ -32,10 +32,10 @@ terminal(struct session *s)
 
 	if (pty_check(s->cfg, &s->req, err, sizeof(err)) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "%s", err);
-	s->verdict = "failed";
+	s->verdict = VERDICT_FAILED;
 	if (pty_make(&s->req, &master, err, sizeof(err)) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "%s", err);
-	s->verdict = "refused";
+	s->verdict = VERDICT_REFUSED;
 	if (master != -1) {
 		(void)greet(s);
 		proto_send_pty(s->client, s->req.head.pty, master);
@@ -169,8 +169,8 @@ decide(struct session *s)
 	    argv, (unsigned long)uid, uid != euid ? euids : "",
 	    (unsigned long)(s->dec.setids ? s->dec.gid : getgid()), cwd);
 	/* Nothing runs without its record. */
-	if (record(s, "decision", "allowed", NULL, 0) == -1) {
-		s->verdict = "refused";
+	if (record(s, OUTCOME_ALLOWED, NULL, 0) == -1) {
+		s->verdict = VERDICT_REFUSED;
 		refuse(s, DIVE_EXIT_FAILURE, "the audit log cannot be written");
 	}
 }

@@ -287,7 +287,7 @@ launch(struct session *s)
 	int pipefd[2], init[2] = { -1, -1 };
 	ssize_t n;
 
-	s->verdict = "failed";
+	s->verdict = VERDICT_FAILED;
 	prepare_launch(s, &l);
 	client_still_there(s);
 	if (s->cfg->o.no_wait)
