@@ -447,11 +447,13 @@ refuse_here(int c, const char *id, const struct ucred *uc, int prio,
 }
 
 /*
- * Over a limit, the client is told so and let go.  The master writes the
- * greeting and the error but, as always, reads nothing.
+ * Reserves the next slot, slots[nslots], for the client's uid: 0, and the
+ * monitor that takes the connection completes it.  Over a limit, -1: the
+ * client is told so and let go.  The master writes the greeting and the
+ * error but, as always, reads nothing.
  */
 static int
-over_limit(const struct config *cfg, int c, const char *id)
+reserve_slot(const struct config *cfg, int c, const char *id)
 {
 	struct ucred uc;
 	socklen_t len = sizeof(uc);
@@ -461,7 +463,7 @@ over_limit(const struct config *cfg, int c, const char *id)
 	if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &uc, &len) == -1) {
 		logmsg(LOG_ERR, "session %s: SO_PEERCRED: %s", id,
 		    strerror(errno));
-		return 1;
+		return -1;
 	}
 	for (size_t i = 0; i < nslots; i++)
 		mine += slots[i].uid == uc.uid;
@@ -476,7 +478,7 @@ over_limit(const struct config *cfg, int c, const char *id)
 		return 0;
 	}
 	refuse_here(c, id, &uc, LOG_WARNING, text, text);
-	return 1;
+	return -1;
 }
 
 /*
@@ -771,7 +773,7 @@ reload(struct config *cfg)
 }
 
 static void
-serve(struct config *cfg, int ls, const sigset_t *waitmask,
+accept_loop(struct config *cfg, int ls, const sigset_t *waitmask,
     const sigset_t *orig)
 {
 	unsigned long conns = 0;
@@ -810,7 +812,7 @@ serve(struct config *cfg, int ls, const sigset_t *waitmask,
 		if (cfg->o.no_fork)
 			serve_here(cfg, ls, c, orig);
 		sessid_format(id, sizeof(id), ++conns);
-		if (over_limit(cfg, c, id)) {
+		if (reserve_slot(cfg, c, id) == -1) {
 			close(c);
 			continue;
 		}
@@ -960,7 +962,7 @@ master_run(struct config *cfg)
 	first_spare(cfg, ls, &orig);
 	logmsg(LOG_INFO, "listening on %s", cfg->o.socket);
 	daemon_ready(cfg->o.log_stderr);
-	serve(cfg, ls, &waitmask, &orig);
+	accept_loop(cfg, ls, &waitmask, &orig);
 	logmsg(LOG_INFO, "stopping on signal %d", (int)stopping);
 	/* No new client finds the socket while the spares end. */
 	close(ls);

@@ -15,10 +15,11 @@
 
 static int mon = -1;
 
-#define refuse(...)	ps_fail(mon, __VA_ARGS__)
+/* The request fails: the monitor hears why, and the parser exits. */
+#define fail(...)	ps_fail(mon, __VA_ARGS__)
 
 static void
-recv_or_refuse(int client, struct frame *f, size_t maxlen, int *fds,
+recv_or_fail(int client, struct frame *f, size_t maxlen, int *fds,
     size_t maxfds)
 {
 	int r = frame_await(client, f, maxlen, fds, maxfds);
@@ -26,19 +27,19 @@ recv_or_refuse(int client, struct frame *f, size_t maxlen, int *fds,
 	if (r == 1)
 		return;
 	if (r == 0)
-		refuse(DIVE_EXIT_FAILURE, "client closed the connection "
+		fail(DIVE_EXIT_FAILURE, "client closed the connection "
 		    "before its request was complete");
 	switch (errno) {
 	case EMSGSIZE:
-		refuse(DIVE_EXIT_FAILURE, "request too large (over %u bytes)",
+		fail(DIVE_EXIT_FAILURE, "request too large (over %u bytes)",
 		    (unsigned)maxlen);
 	case ETOOMANYREFS:
-		refuse(DIVE_EXIT_FAILURE, "too many descriptors in one "
+		fail(DIVE_EXIT_FAILURE, "too many descriptors in one "
 		    "message (at most %zu)", maxfds);
 	case EPROTO:
-		refuse(DIVE_EXIT_FAILURE, "truncated message from client");
+		fail(DIVE_EXIT_FAILURE, "truncated message from client");
 	default:
-		refuse(DIVE_EXIT_FAILURE, "reading request: %s",
+		fail(DIVE_EXIT_FAILURE, "reading request: %s",
 		    strerror(errno));
 	}
 }
@@ -52,13 +53,13 @@ check_hello(int client)
 	int r = frame_await(client, &f, sizeof(v), NULL, 0);
 
 	if (r == 0)
-		refuse(DIVE_EXIT_FAILURE, "client closed the connection "
+		fail(DIVE_EXIT_FAILURE, "client closed the connection "
 		    "before its request was complete");
 	if (r == -1 || f.type != MSG_HELLO ||
 	    proto_decode_u32(f.buf, f.len, &v) == -1)
-		refuse(DIVE_EXIT_FAILURE, "not a dive client (bad greeting)");
+		fail(DIVE_EXIT_FAILURE, "not a dive client (bad greeting)");
 	if (v != DIVE_PROTO_VERSION)
-		refuse(DIVE_EXIT_FAILURE, "protocol version mismatch: dive "
+		fail(DIVE_EXIT_FAILURE, "protocol version mismatch: dive "
 		    "speaks %u, dived speaks %d", v, DIVE_PROTO_VERSION);
 	frame_free(&f);
 }
@@ -74,16 +75,16 @@ pass_fds(struct frame *f, struct fdbits *seen, uint32_t *total)
 
 	if (proto_decode_fds(f->buf, f->len, targets, DIVE_FD_BATCH, &n,
 	    &why) == -1)
-		refuse(DIVE_EXIT_FAILURE, "%s", why);
+		fail(DIVE_EXIT_FAILURE, "%s", why);
 	if (n != f->nfds)
-		refuse(DIVE_EXIT_FAILURE, "descriptor list names %zu "
+		fail(DIVE_EXIT_FAILURE, "descriptor list names %zu "
 		    "descriptors but %zu arrived", n, f->nfds);
 	if (*total + n > DIVE_MAX_FDS)
-		refuse(DIVE_EXIT_FAILURE, "too many descriptors (at most %d)",
+		fail(DIVE_EXIT_FAILURE, "too many descriptors (at most %d)",
 		    DIVE_MAX_FDS);
 	for (i = 0; i < n; i++)
 		if (fdbits_take(seen, targets[i]) == -1)
-			refuse(DIVE_EXIT_FAILURE, "descriptor %u sent twice",
+			fail(DIVE_EXIT_FAILURE, "descriptor %u sent twice",
 			    targets[i]);
 	*total += (uint32_t)n;
 	wbuf_u32(&w, (uint32_t)n);
@@ -105,13 +106,13 @@ pass_request(struct frame *f, uint32_t nfds, const struct fdbits *seen)
 	uint32_t i, k;
 
 	if (proto_decode_request(f->buf, f->len, &r, &why) == -1)
-		refuse(DIVE_EXIT_FAILURE, "%s", why);
+		fail(DIVE_EXIT_FAILURE, "%s", why);
 	if (f->nfds != request_nauxfds(r.head.flags))
-		refuse(DIVE_EXIT_FAILURE, "request names %zu directory and "
+		fail(DIVE_EXIT_FAILURE, "request names %zu directory and "
 		    "terminal descriptors but %zu arrived",
 		    request_nauxfds(r.head.flags), f->nfds);
 	if (r.head.pty & fdbits_std(seen))
-		refuse(DIVE_EXIT_FAILURE, "a descriptor sent under a number "
+		fail(DIVE_EXIT_FAILURE, "a descriptor sent under a number "
 		    "the pseudo-terminal takes");
 #ifdef DIVE_TESTHOOKS
 	if (parser_testhook(mon, &r, nfds)) {
@@ -154,7 +155,7 @@ relay_signals(int client)
 		if (r == -1 || f.type != MSG_SIGNAL ||
 		    proto_decode_u32(f.buf, f.len, &sig) == -1 ||
 		    sig == 0 || sig > DIVE_MAX_SIGNAL)
-			refuse(DIVE_EXIT_FAILURE, "protocol error after the "
+			fail(DIVE_EXIT_FAILURE, "protocol error after the "
 			    "request: only signal numbers may follow");
 		if (frame_send(mon, PS_SIGNAL, &sig, sizeof(sig), NULL, 0) == -1)
 			_exit(1);
@@ -177,7 +178,7 @@ await_client(void)
 		_exit(0);
 	if (f.type != PS_CLIENT || proto_decode_u32(f.buf, f.len, &uid) == -1 ||
 	    f.nfds != 1 || fd != SANDBOX_CLIENT_FD)
-		refuse(DIVE_EXIT_FAILURE, "no client connection from the "
+		fail(DIVE_EXIT_FAILURE, "no client connection from the "
 		    "monitor");
 	frame_free(&f);
 	title_set("parser [uid %lu]", (unsigned long)uid);
@@ -198,7 +199,7 @@ parser_run(int monitor, unsigned int timeout)
 	alarm(timeout);
 	check_hello(client);
 	for (;;) {
-		recv_or_refuse(client, &f, DIVE_MAX_MSG, fds, DIVE_FD_BATCH);
+		recv_or_fail(client, &f, DIVE_MAX_MSG, fds, DIVE_FD_BATCH);
 		if (f.type == MSG_FDS)
 			pass_fds(&f, &seen, &nfds);
 		else if (f.type == MSG_REQUEST) {
@@ -206,7 +207,7 @@ parser_run(int monitor, unsigned int timeout)
 			frame_free(&f);
 			break;
 		} else
-			refuse(DIVE_EXIT_FAILURE, "unexpected message 0x%x in "
+			fail(DIVE_EXIT_FAILURE, "unexpected message 0x%x in "
 			    "request", f.type);
 		frame_free(&f);
 	}

@@ -32,7 +32,8 @@
 
 static int mon = -1;
 
-#define refuse(...)	ps_fail(mon, __VA_ARGS__)
+/* The request fails: the monitor hears why, and the parser exits. */
+#define fail(...)	ps_fail(mon, __VA_ARGS__)
 
 static struct ps_spawn
 hook_header(const struct request *r, uint32_t nfds, uint32_t argc)
@@ -118,7 +119,7 @@ parser_testhook(int monitor, const struct request *r, uint32_t nfds)
 	mon = monitor;
 	name = r->argv[0] + sizeof(TESTHOOK) - 1;
 	if (r->head.argc < 2)
-		refuse(DIVE_EXIT_FAILURE, "test hook %s: no marker path", name);
+		fail(DIVE_EXIT_FAILURE, "test hook %s: no marker path", name);
 	touch[1] = r->argv[1];
 	h = hook_header(r, nfds, 2);
 
@@ -260,7 +261,7 @@ parser_testhook(int monitor, const struct request *r, uint32_t nfds)
 			_exit(1);
 		return 1;
 	} else
-		refuse(DIVE_EXIT_FAILURE, "unknown test hook %s", name);
-	refuse(DIVE_EXIT_FAILURE, "test hook %s: the system call was allowed",
+		fail(DIVE_EXIT_FAILURE, "unknown test hook %s", name);
+	fail(DIVE_EXIT_FAILURE, "test hook %s: the system call was allowed",
 	    name);
 }
