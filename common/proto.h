@@ -28,18 +28,8 @@
 #include <stdint.h>
 
 #include "bounds.h"
+#include "msgid.h"
 #include "wire.h"
-
-enum {
-	MSG_HELLO = 0x44560001,
-	MSG_FDS,
-	MSG_REQUEST,
-	MSG_SIGNAL,
-	MSG_STARTED,
-	MSG_EXIT,
-	MSG_ERROR,
-	MSG_PTY,
-};
 
 /* REQUEST flags: which descriptors are attached, in this order. */
 #define REQ_HAS_CWD	0x1u

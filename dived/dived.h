@@ -4,6 +4,7 @@
 
 #include <sys/resource.h>
 
+#include "msgid.h"
 #include "options.h"
 #include "sandbox.h"
 
@@ -76,9 +77,6 @@ void	monitor_run(const struct config *, int, const char *, int)
  * socket: SPARE_READY, no payload, once its parser is confined; or
  * SPARE_FAILED, the text of why it cannot serve, before it exits.
  */
-#define MASTER_CLIENT	0x4d430001u
-#define SPARE_READY	0x4d430002u
-#define SPARE_FAILED	0x4d430003u
 void	monitor_spare(const struct config *, int, int)
 	    __attribute__((noreturn));
 

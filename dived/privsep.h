@@ -32,17 +32,8 @@
 #include <stdint.h>
 
 #include "bounds.h"
+#include "msgid.h"
 #include "proto.h"
-
-enum {
-	PS_FDS = 0x50530001,
-	PS_SPAWN,
-	PS_SIGNAL,
-	PS_FAIL,
-	PS_CLIENT,
-	PS_PROGRAM,
-	PS_CONFINED,
-};
 
 #define PS_MAGIC	0x7370776eu
 

@@ -1,0 +1,43 @@
+/*
+ * The type of every framed message dived and dive exchange (wire.h), one
+ * range per conversation, so that a message sent on the wrong socket is
+ * never taken for another.  Their payloads are described where each
+ * conversation is: proto.h, dived/privsep.h, dived/dived.h.
+ */
+#ifndef DIVE_MSGID_H
+#define DIVE_MSGID_H
+
+/* dive and dived ("DV"): common/proto.h. */
+enum {
+	MSG_HELLO = 0x44560001,
+	MSG_FDS,
+	MSG_REQUEST,
+	MSG_SIGNAL,
+	MSG_STARTED,
+	MSG_EXIT,
+	MSG_ERROR,
+	MSG_PTY,
+};
+
+/*
+ * A monitor and its parser, and a program's process under --init and
+ * its monitor ("PS"): dived/privsep.h.
+ */
+enum {
+	PS_FDS = 0x50530001,
+	PS_SPAWN,
+	PS_SIGNAL,
+	PS_FAIL,
+	PS_CLIENT,
+	PS_PROGRAM,
+	PS_CONFINED,
+};
+
+/* The master and a spare monitor ("MC"): dived/dived.h. */
+enum {
+	MASTER_CLIENT = 0x4d430001,
+	SPARE_READY,
+	SPARE_FAILED,
+};
+
+#endif
