@@ -335,7 +335,7 @@ shares_privsep_user(const struct config *cfg, const char *where)
 	logmsg(LOG_WARNING, "warning: %s: programs run as the "
 	    "privilege-separation user %s, and can stop every parser and so "
 	    "hold up every client; the parser needs a user that nothing else "
-	    "runs as", where, cfg->ps.user);
+	    "runs as", where, cfg->sandbox.user);
 }
 
 void
@@ -343,12 +343,12 @@ config_rule_warnings(const struct config *cfg, const struct ruleset *rs)
 {
 	char where[4096];
 
-	if (!cfg->ps.active || rs == NULL)
+	if (!cfg->sandbox.active || rs == NULL)
 		return;
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const struct rule *r = &rs->rules[i];
 
-		if (!r->permit || !r->as_set || r->as_uid != cfg->ps.uid)
+		if (!r->permit || !r->as_set || r->as_uid != cfg->sandbox.uid)
 			continue;
 		if (r->as_user != NULL)
 			snprintf(where, sizeof(where), "%s:%d: as %s",
@@ -368,20 +368,20 @@ config_privsep_warnings(const struct config *cfg)
 	struct passwd *pw;
 	char where[512];
 
-	if (!cfg->ps.active)
+	if (!cfg->sandbox.active)
 		return;
 	/* nobody by name, or by its usual number. */
-	if (cfg->ps.uid == NOBODY_UID || ((pw = getpwnam("nobody")) != NULL &&
-	    pw->pw_uid == cfg->ps.uid))
+	if (cfg->sandbox.uid == NOBODY_UID || ((pw = getpwnam("nobody")) != NULL &&
+	    pw->pw_uid == cfg->sandbox.uid))
 		logmsg(LOG_WARNING, "warning: --privsep-user %s: programs "
 		    "commonly run as nobody, and can stop every parser and so "
 		    "hold up every client; the parser needs a user that "
-		    "nothing else runs as", cfg->ps.user);
-	if (t->user_set && t->uid == cfg->ps.uid) {
+		    "nothing else runs as", cfg->sandbox.user);
+	if (t->user_set && t->uid == cfg->sandbox.uid) {
 		snprintf(where, sizeof(where), "-u %s", o->user);
 		shares_privsep_user(cfg, where);
 	}
-	if (t->euser_set && t->euid == cfg->ps.uid) {
+	if (t->euser_set && t->euid == cfg->sandbox.uid) {
 		snprintf(where, sizeof(where), "-e %s", o->euser);
 		shares_privsep_user(cfg, where);
 	}

@@ -18,9 +18,9 @@
 #include <unistd.h>
 
 #include "bounds.h"
+#include "confine.h"
 #include "privsep.h"
 #include "proto.h"
-#include "sandbox.h"
 #include "wire.h"
 
 /*

@@ -154,7 +154,7 @@ main(int argc, char **argv)
 			errx(1, "%s", e);
 		just_run(&cfg);
 	}
-	if (privsep_prepare(cfg.o.privsep_user, cfg.o.privsep_dir, &cfg.ps, e,
+	if (sandbox_prepare(cfg.o.privsep_user, cfg.o.privsep_dir, &cfg.sandbox, e,
 	    sizeof(e)) == -1)
 		start_failed(client, e);
 	config_privsep_warnings(&cfg);

@@ -12,7 +12,7 @@
 
 struct config {
 	struct options	o;
-	struct privsep	ps;
+	struct sandbox	sandbox;
 	int		privileged;	/* root: may change credentials */
 	struct rlimit	nofile;		/* as dived found it, for programs */
 	struct target	target;		/* -u, -g, -e resolved */

@@ -22,10 +22,10 @@
 #include <unistd.h>
 
 #include "bounds.h"
+#include "confine.h"
 #include "parser.h"
 #include "privsep.h"
 #include "proto.h"
-#include "sandbox.h"
 #include "title.h"
 
 static unsigned long

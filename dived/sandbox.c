@@ -256,7 +256,7 @@ dir_is_empty(const char *dir, char *err, size_t len)
 }
 
 int
-privsep_prepare(const char *user, const char *dir, struct privsep *ps,
+sandbox_prepare(const char *user, const char *dir, struct sandbox *ps,
     char *err, size_t len)
 {
 	struct passwd *pw;
@@ -311,7 +311,7 @@ static char *const no_env[] = { NULL };
  * whatever is not before it reads anything.
  */
 static void __attribute__((noreturn))
-start_child(const struct privsep *ps, int mon, char *const argv[])
+start_child(const struct sandbox *ps, int mon, char *const argv[])
 {
 	int m, f, p;
 
@@ -329,7 +329,7 @@ start_child(const struct privsep *ps, int mon, char *const argv[])
 }
 
 pid_t
-sandbox_start(const struct privsep *ps, int mon, unsigned int timeout)
+sandbox_start(const struct sandbox *ps, int mon, unsigned int timeout)
 {
 	char pid[24], secs[24], uid[24], gid[24];
 	pid_t p;

@@ -7,7 +7,7 @@
 
 #include <sys/types.h>
 
-struct privsep {
+struct sandbox {
 	int		 active;	/* dived is root: chroot and setuid */
 	uid_t		 uid;
 	gid_t		 gid;
@@ -24,7 +24,7 @@ struct privsep {
  * creates the empty directory if missing and checks it is root-owned,
  * not writable by others and empty.  Returns -1 with a message in err.
  */
-int	privsep_prepare(const char *, const char *, struct privsep *, char *,
+int	sandbox_prepare(const char *, const char *, struct sandbox *, char *,
 	    size_t);
 
 /*
@@ -32,26 +32,7 @@ int	privsep_prepare(const char *, const char *, struct privsep *, char *,
  * us.  Returns its pid, or -1 with errno set.  A parser that cannot
  * start or confine itself says why on mon and exits.
  */
-pid_t	sandbox_start(const struct privsep *, int, unsigned int);
-
-/* In the parser program, before any client: what confine() is given. */
-struct confinement {
-	pid_t		 monitor;	/* its parent: it dies with it */
-	int		 active;	/* chroot and setuid */
-	uid_t		 uid;
-	gid_t		 gid;
-	const char	*user;
-	const char	*dir;
-};
-
-/*
- * Loads the filter from SANDBOX_FILTER_FD and closes it, keeps only the
- * monitor socket with /dev/null as 0-2, then gives up everything else and
- * tells the monitor so (PS_CONFINED).  The client's connection comes from
- * the monitor afterwards and lands on 3.  On failure it tells the monitor
- * why and exits.
- */
-void	confine(const struct confinement *);
+pid_t	sandbox_start(const struct sandbox *, int, unsigned int);
 
 #define SANDBOX_CLIENT_FD	3
 #define SANDBOX_MONITOR_FD	4
