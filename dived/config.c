@@ -50,17 +50,14 @@ resolve_user(const char *opt, const char *name, uid_t *uid, gid_t *gid,
 		*uid = (uid_t)v;
 		pw = getpwuid(*uid);
 	} else if ((pw = getpwnam(name)) == NULL) {
-		snprintf(err, len, "%s %s: no such user", opt, name);
-		return -1;
+		return errbuf(err, len, "%s %s: no such user", opt, name);
 	}
 	*named = pw != NULL;
 	if (pw != NULL) {
 		*uid = pw->pw_uid;
 		*gid = pw->pw_gid;
-		if (user != NULL && (*user = strdup(pw->pw_name)) == NULL) {
-			snprintf(err, len, "out of memory");
-			return -1;
-		}
+		if (user != NULL && (*user = strdup(pw->pw_name)) == NULL)
+			return errbuf(err, len, "out of memory");
 	}
 	return 0;
 }
@@ -113,10 +110,8 @@ resolve_groups(const char *list, struct target *t, char *err, size_t len)
 	char *copy, *g, *next;
 	int r = 0;
 
-	if ((copy = strdup(list)) == NULL) {
-		snprintf(err, len, "out of memory");
-		return -1;
-	}
+	if ((copy = strdup(list)) == NULL)
+		return errbuf(err, len, "out of memory");
 	for (g = copy; g != NULL && r == 0; g = next) {
 		if ((next = strchr(g, ',')) != NULL)
 			*next++ = '\0';
@@ -273,10 +268,9 @@ config_resolve(struct config *cfg, char *err, size_t len)
 		return -1;
 	if (resolve_roots(&cfg->o.iso, err, len) == -1)
 		return -1;
-	if ((o->user || o->groups || o->euser) && !cfg->privileged) {
-		snprintf(err, len, "-u, -g and -e need dived to run as root");
-		return -1;
-	}
+	if ((o->user || o->groups || o->euser) && !cfg->privileged)
+		return errbuf(err, len, "-u, -g and -e need dived to run as "
+		    "root");
 	return 0;
 }
 

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errbuf.h"
 #include "dived.h"
 #include "audit.h"
 #include "bounds.h"
@@ -864,11 +865,9 @@ spare_word(int fd, char *why, size_t len)
 	while ((r = poll(&p, 1, DIVE_START_TIMEOUT * 1000)) == -1 &&
 	    errno == EINTR)
 		;
-	if (r == 0) {
-		snprintf(why, len, "its parser was not confined within %d "
+	if (r == 0)
+		return errbuf(why, len, "its parser was not confined within %d "
 		    "seconds", DIVE_START_TIMEOUT);
-		return -1;
-	}
 	if (r == -1 || frame_recv(fd, &f, DIVE_MAX_ERRTEXT, NULL, 0) != 1)
 		return -1;
 	r = f.type == SPARE_READY ? 1 : 0;

@@ -197,38 +197,28 @@ mkdir_checked(const char *dir, char *err, size_t len)
 
 	if (lstat(dir, &st) == 0)
 		goto check;
-	if (errno != ENOENT || strlen(dir) >= sizeof(parent)) {
-		snprintf(err, len, "%s: %s", dir, strerror(errno));
-		return -1;
-	}
+	if (errno != ENOENT || strlen(dir) >= sizeof(parent))
+		return errbuf(err, len, "%s: %s", dir, strerror(errno));
 	/* Parents as needed, 0755; the directory itself 0555. */
 	strcpy(parent, dir);
 	for (slash = parent + 1; (slash = strchr(slash, '/')) != NULL;
 	    slash++) {
 		*slash = '\0';
-		if (mkdir(parent, 0755) == -1 && errno != EEXIST) {
-			snprintf(err, len, "mkdir %s: %s", parent,
+		if (mkdir(parent, 0755) == -1 && errno != EEXIST)
+			return errbuf(err, len, "mkdir %s: %s", parent,
 			    strerror(errno));
-			return -1;
-		}
 		*slash = '/';
 	}
 	if ((mkdir(dir, 0555) == -1 && errno != EEXIST) ||
-	    chmod(dir, 0555) == -1) {
-		snprintf(err, len, "mkdir %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	if (lstat(dir, &st) == -1) {
-		snprintf(err, len, "%s: %s", dir, strerror(errno));
-		return -1;
-	}
+	    chmod(dir, 0555) == -1)
+		return errbuf(err, len, "mkdir %s: %s", dir, strerror(errno));
+	if (lstat(dir, &st) == -1)
+		return errbuf(err, len, "%s: %s", dir, strerror(errno));
 check:
 	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 ||
-	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
-		snprintf(err, len, "%s: must be a directory owned by root and "
-		    "writable by no one else", dir);
-		return -1;
-	}
+	    (st.st_mode & (S_IWGRP | S_IWOTH)))
+		return errbuf(err, len, "%s: must be a directory owned by root "
+		    "and writable by no one else", dir);
 	return 0;
 }
 
@@ -239,19 +229,15 @@ dir_is_empty(const char *dir, char *err, size_t len)
 	struct dirent *de;
 	int empty = 1;
 
-	if ((d = opendir(dir)) == NULL) {
-		snprintf(err, len, "%s: %s", dir, strerror(errno));
-		return -1;
-	}
+	if ((d = opendir(dir)) == NULL)
+		return errbuf(err, len, "%s: %s", dir, strerror(errno));
 	while ((de = readdir(d)) != NULL)
 		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
 			empty = 0;
 	closedir(d);
-	if (!empty) {
-		snprintf(err, len, "%s: privilege-separation directory is not "
-		    "empty", dir);
-		return -1;
-	}
+	if (!empty)
+		return errbuf(err, len, "%s: privilege-separation directory is "
+		    "not empty", dir);
 	return 0;
 }
 
@@ -271,19 +257,15 @@ sandbox_prepare(const char *user, const char *dir, struct sandbox *ps,
 	if (geteuid() != 0)
 		return 0;	/* unprivileged: seccomp and NNP only */
 	ps->active = 1;
-	if ((pw = getpwnam(user)) == NULL) {
-		snprintf(err, len, "privilege-separation user %s does not "
+	if ((pw = getpwnam(user)) == NULL)
+		return errbuf(err, len, "privilege-separation user %s does not "
 		    "exist: create it as a system user of its own (useradd "
 		    "--system --user-group --home-dir /nonexistent "
 		    "--no-create-home --shell /usr/sbin/nologin %s), or name "
 		    "another with --privsep-user", user, user);
-		return -1;
-	}
-	if (pw->pw_uid == 0) {
-		snprintf(err, len, "privilege-separation user %s must not be "
-		    "root", user);
-		return -1;
-	}
+	if (pw->pw_uid == 0)
+		return errbuf(err, len, "privilege-separation user %s must not "
+		    "be root", user);
 	ps->uid = pw->pw_uid;
 	ps->gid = pw->pw_gid;
 	if (mkdir_checked(dir, err, len) == -1)

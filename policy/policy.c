@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errbuf.h"
 #include "policy.h"
 #include "proto.h"
 
@@ -11,8 +12,7 @@
 static int
 deny(char *why, size_t len, const char *text)
 {
-	snprintf(why, len, "%s", text);
-	return -1;
+	return errbuf(why, len, "%s", text);
 }
 
 static int
@@ -103,12 +103,10 @@ rule_ids(const struct baseline *b, const struct rule *r, struct decision *d,
 {
 	if (!r->as_set)
 		return 0;
-	if (!b->privileged || b->no_setuid) {
-		snprintf(why, len, "the rule at line %d names a target user, "
-		    "but dived %s", r->line, b->no_setuid ? "runs with -P" :
-		    "cannot change credentials");
-		return -1;
-	}
+	if (!b->privileged || b->no_setuid)
+		return errbuf(why, len, "the rule at line %d names a target "
+		    "user, but dived %s", r->line,
+		    b->no_setuid ? "runs with -P" : "cannot change credentials");
 	d->uid = d->euid = r->as_uid;
 	d->gid = r->as_gid;
 	d->user = r->as_user;
@@ -211,11 +209,9 @@ rule_iso(const struct rule *r, struct isolation *iso, char *why, size_t len)
 	int has_root = iso->chroot != NULL || iso->client_root ||
 	    iso->pivot_new != NULL;
 
-	if ((r->chroot != NULL || r->clientroot) && has_root) {
-		snprintf(why, len, "the rule at line %d sets a root, and so "
-		    "do dived's options", r->line);
-		return -1;
-	}
+	if ((r->chroot != NULL || r->clientroot) && has_root)
+		return errbuf(why, len, "the rule at line %d sets a root, and "
+		    "so do dived's options", r->line);
 	if (r->chroot != NULL)
 		iso->chroot = r->chroot;
 	if (r->clientroot)
@@ -238,10 +234,9 @@ static int
 apply_rule(const struct baseline *b, const struct rule *r,
     struct decision *d, char *why, size_t len)
 {
-	if (!r->permit) {
-		snprintf(why, len, "denied by the rule at line %d", r->line);
-		return -1;
-	}
+	if (!r->permit)
+		return errbuf(why, len, "denied by the rule at line %d",
+		    r->line);
 	if (rule_ids(b, r, d, why, len) == -1 ||
 	    rule_iso(r, &d->iso, why, len) == -1)
 		return -1;
@@ -261,11 +256,9 @@ decide_rules(const struct baseline *b, const struct peer *p,
 
 	r = rules_match(b->rules, p->uid, p->gid, p->groups, p->ngroups,
 	    (const char *const *)d->argv);
-	if (r == NULL) {
-		snprintf(why, len, "no rule permits uid %lu to run %s",
+	if (r == NULL)
+		return errbuf(why, len, "no rule permits uid %lu to run %s",
 		    (unsigned long)p->uid, d->argv[0]);
-		return -1;
-	}
 	d->rule = r;
 	return apply_rule(b, r, d, why, len);
 }
@@ -327,25 +320,21 @@ root_and_identity(const struct baseline *b, const struct peer *p,
 	if (d->other_user && !b->keep_umask && (r == NULL || !r->keepumask))
 		d->umask_add = 022;
 	d->std_fds_only = r != NULL && d->other_user && !r->keepfds;
-	if (d->iso.client_root && d->other_user) {
-		snprintf(why, len, "a root the client chooses runs programs "
-		    "only as the client itself, and %s another user", r != NULL ?
-		    "the rule's target is" : "dived's options choose");
-		return -1;
-	}
+	if (d->iso.client_root && d->other_user)
+		return errbuf(why, len, "a root the client chooses runs "
+		    "programs only as the client itself, and %s another user",
+		    r != NULL ? "the rule's target is" :
+		    "dived's options choose");
 	if (d->iso.client_root && (d->iso.capset != NULL ||
-	    d->iso.ambient != 0)) {
-		snprintf(why, len, "a root the client chooses runs programs "
-		    "without capabilities, and dived's -c or -m gives some");
-		return -1;
-	}
+	    d->iso.ambient != 0))
+		return errbuf(why, len, "a root the client chooses runs "
+		    "programs without capabilities, and dived's -c or -m gives "
+		    "some");
 	d->iso.no_new_privs |= d->iso.client_root;
 	d->confined = has_root(&d->iso) && (d->iso.client_root || r != NULL);
-	if (d->confined && d->iso.root_to_current) {
-		snprintf(why, len, "-W would start the program outside its "
-		    "root");
-		return -1;
-	}
+	if (d->confined && d->iso.root_to_current)
+		return errbuf(why, len, "-W would start the program outside "
+		    "its root");
 	if (d->confined)
 		d->client_cwd = 0;
 	return 0;
@@ -361,40 +350,31 @@ policy_check_rule(const struct baseline *b, const struct rule *r, int *col,
 
 	*col = r->root_col;
 	if (r->clientroot && ((t != NULL && (t->user_set || t->groups_set ||
-	    t->euser_set)) || b->no_setuid)) {
-		snprintf(why, len, "clientroot: dived's %s runs programs as "
-		    "another user than the client, which a root the client "
-		    "chooses does not allow", b->no_setuid ? "-P" :
-		    "-u, -g or -e");
-		return -1;
-	}
+	    t->euser_set)) || b->no_setuid))
+		return errbuf(why, len, "clientroot: dived's %s runs programs "
+		    "as another user than the client, which a root the client "
+		    "chooses does not allow",
+		    b->no_setuid ? "-P" : "-u, -g or -e");
 	if (r->clientroot && iso != NULL && (iso->capset != NULL ||
-	    iso->ambient != 0)) {
-		snprintf(why, len, "clientroot: dived's -c or -m gives programs "
-		    "capabilities, which a root the client chooses does not "
-		    "allow");
-		return -1;
-	}
+	    iso->ambient != 0))
+		return errbuf(why, len, "clientroot: dived's -c or -m gives "
+		    "programs capabilities, which a root the client chooses "
+		    "does not allow");
 	if ((r->clientroot || r->chroot != NULL) && iso != NULL &&
-	    has_root(iso)) {
-		snprintf(why, len, "%s: dived's options set a root already",
-		    kw);
-		return -1;
-	}
+	    has_root(iso))
+		return errbuf(why, len, "%s: dived's options set a root "
+		    "already", kw);
 	if ((r->clientroot || r->chroot != NULL) && iso != NULL &&
-	    iso->root_to_current) {
-		snprintf(why, len, "%s: dived's -W would start the program "
-		    "outside this root", kw);
-		return -1;
-	}
+	    iso->root_to_current)
+		return errbuf(why, len, "%s: dived's -W would start the "
+		    "program outside this root", kw);
 	/* A rule's decision confines the program to the options' root. */
 	if (r->permit && iso != NULL && has_root(iso) &&
 	    iso->root_to_current) {
 		*col = 1;
-		snprintf(why, len, "dived's -W would start the program outside "
-		    "the root of its -R or -V, to which a rule's decision "
-		    "confines it");
-		return -1;
+		return errbuf(why, len, "dived's -W would start the program "
+		    "outside the root of its -R or -V, to which a rule's "
+		    "decision confines it");
 	}
 	return 0;
 }
