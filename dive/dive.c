@@ -83,6 +83,28 @@ failx(const char *fmt, ...)
 	exit(DIVE_EXIT_FAILURE);
 }
 
+/*
+ * Nobody there, said plainly: no file by that name, a file that is no
+ * socket, or a socket that nothing accepts on, as a killed dived leaves
+ * behind.
+ */
+static void __attribute__((noreturn))
+no_server(const char *name, int e)
+{
+	struct stat st;
+
+	if (name[0] == '@')
+		failx("no dived listening at %s: no socket by that abstract "
+		    "name accepts connections", name);
+	if (e == ENOENT)
+		failx("no dived listening at %s: no such file", name);
+	if (stat(name, &st) == 0 && !S_ISSOCK(st.st_mode))
+		failx("no dived listening at %s: the file is not a socket",
+		    name);
+	failx("no dived listening at %s: the socket file exists, but nothing "
+	    "accepts connections on it", name);
+}
+
 static int
 connect_to(const char *name)
 {
@@ -94,8 +116,11 @@ connect_to(const char *name)
 		failx("%s: invalid socket name", name);
 	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
 		fail("socket");
-	if (connect(s, (struct sockaddr *)&sun, len) == -1)
+	if (connect(s, (struct sockaddr *)&sun, len) == -1) {
+		if (errno == ENOENT || errno == ECONNREFUSED)
+			no_server(name, errno);
 		fail("%s", name);
+	}
 	return s;
 }
 

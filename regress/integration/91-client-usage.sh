@@ -1,5 +1,6 @@
 # dive's own command line: its options before the socket, help and
-# version, usage errors, and a socket whose path begins with a dash.
+# version, usage errors, a socket whose path begins with a dash, and what
+# dive says when no dived listens.
 
 usage='^usage: dive \[-t \| -T\] \[--\] socket_path\|@abstract_name'
 # dive_run ARG...: dive's status, standard output and standard error in
@@ -71,3 +72,28 @@ A=@dive-usage-$$
 start_dived "$A"
 expect_eq "abstract: an @name is a socket, never an option" "ok" \
     "$("$DIVE" "$A" echo ok)"
+
+# No dived: said plainly, status 125, nothing on standard output.
+dive_run "$T/none.sock" true
+expect_eq "no dived: a missing socket file says so, status 125" \
+    "125  dive: no dived listening at $T/none.sock: no such file" \
+    "$rc $out $err"
+perl -MSocket -e 'socket(my $s, AF_UNIX, SOCK_STREAM, 0) or die "socket: $!";
+    bind($s, pack_sockaddr_un($ARGV[0])) or die "bind: $!"' "$T/stale.sock"
+dive_run "$T/stale.sock" true
+expect_eq "no dived: a socket file nothing accepts on says so, status 125" \
+    "125  dive: no dived listening at $T/stale.sock: the socket file exists, but nothing accepts connections on it" \
+    "$rc $out $err"
+: >"$T/plain"
+dive_run "$T/plain" true
+expect_eq "no dived: a regular file is not a socket, status 125" \
+    "125  dive: no dived listening at $T/plain: the file is not a socket" \
+    "$rc $out $err"
+dive_run "$T" true
+expect_eq "no dived: a directory is not a socket, status 125" \
+    "125  dive: no dived listening at $T: the file is not a socket" \
+    "$rc $out $err"
+dive_run "@dive-usage-none-$$" true
+expect_eq "no dived: an abstract name nothing listens on says so, status 125" \
+    "125  dive: no dived listening at @dive-usage-none-$$: no socket by that abstract name accepts connections" \
+    "$rc $out $err"
