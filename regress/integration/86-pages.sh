@@ -15,6 +15,22 @@ else
 	skip "pages: mandoc -Tlint" "mandoc is not installed"
 fi
 
+# .Sx names a section of the same page; mandoc does not check that.  The
+# name runs to a lone punctuation mark or the next macro.
+for page in "$ROOT"/man/*.[1-9]; do
+	expect_eq "pages: every .Sx of ${page##*/} names one of its sections" "" \
+	    "$(comm -23 <(awk '{
+		for (i = 1; i <= NF; i++) {
+			if ($i != "Sx" && $i != ".Sx")
+				continue
+			t = ""
+			for (j = i + 1; j <= NF && $j !~ /^([.,;:()]|[A-Z][a-z])$/; j++)
+				t = t (t == "" ? "" : " ") $j
+			print t
+		}
+	    }' "$page" | sort -u) <(sed -n 's/^\.S[hs] //p' "$page" | sort -u))"
+done
+
 # Each subsection of EXAMPLES begins with its rule file, a literal block
 # right after the .Ss line; commands and their output come after it.
 mkdir "$T/examples"
