@@ -28,8 +28,16 @@
 #include "sock.h"
 
 #define DIVE_VERSION	"2.1"
-#define USAGE	"usage: dive [-t | -T] socket_path|@abstract_name " \
-		"[program [argument ...]]\n"
+#define USAGE	"usage: dive [-t | -T] [--] socket_path|@abstract_name " \
+		"[program [argument ...]]\n" \
+		"       dive -h | --help | --version\n"
+#define HELP	"  -t          give the program a pseudo-terminal\n" \
+		"  -T          give the program the caller's terminal itself\n" \
+		"  --          end the options: the socket follows\n" \
+		"  -h, --help  print this and exit\n" \
+		"  --version   print the versions of dive and its protocol\n" \
+		"Variables DIVE_* of the environment change what is sent " \
+		"and how dive\nwaits: see dive(1).\n"
 
 /* -t, -T and DIVE_PTY: whether the program gets a pseudo-terminal. */
 enum pty_choice { PTY_AUTO, PTY_YES, PTY_NO };
@@ -75,6 +83,28 @@ failx(const char *fmt, ...)
 	exit(DIVE_EXIT_FAILURE);
 }
 
+/*
+ * Nobody there, said plainly: no file by that name, a file that is no
+ * socket, or a socket that nothing accepts on, as a killed dived leaves
+ * behind.
+ */
+static void __attribute__((noreturn))
+no_server(const char *name, int e)
+{
+	struct stat st;
+
+	if (name[0] == '@')
+		failx("no dived listening at %s: no socket by that abstract "
+		    "name accepts connections", name);
+	if (e == ENOENT)
+		failx("no dived listening at %s: no such file", name);
+	if (stat(name, &st) == 0 && !S_ISSOCK(st.st_mode))
+		failx("no dived listening at %s: the file is not a socket",
+		    name);
+	failx("no dived listening at %s: the socket file exists, but nothing "
+	    "accepts connections on it", name);
+}
+
 static int
 connect_to(const char *name)
 {
@@ -86,8 +116,11 @@ connect_to(const char *name)
 		failx("%s: invalid socket name", name);
 	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
 		fail("socket");
-	if (connect(s, (struct sockaddr *)&sun, len) == -1)
+	if (connect(s, (struct sockaddr *)&sun, len) == -1) {
+		if (errno == ENOENT || errno == ECONNREFUSED)
+			no_server(name, errno);
 		fail("%s", name);
+	}
 	return s;
 }
 
@@ -449,20 +482,38 @@ reply(int sock, struct frame *f, int eof_ok)
 	return reply_fds(sock, f, eof_ok, NULL, 0);
 }
 
-/* -t and -T, before the socket; anything else there is the socket. */
+/*
+ * The options, before the socket: every argument there that begins with
+ * a dash is one, so that a mistyped option is not taken for a socket's
+ * path.  A socket whose path begins with a dash follows -- or is written
+ * ./-name.  An abstract name begins with @ and is never an option.
+ */
 static int
 parse_options(int argc, char **argv, enum pty_choice *pty)
 {
 	int i;
 
 	*pty = PTY_AUTO;
-	for (i = 1; i < argc; i++) {
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-t") == 0)
 			*pty = PTY_YES;
 		else if (strcmp(argv[i], "-T") == 0)
 			*pty = PTY_NO;
-		else
+		else if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0) {
+			fputs(USAGE HELP, stdout);
+			exit(0);
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("dive %s (protocol %d)\n", DIVE_VERSION,
+			    DIVE_PROTO_VERSION);
+			exit(0);
+		} else if (strcmp(argv[i], "--") == 0) {
+			i++;
 			break;
+		} else {
+			warnx("%s: unknown option", argv[i]);
+			usage();
+		}
 	}
 	if (i == argc)
 		usage();
@@ -727,17 +778,6 @@ main(int argc, char **argv)
 	uid_t named;
 
 	dl_iterate_phdr(relro, NULL);
-	if (argc < 2)
-		usage();
-	if (strcmp(argv[1], "--help") == 0) {
-		fputs(USAGE, stdout);
-		return 0;
-	}
-	if (strcmp(argv[1], "--version") == 0) {
-		printf("dive %s (protocol %d)\n", DIVE_VERSION,
-		    DIVE_PROTO_VERSION);
-		return 0;
-	}
 	first = parse_options(argc, argv, &choice);
 	name = argv[first];
 	memset(&r, 0, sizeof(r));

@@ -378,6 +378,9 @@ valued(struct parse *p, struct rule *r, struct word *kw)
 		if (w->s[0] != '/')
 			return error(p, w->col, "chroot %s: not an absolute "
 			    "path", w->s);
+		if (r->clientroot)
+			return error(p, kw->col, "chroot: the rule has "
+			    "clientroot already; a program has one root");
 		r->chroot = w->s;
 		r->root_col = kw->col;
 		return 0;
@@ -450,6 +453,10 @@ options(struct parse *p, struct rule *r)
 		w = &p->w[p->i];
 		if ((f = flag(r, w)) != NULL) {
 			p->i++;
+			if (f == &r->clientroot && r->chroot != NULL)
+				return error(p, w->col, "clientroot: the rule "
+				    "has chroot already; a program has one "
+				    "root");
 			*f = 1;
 			if (f == &r->clientroot)
 				r->root_col = w->col;

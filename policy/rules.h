@@ -1,7 +1,7 @@
 /*
  * The rule file: who may run what, as whom, and how.  The text is handed
  * in as a buffer and names are resolved through the caller's functions:
- * this code does no I/O.  The grammar is in dived(8), POLICY FILE.
+ * this code does no I/O.  The grammar is in dive.rules(5).
  */
 #ifndef DIVE_RULES_H
 #define DIVE_RULES_H

@@ -102,10 +102,11 @@ expect_eq "zombies: none left under the master" "" \
 # dive's own checks.
 err=$("$DIVE" 2>&1)
 expect_eq "dive usage: no arguments exit 4" 4 $?
-expect_match "dive usage: prints usage" "^usage: dive \[-t \| -T\] socket" "$err"
+expect_match "dive usage: prints usage" "^usage: dive \[-t \| -T\] \[--\] socket" "$err"
 err=$("$DIVE" "$T/nothing-here.sock" true 2>&1)
 expect_eq "dive: a missing socket exits 125" 125 $?
-expect_match "dive: a missing socket is named" "nothing-here.sock: No such file" "$err"
+expect_match "dive: a missing socket is named" \
+    "no dived listening at $T/nothing-here.sock: no such file" "$err"
 err=$(DIVE_WAITMODE=9 "$DIVE" "$S" true 2>&1)
 expect_eq "dive: a bad DIVE_WAITMODE is a usage error" 4 $?
 expect_match "dive: a bad DIVE_WAITMODE is named" "DIVE_WAITMODE=9" "$err"

@@ -521,6 +521,12 @@ t_roots_and_users(void)
 	    "permit clientroot alice as root cmd /usr/bin/whoami\n", 1, 8,
 	    "clientroot: the client chooses this root, so its programs run "
 	    "only as the client itself, not as root");
+	bad("clientroot: a rule with chroot too is refused at load",
+	    "permit chroot /srv clientroot alice\n", 1, 20,
+	    "clientroot: the rule has chroot already; a program has one root");
+	bad("chroot: a rule with clientroot too is refused at load",
+	    "permit clientroot chroot /srv alice\n", 1, 19,
+	    "chroot: the rule has clientroot already; a program has one root");
 	bad("clientroot: as the same user is refused too",
 	    "permit nocwd clientroot alice as alice\n", 1, 14,
 	    "clientroot: the client chooses this root, so its programs run "
