@@ -27,7 +27,6 @@
 #include "relay.h"
 #include "sock.h"
 
-#define DIVE_VERSION	"2.1"
 #define USAGE	"usage: dive [-t | -T] [--] socket_path|@abstract_name " \
 		"[program [argument ...]]\n" \
 		"       dive -h | --help | --version\n"

@@ -21,8 +21,6 @@
 #include "spawn.h"
 #include "title.h"
 
-#define DIVED_VERSION	"2.0"
-
 static void
 say_stderr(const char *msg)
 {
@@ -131,7 +129,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (cfg.o.version) {
-		printf("dived %s (protocol %d)\n", DIVED_VERSION,
+		printf("dived %s (protocol %d)\n", DIVE_VERSION,
 		    DIVE_PROTO_VERSION);
 		return 0;
 	}
