@@ -116,6 +116,26 @@ copy_tools() {
 	done
 }
 
+# copy_tree DIR: the source tree, as it is in the working tree, into DIR,
+# without build outputs: the files git tracks or would (not those it
+# ignores), or, outside a git checkout, every file but build*/.
+copy_tree() {
+	mkdir -p "$1" || return
+	if git -C "$ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		git -C "$ROOT" ls-files -z --cached --others --exclude-standard |
+		    tar -C "$ROOT" --null -T - --ignore-failed-read -cf - 2>/dev/null
+	else
+		tar -C "$ROOT" --exclude='./build*' -cf - .
+	fi | tar -C "$1" -xf -
+}
+
+# clean_env COMMAND...: COMMAND, for a build of its own, without the
+# variables the make that started this suite passes on to others, in
+# MAKEFLAGS and the environment: O, and SANITIZE under make sanitize.
+clean_env() {
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u O -u SANITIZE "$@"
+}
+
 is_root() {
 	[ "$(id -u)" = 0 ]
 }
