@@ -11,3 +11,5 @@ expect_match "release: dive --version prints the version VERSION names" \
     "^dive ${V//./\\.} \(protocol [0-9]+\)$" "$("$DIVE" --version)"
 expect_match "release: dived --version prints the version VERSION names" \
     "^dived ${V//./\\.} \(protocol [0-9]+\)$" "$("$DIVED" --version)"
+expect_eq "release: debian/changelog's newest entry is the version VERSION names" \
+    "$V" "$(sed -n '1s/^[a-z0-9.+-]* (\([^)]*\)).*/\1/p' debian/changelog)"
