@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "dived.h"
+#include "activate.h"
 #include "audit.h"
 #include "bounds.h"
 #include "daemon.h"
@@ -96,6 +97,29 @@ policy_and_audit(struct config *cfg, int client)
 	audit_use(cfg->audit_fd);
 }
 
+/*
+ * A socket passed by a service manager stands for the one the command
+ * line names, which the manager set up: -C and -U are its settings.
+ */
+static void
+service_socket(struct config *cfg)
+{
+	char e[512];
+
+	cfg->passed.fd = -1;
+	if (activation_take(&cfg->passed, e, sizeof(e)) == -1)
+		errx(1, "%s", e);
+	if (cfg->passed.fd == -1)
+		return;
+	if (cfg->o.chmod_set || cfg->o.chown != NULL)
+		errx(1, "%s: -C and -U cannot change a socket the service "
+		    "manager passed: it sets the owner and mode "
+		    "(SocketMode=, SocketUser=, SocketGroup=)", cfg->o.socket);
+	if (activation_match(cfg->passed.fd, cfg->o.socket, e, sizeof(e)) ==
+	    -1)
+		errx(1, "%s", e);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -133,11 +157,22 @@ main(int argc, char **argv)
 		    DIVE_PROTO_VERSION);
 		return 0;
 	}
+	cfg.passed.fd = -1;
 	spawn_signals_found();
-	/* Before anything opens a descriptor that could land on 0, 1 or 2. */
-	if (cfg.o.mode == MODE_INETD)
+	/*
+	 * Before anything opens a descriptor that could land on 0, 1 or 2,
+	 * or on one passed to dived.  -J and -j leave the variables to the
+	 * command they execute in their place, under the same process ID.
+	 */
+	if (cfg.o.mode == MODE_LISTEN)
+		service_socket(&cfg);
+	if (cfg.o.mode == MODE_INETD) {
+		activation_drop();
 		client = inetd_client();
+	}
 	log_init(cfg.o.log_stderr && client == -1);
+	if (cfg.passed.ignored[0] != '\0')
+		logmsg(LOG_WARNING, "warning: %s", cfg.passed.ignored);
 	cfg.privileged = geteuid() == 0;
 	if (getrlimit(RLIMIT_NOFILE, &cfg.nofile) == -1)
 		err(1, "getrlimit");

@@ -4,6 +4,7 @@
 
 #include <sys/resource.h>
 
+#include "activate.h"
 #include "msgid.h"
 #include "options.h"
 #include "sandbox.h"
@@ -21,6 +22,7 @@ struct config {
 	struct ruleset	*rules;		/* --policy, as last read */
 	struct rules_sum *in_force;	/* the master's, shared; or NULL */
 	int		audit_fd;	/* --audit-log, or -1: syslog */
+	struct passed	passed;		/* by a service manager, or fd -1 */
 };
 
 /* Resolves user and group names of the options; -1 with a message. */

@@ -94,6 +94,28 @@ unbind(const char *path, const char *what)
 	err(1, "%s %s", what, path);
 }
 
+/*
+ * The socket a service manager passed is its own: dived only checks that
+ * it is the one the command line names, and warns, as for its own, when
+ * others may replace it in its directory.
+ */
+static int
+listen_passed(const struct config *cfg)
+{
+	char e[PATH_MAX + 256], *abs;
+	struct sockfile sf;
+
+	if (cfg->o.socket[0] == '@')
+		return cfg->passed.fd;
+	if ((abs = absolute_path(cfg->o.socket)) == NULL)
+		err(1, "%s", cfg->o.socket);
+	if (sockfile_open_dir(abs, &sf, e, sizeof(e)) == -1)
+		errx(1, "%s", e);
+	close(sf.dirfd);
+	free(abs);
+	return cfg->passed.fd;
+}
+
 static int
 listen_on(const struct config *cfg)
 {
@@ -950,7 +972,7 @@ master_run(struct config *cfg)
 	 */
 	if (!cfg->o.no_wait && !cfg->o.no_fork)
 		adopting = prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;
-	ls = listen_on(cfg);
+	ls = cfg->passed.fd != -1 ? listen_passed(cfg) : listen_on(cfg);
 	if (pidfiles_write(&cfg->o, e, sizeof(e)) == -1) {
 		if (sockfile != NULL)
 			sockfile_remove(sockfile, &sockid);
@@ -959,7 +981,12 @@ master_run(struct config *cfg)
 	title_set("master %s", cfg->o.socket);
 	/* After the pidfiles: a cgroup one takes the spare along. */
 	first_spare(cfg, ls, &orig);
-	logmsg(LOG_INFO, "listening on %s", cfg->o.socket);
+	if (cfg->passed.fd != -1)
+		logmsg(LOG_INFO, "listening on %s (passed by the service "
+		    "manager%s%s)", cfg->o.socket, cfg->passed.name[0] ?
+		    " as " : "", cfg->passed.name);
+	else
+		logmsg(LOG_INFO, "listening on %s", cfg->o.socket);
 	daemon_ready(cfg->o.log_stderr);
 	accept_loop(cfg, ls, &waitmask, &orig);
 	logmsg(LOG_INFO, "stopping on signal %d", (int)stopping);

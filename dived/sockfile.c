@@ -208,6 +208,19 @@ out:
 	return r;
 }
 
+int
+sockfile_is(int s, const char *path)
+{
+	struct stat st;
+	uint32_t ino;
+	dev_t dev;
+
+	if (bound_file(s, &dev, &ino) == -1)
+		return -1;
+	return stat(path, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	    st.st_dev == dev && (uint32_t)st.st_ino == ino;
+}
+
 void
 sockfile_bound(int s, const char *path, struct sockfile_id *id)
 {

@@ -28,6 +28,12 @@ int	sockfile_open_dir(const char *, struct sockfile *, char *, size_t);
 int	sockfile_fix(const struct sockfile *, int, const uid_t *,
 	    const gid_t *, mode_t, char *, size_t);
 
+/*
+ * Whether the socket s is bound to the file path leads to: 1 if so, 0 if
+ * not, -1 with errno when the kernel cannot tell which file it is bound to.
+ */
+int	sockfile_is(int, const char *);
+
 /* The file a socket was bound to, to remove it and nothing else. */
 struct sockfile_id {
 	dev_t		 dev;

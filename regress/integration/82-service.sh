@@ -1,0 +1,175 @@
+# dived under service managers: the socket passed by socket activation
+# (systemd's sd_listen_fds protocol), readiness (NOTIFY_SOCKET and s6's
+# notification-fd, --ready-fd), where a foreground dived logs, and the
+# units and service directories in dist/.
+
+SVC=$BIN/svcmgr
+TMO=(timeout -k 2 20)
+cd "$T" || return 0
+
+# Processes started here that start_dived does not track.
+EXTRA_PIDS=()
+service_cleanup() {
+	local p
+	for p in "${EXTRA_PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	for p in "${EXTRA_PIDS[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	cleanup
+}
+trap service_cleanup EXIT
+
+absent() {
+	[ -e "$1" ] && echo present || echo absent
+}
+gone() {
+	! alive "$1"
+}
+# The names of the variables a service manager sets, as a program sees
+# them in dived's own environment (-E passes it).
+manager_vars() {
+	"${TMO[@]}" "$DIVE" "$1" env | grep -E '^(LISTEN_[A-Z]+|NOTIFY_SOCKET)=' |
+	    cut -d= -f1 | sort | xargs
+}
+# cloexec PID FD: whether the descriptor is close-on-exec.
+cloexec() {
+	local f
+	f=$(awk '$1 == "flags:" { print $2 }' "/proc/$1/fdinfo/$2")
+	[ $((0$f & 02000000)) != 0 ] && echo yes || echo no
+}
+# bg NAME COMMAND...: runs COMMAND in the background with its standard
+# error in $T/NAME.err; sets PID.
+bg() {
+	local name=$1
+	shift
+	"$@" 2>"$T/$name.err" &
+	PID=$!
+	EXTRA_PIDS+=("$PID")
+}
+
+## socket activation, as systemd-socket-activate passes the socket
+
+if command -v systemd-socket-activate >/dev/null; then
+	S=$T/sa.sock
+	bg sa systemd-socket-activate -l "$S" --fdname=divesock \
+	    -E NOTIFY_UNUSED=1 "$DIVED" "$S" -E --log-stderr
+	wait_for grep -q 'listening on' "$T/sa.err"
+	expect_eq "activation: systemd-socket-activate: a session runs" served \
+	    "$("${TMO[@]}" "$DIVE" "$S" echo served)"
+	expect_eq "activation: systemd-socket-activate: dived is the process it started" \
+	    "dived: master $S" "$(ps -o args= -p "$PID")"
+	expect_eq "activation: no LISTEN_ variable reaches a program (-E)" "" \
+	    "$(manager_vars "$S")"
+	expect_match "activation: the log names the socket and its LISTEN_FDNAMES" \
+	    "dived\[$PID\]: listening on $S \(passed by the service manager as \"divesock\"\)" \
+	    "$(cat "$T/sa.err")"
+	expect_eq "activation: the descriptor passed is close-on-exec in dived" \
+	    yes "$(cloexec "$PID" 3)"
+	stop_dived "$PID"
+	expect_eq "activation: dived leaves the socket file it did not create" \
+	    present "$(absent "$S")"
+else
+	skip "activation: systemd-socket-activate" "it is not installed (systemd)"
+fi
+
+## socket activation, by svcmgr
+
+S=$T/pass.sock
+bg pass "$SVC" listen -N divesock "$S" "$DIVED" "$S" -E --log-stderr
+wait_for grep -q 'listening on' "$T/pass.err"
+expect_eq "activation: a session runs on the passed socket" served \
+    "$("${TMO[@]}" "$DIVE" "$S" echo served)"
+expect_eq "activation: LISTEN_PID, LISTEN_FDS, LISTEN_FDNAMES are unset (-E)" \
+    "" "$(manager_vars "$S")"
+ino=$(stat -c %i "$S")
+stop_dived "$PID"
+expect_eq "activation: SIGTERM leaves the passed socket file as it was" \
+    "$ino" "$(stat -c %i "$S" 2>/dev/null)"
+
+S=@dive-pass-$$
+bg abs "$SVC" listen "$S" "$DIVED" "$S" --log-stderr
+wait_for grep -q 'listening on' "$T/abs.err"
+expect_eq "activation: an abstract socket is passed and served" served \
+    "$("${TMO[@]}" "$DIVE" "$S" echo served)"
+stop_dived "$PID"
+
+# LISTEN_PID names another process (the variables leaked through a
+# process that forked): dived ignores them, says so, and binds the
+# socket its command line names itself.
+S=$T/other.sock
+bg other "$SVC" listen -p 1 "$T/notmine.sock" "$DIVED" "$S" -E --log-stderr
+wait_for listening "$S"
+expect_eq "activation: another process's LISTEN_PID: dived binds its own socket" \
+    served "$("${TMO[@]}" "$DIVE" "$S" echo served)"
+expect_match "activation: another process's LISTEN_PID: it says why it ignores them" \
+    "warning: LISTEN_PID=1 is not this process \($PID\): the 1 descriptors of LISTEN_FDS are not dived's" \
+    "$(cat "$T/other.err")"
+expect_eq "activation: another process's LISTEN_PID: the variables are unset all the same" \
+    "" "$(manager_vars "$S")"
+stop_dived "$PID"
+expect_eq "activation: another process's LISTEN_PID: the socket dived bound is removed" \
+    absent "$(absent "$S")"
+
+# refused NAME MESSAGE SVCMGR-OPTION...: dived, passed a socket by
+# svcmgr with these options, refuses to start with MESSAGE.
+refused() {
+	local name=$1 msg=$2 out rc
+	shift 2
+	out=$("${TMO[@]}" "$SVC" listen "$@" "$DIVED" "$S" 2>&1)
+	rc=$?
+	expect_eq "activation: $name: dived exits 1" 1 "$rc"
+	expect_match "activation: $name: and says why" "^dived: $msg" "$out"
+}
+S=$T/bad.sock
+msg="descriptor 3, passed by the service manager \(LISTEN_FDS\),"
+refused "a passed non-socket is refused" "$msg is not a socket$" -t file "$S"
+refused "a passed datagram socket is refused" \
+    "$msg is a datagram socket, not a stream socket" -t dgram "$S"
+refused "a passed socket that does not listen is refused" \
+    "$msg is not listening" -t nolisten "$S"
+refused "two passed sockets are refused" \
+    "LISTEN_FDS=2: the service manager passed 2 sockets; dived listens on one" \
+    -n 2 "$S"
+refused "a passed socket bound to another name is refused" \
+    "$S: the socket the service manager passed \(LISTEN_FDS\) is bound to \"$T/else.sock\", not to this name" \
+    "$T/else.sock"
+refused "a passed abstract socket for a path is refused" \
+    "$S: the socket the service manager passed \(LISTEN_FDS\) is bound to \"@dive-else-$$\", not to this name" \
+    "@dive-else-$$"
+refused "a LISTEN_PID that is no number is refused" \
+    "LISTEN_PID=x1: not a process ID" -p x1 "$S"
+expect_eq "activation: a refused start leaves the passed socket file" \
+    present "$(absent "$S")"
+mode=$(stat -c %a "$S")
+out=$("${TMO[@]}" "$SVC" listen "$S" "$DIVED" "$S" -C 0666 2>&1)
+expect_eq "activation: -C with a passed socket: dived exits 1" 1 $?
+expect_match "activation: -C with a passed socket: the service manager's to set" \
+    "^dived: $S: -C and -U cannot change a socket the service manager passed" \
+    "$out"
+expect_eq "activation: -C with a passed socket: its mode is unchanged" \
+    "$mode" "$(stat -c %a "$S")"
+
+## -i with a connection per session (Accept=yes)
+
+# systemd's Accept=yes with StandardInput=socket passes the connection on
+# standard input and output, and also at 3 with LISTEN_FDS=1.
+if command -v systemd-socket-activate >/dev/null; then
+	S=$T/acc.sock
+	bg acc systemd-socket-activate -l "$S" -a sh -c \
+	    'exec "$0" "$@" <&3 >&3' "$DIVED" -i -E
+	wait_for listening "$S"
+	expect_eq "accept: a session runs through dived -i" served \
+	    "$("${TMO[@]}" "$DIVE" "$S" echo served)"
+	"${TMO[@]}" "$DIVE" "$S" sh -c 'exit 42'
+	expect_eq "accept: the exit status is mirrored" 42 $?
+	expect_eq "accept: no LISTEN_ variable reaches a program (-E)" "" \
+	    "$(manager_vars "$S")"
+	expect_eq "accept: the monitor holds the connection once, not at 3 too" \
+	    "" "$("${TMO[@]}" "$DIVE" "$S" sh -c \
+	    'readlink /proc/$PPID/fd/* | grep socket: | sort | uniq -d')"
+	kill "$PID"
+else
+	skip "accept: systemd-socket-activate" "it is not installed (systemd)"
+fi
