@@ -18,6 +18,7 @@
 #include "bounds.h"
 #include "daemon.h"
 #include "log.h"
+#include "notify.h"
 #include "rulefile.h"
 #include "spawn.h"
 #include "title.h"
@@ -173,6 +174,8 @@ main(int argc, char **argv)
 	log_init(cfg.o.log_stderr && client == -1);
 	if (cfg.passed.ignored[0] != '\0')
 		logmsg(LOG_WARNING, "warning: %s", cfg.passed.ignored);
+	if (cfg.o.mode == MODE_LISTEN || cfg.o.mode == MODE_INETD)
+		notify_take();
 	cfg.privileged = geteuid() == 0;
 	if (getrlimit(RLIMIT_NOFILE, &cfg.nofile) == -1)
 		err(1, "getrlimit");

@@ -28,6 +28,7 @@
 #include "bounds.h"
 #include "daemon.h"
 #include "log.h"
+#include "notify.h"
 #include "proto.h"
 #include "spawn.h"
 #include "rulefile.h"
@@ -988,8 +989,10 @@ master_run(struct config *cfg)
 	else
 		logmsg(LOG_INFO, "listening on %s", cfg->o.socket);
 	daemon_ready(cfg->o.log_stderr);
+	notify_ready(cfg->o.socket);
 	accept_loop(cfg, ls, &waitmask, &orig);
 	logmsg(LOG_INFO, "stopping on signal %d", (int)stopping);
+	notify_stopping((int)stopping);
 	/* No new client finds the socket while the spares end. */
 	close(ls);
 	if (sockfile != NULL)

@@ -173,3 +173,64 @@ if command -v systemd-socket-activate >/dev/null; then
 else
 	skip "accept: systemd-socket-activate" "it is not installed (systemd)"
 fi
+
+## -J and -j
+
+expect_eq "activation: -j leaves the variables to the command it executes" \
+    "LISTEN_FDS LISTEN_PID NOTIFY_SOCKET" \
+    "$(NOTIFY_SOCKET=@dive-none LISTEN_FDS=1 LISTEN_PID=1 "${TMO[@]}" \
+    "$DIVED" -j -- env | grep -E '^(LISTEN_[A-Z]+|NOTIFY_SOCKET)=' |
+    cut -d= -f1 | sort | xargs)"
+
+## readiness: NOTIFY_SOCKET
+
+# The receiver checks, as READY=1 arrives, that the socket listens and
+# the first spare's parser is confined (dived-hooks pauses the spare
+# first, so a READY=1 sent before would find neither).
+S=$T/ready.sock
+N=$T/notify.sock
+check='pid=$(cat '"$T"'/ready.pid); spare=$(pgrep -P "$pid" -f "^dived: monitor \[spare\]$")
+parser=$(pgrep -P "$spare")
+echo "$(ps -o args= -p "$parser") $(awk "\$1 == \"Seccomp:\" { print \$2 }" /proc/$parser/status)" \
+    "$(awk -v n='"$S"' "\$4 == \"00010000\" && \$NF == n { print \"listening\" }" /proc/net/unix)" \
+    >'"$T"'/ready.check'
+bg notify "$SVC" notify "$N" "$T/notify.out" "$check"
+receiver=$PID
+wait_for test -S "$N"
+NOTIFY_SOCKET=$N DIVED_TESTHOOK_SPARE_MS=500 bg ready "$BIN/dived-hooks" "$S" \
+    -p "$T/ready.pid" -E --log-stderr
+wait_for test -s "$T/ready.check"
+expect_eq "notify: READY=1 comes once the socket listens and a parser is confined" \
+    "dived: parser [spare] 2 listening" "$(cat "$T/ready.check" 2>/dev/null)"
+expect_eq "notify: READY=1, with the socket as status" \
+    "READY=1 STATUS=listening on \"$S\"" "$(paste -sd ' ' "$T/notify.out")"
+expect_eq "notify: a session runs" served \
+    "$("${TMO[@]}" "$DIVE" "$S" echo served)"
+expect_eq "notify: NOTIFY_SOCKET does not reach a program (-E)" "" \
+    "$(manager_vars "$S")"
+kill "$PID"
+wait_for grep -q STOPPING "$T/notify.out"
+expect_eq "notify: SIGTERM sends STOPPING=1" \
+    "STOPPING=1 STATUS=stopping on signal 15" \
+    "$(sed -n '3,$p' "$T/notify.out" | paste -sd ' ')"
+
+# No receiver: the socket file is left, nobody reads.
+kill "$receiver"
+wait "$receiver"
+S=$T/gone.sock
+NOTIFY_SOCKET=$N bg gone "$DIVED" "$S" --log-stderr
+wait_for grep -q 'listening on' "$T/gone.err"
+expect_eq "notify: with the receiver gone dived serves all the same" served \
+    "$("${TMO[@]}" "$DIVE" "$S" echo served)"
+expect_match "notify: and says it could not tell" \
+    "warning: NOTIFY_SOCKET \"$N\": Connection refused" "$(cat "$T/gone.err")"
+stop_dived "$PID"
+S=$T/badnotify.sock
+NOTIFY_SOCKET=relative.sock bg badnotify "$DIVED" "$S" --log-stderr
+wait_for grep -q 'listening on' "$T/badnotify.err"
+expect_match "notify: a NOTIFY_SOCKET that is no address is logged" \
+    "warning: NOTIFY_SOCKET=\"relative.sock\": not an absolute path or @abstract name" \
+    "$(cat "$T/badnotify.err")"
+expect_eq "notify: and dived serves all the same" served \
+    "$("${TMO[@]}" "$DIVE" "$S" echo served)"
+stop_dived "$PID"
