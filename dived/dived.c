@@ -112,6 +112,9 @@ service_socket(struct config *cfg)
 		errx(1, "%s", e);
 	if (cfg->passed.fd == -1)
 		return;
+	if (cfg->o.ready_fd == cfg->passed.fd)
+		errx(1, "--ready-fd %d: that is the socket the service manager "
+		    "passed (LISTEN_FDS)", cfg->o.ready_fd);
 	if (cfg->o.chmod_set || cfg->o.chown != NULL)
 		errx(1, "%s: -C and -U cannot change a socket the service "
 		    "manager passed: it sets the owner and mode "
@@ -165,6 +168,9 @@ main(int argc, char **argv)
 	 * or on one passed to dived.  -J and -j leave the variables to the
 	 * command they execute in their place, under the same process ID.
 	 */
+	if (cfg.o.ready_fd != -1 && notify_fd_take(cfg.o.ready_fd, e,
+	    sizeof(e)) == -1)
+		errx(1, "%s", e);
 	if (cfg.o.mode == MODE_LISTEN)
 		service_socket(&cfg);
 	if (cfg.o.mode == MODE_INETD) {

@@ -616,6 +616,7 @@ fork_monitor(const struct config *cfg, int ls, const sigset_t *orig, int c,
 			    strerror(errno));
 			_exit(1);
 		}
+		notify_fd_forget();
 		if (cfg->o.children_daemon)
 			own_session(cfg, c, id);
 		*fd = sv[1];

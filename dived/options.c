@@ -122,6 +122,25 @@ set_spares(struct options *o, const char *a, char *err, size_t len)
 	    &o->spares, err, len);
 }
 
+/* 0, 1 and 2 are not a service manager's to read: dived closes it. */
+static int
+set_ready_fd(struct options *o, const char *a, char *err, size_t len)
+{
+	const char *why;
+	long long fd;
+
+	fd = strtonum(a, 0, INT32_MAX, &why);
+	if (why != NULL || strspn(a, "0123456789") != strlen(a))
+		return errbuf(err, len, "--ready-fd %s: expected a descriptor "
+		    "number", a);
+	if (fd <= 2)
+		return errbuf(err, len, "--ready-fd %s: 0, 1 and 2 are standard "
+		    "input, output and error, which dived keeps; expected 3 or "
+		    "more", a);
+	o->ready_fd = (int)fd;
+	return 0;
+}
+
 static int
 set_pidfile(struct options *o, const char *a, char *err, size_t len)
 {
@@ -350,6 +369,8 @@ static const struct opt table[] = {
 	{ "-p", "--pidfile", 1, CALL(set_pidfile),
 	    "write the pid to this file (repeatable; a cgroup's procs file "
 	    "works)" },
+	{ NULL, "--ready-fd", 1, CALL(set_ready_fd),
+	    "once clients can be served, write a newline to this descriptor" },
 	{ "-C", "--chmod", 1, CALL(set_chmod),
 	    "chmod the socket to this octal mode (like 0777)" },
 	{ "-U", "--chown", 1, CALL(set_chown),
@@ -588,6 +609,7 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 	o->iso.enter_fd = -1;
 	o->max_per_uid = DIVE_MAX_PER_UID;
 	o->spares = DIVE_SPARES;
+	o->ready_fd = -1;
 	if (argc < 2)
 		return errbuf(err, len, "no socket given");
 	if (strcmp(argv[1], "--help") == 0) {
@@ -639,6 +661,9 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 		return errbuf(err, len, "-J and -j need -- and a command");
 	if (o->detach && o->mode != MODE_LISTEN)
 		return errbuf(err, len, "-d: only with a socket to listen on");
+	if (o->ready_fd != -1 && o->mode != MODE_LISTEN)
+		return errbuf(err, len, "--ready-fd: only with a socket to listen "
+		    "on");
 	if (o->no_argv && o->nprefix == 0)
 		return errbuf(err, len, "-A needs -- and a command");
 	if (o->no_setuid && (o->user || o->groups || o->euser))

@@ -33,6 +33,13 @@ manager_vars() {
 	"${TMO[@]}" "$DIVE" "$1" env | grep -E '^(LISTEN_[A-Z]+|NOTIFY_SOCKET)=' |
 	    cut -d= -f1 | sort | xargs
 }
+# halt PID: SIGTERM, and SIGKILL for a dived that does not end (one
+# blocked writing where it should not wait).
+halt() {
+	kill "$1" 2>/dev/null
+	wait_for gone "$1" || kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
 # cloexec PID FD: whether the descriptor is close-on-exec.
 cloexec() {
 	local f
@@ -67,7 +74,7 @@ if command -v systemd-socket-activate >/dev/null; then
 	    "$(cat "$T/sa.err")"
 	expect_eq "activation: the descriptor passed is close-on-exec in dived" \
 	    yes "$(cloexec "$PID" 3)"
-	stop_dived "$PID"
+	halt "$PID"
 	expect_eq "activation: dived leaves the socket file it did not create" \
 	    present "$(absent "$S")"
 else
@@ -84,7 +91,7 @@ expect_eq "activation: a session runs on the passed socket" served \
 expect_eq "activation: LISTEN_PID, LISTEN_FDS, LISTEN_FDNAMES are unset (-E)" \
     "" "$(manager_vars "$S")"
 ino=$(stat -c %i "$S")
-stop_dived "$PID"
+halt "$PID"
 expect_eq "activation: SIGTERM leaves the passed socket file as it was" \
     "$ino" "$(stat -c %i "$S" 2>/dev/null)"
 
@@ -93,7 +100,7 @@ bg abs "$SVC" listen "$S" "$DIVED" "$S" --log-stderr
 wait_for grep -q 'listening on' "$T/abs.err"
 expect_eq "activation: an abstract socket is passed and served" served \
     "$("${TMO[@]}" "$DIVE" "$S" echo served)"
-stop_dived "$PID"
+halt "$PID"
 
 # LISTEN_PID names another process (the variables leaked through a
 # process that forked): dived ignores them, says so, and binds the
@@ -108,7 +115,7 @@ expect_match "activation: another process's LISTEN_PID: it says why it ignores t
     "$(cat "$T/other.err")"
 expect_eq "activation: another process's LISTEN_PID: the variables are unset all the same" \
     "" "$(manager_vars "$S")"
-stop_dived "$PID"
+halt "$PID"
 expect_eq "activation: another process's LISTEN_PID: the socket dived bound is removed" \
     absent "$(absent "$S")"
 
@@ -224,7 +231,7 @@ expect_eq "notify: with the receiver gone dived serves all the same" served \
     "$("${TMO[@]}" "$DIVE" "$S" echo served)"
 expect_match "notify: and says it could not tell" \
     "warning: NOTIFY_SOCKET \"$N\": Connection refused" "$(cat "$T/gone.err")"
-stop_dived "$PID"
+halt "$PID"
 S=$T/badnotify.sock
 NOTIFY_SOCKET=relative.sock bg badnotify "$DIVED" "$S" --log-stderr
 wait_for grep -q 'listening on' "$T/badnotify.err"
@@ -233,4 +240,81 @@ expect_match "notify: a NOTIFY_SOCKET that is no address is logged" \
     "$(cat "$T/badnotify.err")"
 expect_eq "notify: and dived serves all the same" served \
     "$("${TMO[@]}" "$DIVE" "$S" echo served)"
-stop_dived "$PID"
+halt "$PID"
+
+## readiness: --ready-fd, as s6's notification-fd
+
+# The reader, as s6-supervise, reads up to the newline, checks what the
+# notify receiver checked, then reads to the end: which comes only once
+# every process of dived has let go of the descriptor.
+S=$T/rfd.sock
+mkfifo "$T/rfd.fifo"
+check=${check//ready.pid/rfd.pid}
+check=${check//ready.sock/rfd.sock}
+check=${check//ready.check/rfd.check}
+{ IFS= read -r line; echo "line [$line]"; sh -c "$check"; cat "$T/rfd.check"
+  echo "then $(wc -c) bytes and the end"; } <"$T/rfd.fifo" >"$T/rfd.out" &
+reader=$!
+EXTRA_PIDS+=("$reader")
+DIVED_TESTHOOK_SPARE_MS=500 bg rfd "$BIN/dived-hooks" "$S" --ready-fd 5 \
+    -p "$T/rfd.pid" --log-stderr 5>"$T/rfd.fifo"
+wait_for grep -q 'the end' "$T/rfd.out"
+expect_eq "ready-fd: one newline, once the socket listens and a parser is confined, then the end" \
+    "line [] dived: parser [spare] 2 listening then 0 bytes and the end" \
+    "$(paste -sd ' ' "$T/rfd.out")"
+expect_eq "ready-fd: dived runs on, the descriptor closed" "running absent" \
+    "$(alive "$PID" && echo running) $(absent "/proc/$PID/fd/5")"
+expect_eq "ready-fd: a session runs" served \
+    "$("${TMO[@]}" "$DIVE" "$S" echo served)"
+halt "$PID"
+
+# A reader that does not read, or is gone, holds nothing up.
+S=$T/full.sock
+bg full "$SVC" fullpipe 5 "$DIVED" "$S" --ready-fd 5 --log-stderr
+wait_for grep -q 'listening on' "$T/full.err"
+expect_eq "ready-fd: a full pipe: dived serves all the same" served \
+    "$("${TMO[@]}" "$DIVE" "$S" echo served)"
+expect_match "ready-fd: a full pipe: and says it could not tell" \
+    "warning: --ready-fd 5: its reader does not read: readiness is not told" \
+    "$(cat "$T/full.err")"
+halt "$PID"
+S=$T/noreader.sock
+exec 8> >(exit 0)
+wait $!
+bg noreader "$DIVED" "$S" --ready-fd 8 --log-stderr
+exec 8>&-
+wait_for grep -q 'listening on' "$T/noreader.err"
+expect_eq "ready-fd: a reader gone: dived serves all the same" served \
+    "$("${TMO[@]}" "$DIVE" "$S" echo served)"
+expect_match "ready-fd: a reader gone: and says it could not tell" \
+    "warning: --ready-fd 8: Broken pipe: readiness is not told" \
+    "$(cat "$T/noreader.err")"
+halt "$PID"
+
+# bad_fd NAME STATUS MESSAGE DIVED-ARGUMENTS...
+bad_fd() {
+	local name=$1 st=$2 msg=$3 out rc
+	shift 3
+	out=$("${TMO[@]}" "$@" 2>&1)
+	rc=$?
+	expect_eq "ready-fd: $name: dived exits $st" "$st" "$rc"
+	expect_match "ready-fd: $name: and says why" "^dived: $msg" "$out"
+}
+S=$T/badfd.sock
+bad_fd "standard output is refused" 4 \
+    "--ready-fd 1: 0, 1 and 2 are standard input, output and error" \
+    "$DIVED" "$S" --ready-fd 1
+bad_fd "no number is refused" 4 "--ready-fd 5x: expected a descriptor number" \
+    "$DIVED" "$S" --ready-fd 5x
+bad_fd "-i is refused" 4 "--ready-fd: only with a socket to listen on" \
+    "$DIVED" -i --ready-fd 5
+bad_fd "a descriptor not open is refused" 1 \
+    "--ready-fd 9: descriptor 9 is not open" "$DIVED" "$S" --ready-fd 9
+bad_fd "a descriptor open for reading only is refused" 1 \
+    "--ready-fd 5: descriptor 5 is not open for writing" \
+    sh -c 'exec "$@" 5</dev/null' sh "$DIVED" "$S" --ready-fd 5
+bad_fd "the passed socket is refused" 1 \
+    "--ready-fd 3: that is the socket the service manager passed" \
+    "$SVC" listen "$S" "$DIVED" "$S" --ready-fd 3
+expect_eq "ready-fd: no refused dived leaves a socket of its own" \
+    absent "$(rm -f "$S"; "${TMO[@]}" "$DIVED" "$S" --ready-fd 9 2>/dev/null; absent "$S")"
