@@ -462,8 +462,9 @@ audit_write(const struct audit_rec *a)
 		save = errno;
 		logmsg(LOG_ERR, "session %s: audit log: %s", a->session,
 		    strerror(save));
-		dprintf(STDERR_FILENO, "dived: session %s: audit log: %s\n",
-		    a->session, strerror(save));
+		if (!log_to_stderr())
+			dprintf(STDERR_FILENO, "dived: session %s: audit log: "
+			    "%s\n", a->session, strerror(save));
 		return -1;
 	}
 	put(&r, "}", 1);
@@ -476,7 +477,7 @@ audit_write(const struct audit_rec *a)
 	put(&r, "", 1);
 	if (syslog_there())
 		syslog(LOG_AUTHPRIV | LOG_NOTICE, "audit %s", r.buf);
-	if (log_to_stderr())
+	if (log_audit_stderr())
 		dprintf(STDERR_FILENO, "dived[%ld]: audit %s\n",
 		    (long)getpid(), r.buf);
 	jrec_free(&r);

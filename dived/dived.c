@@ -65,10 +65,41 @@ fd_room(void)
 static void
 lost_records(const struct config *cfg)
 {
-	if (cfg->audit_fd == -1 && !cfg->o.log_stderr && !syslog_there())
+	int records = cfg->audit_fd == -1 && !log_audit_stderr();
+	/* Detached, dived -d has never said where its log goes. */
+	int log = cfg->o.syslog && !cfg->o.detach;
+
+	if (syslog_there() || (!records && !log))
+		return;
+	if (records && log)
 		dprintf(STDERR_FILENO, "dived: warning: no syslog at %s, no "
 		    "--audit-log and no --log-stderr: the audit records and "
 		    "the log go nowhere\n", _PATH_LOG);
+	else if (records)
+		dprintf(STDERR_FILENO, "dived: warning: no syslog at %s and no "
+		    "--audit-log: the audit records go nowhere (--log-stderr "
+		    "writes them to standard error)\n", _PATH_LOG);
+	else
+		dprintf(STDERR_FILENO, "dived: warning: no syslog at %s: the "
+		    "log goes nowhere (--syslog)\n", _PATH_LOG);
+}
+
+/*
+ * In the foreground the log goes to standard error, as service managers
+ * expect; detached (-d) or with --syslog, to syslog; with --log-stderr,
+ * to both, and the audit records to standard error as well.  With -i
+ * standard error is /dev/null, the connection's place.
+ */
+static int
+log_where(const struct options *o, int client)
+{
+	if (client != -1)
+		return LOGTO_SYSLOG;
+	if (o->log_stderr)
+		return LOGTO_SYSLOG | LOGTO_STDERR | LOGTO_AUDIT;
+	if (o->detach || o->syslog)
+		return LOGTO_SYSLOG;
+	return LOGTO_STDERR;
 }
 
 static void
@@ -177,7 +208,7 @@ main(int argc, char **argv)
 		activation_drop();
 		client = inetd_client();
 	}
-	log_init(cfg.o.log_stderr && client == -1);
+	log_init(log_where(&cfg.o, client));
 	if (cfg.passed.ignored[0] != '\0')
 		logmsg(LOG_WARNING, "warning: %s", cfg.passed.ignored);
 	if (cfg.o.mode == MODE_LISTEN || cfg.o.mode == MODE_INETD)

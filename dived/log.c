@@ -10,7 +10,7 @@
 #include "log.h"
 #include "utf8.h"
 
-static int to_stderr;
+static int to;		/* LOGTO_* */
 
 /*
  * Without a syslog daemon (in a container, say), syslog(3) tries anew for
@@ -32,17 +32,24 @@ syslog_there(void)
 	return there;
 }
 
+/* Opened whatever the log lines do: the audit records may go there. */
 void
-log_init(int also_stderr)
+log_init(int where)
 {
-	to_stderr = also_stderr;
+	to = where;
 	openlog("dived", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
 }
 
 int
 log_to_stderr(void)
 {
-	return to_stderr;
+	return (to & LOGTO_STDERR) != 0;
+}
+
+int
+log_audit_stderr(void)
+{
+	return (to & LOGTO_AUDIT) != 0;
 }
 
 void
@@ -55,9 +62,9 @@ logmsg(int prio, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	log_clean(buf);
-	if (syslog_there())
+	if ((to & LOGTO_SYSLOG) && syslog_there())
 		syslog(prio, "%s", buf);
-	if (to_stderr)
+	if (to & LOGTO_STDERR)
 		dprintf(STDERR_FILENO, "dived[%ld]: %s\n", (long)getpid(), buf);
 }
 

@@ -1,13 +1,22 @@
-/* dived's log: syslog (authpriv), and standard error when asked. */
+/*
+ * dived's log: standard error in the foreground, syslog (authpriv) when
+ * detached or asked; the audit records without --audit-log go to syslog,
+ * and to standard error too with --log-stderr.
+ */
 #ifndef DIVED_LOG_H
 #define DIVED_LOG_H
 
 #include <stddef.h>
 #include <syslog.h>
 
+#define LOGTO_SYSLOG	0x1	/* the log lines to syslog */
+#define LOGTO_STDERR	0x2	/* the log lines to standard error */
+#define LOGTO_AUDIT	0x4	/* the audit records to standard error too */
 void	log_init(int);
-/* Whether the log goes to standard error too (--log-stderr). */
+/* Whether the log lines go to standard error. */
 int	log_to_stderr(void);
+/* Whether the audit records go to standard error too (--log-stderr). */
+int	log_audit_stderr(void);
 /* Whether /dev/log is there, asked at most once a second. */
 int	syslog_there(void);
 void	logmsg(int, const char *, ...)

@@ -571,7 +571,7 @@ own_session(const struct config *cfg, int c, const char *id)
 {
 	char e[256];
 
-	if (daemon_session(cfg->o.log_stderr, e, sizeof(e)) == 0)
+	if (daemon_session(log_to_stderr(), e, sizeof(e)) == 0)
 		return;
 	if (c == -1) {
 		logmsg(LOG_ERR, "spare monitor: %s", e);
@@ -611,7 +611,7 @@ fork_monitor(const struct config *cfg, int ls, const sigset_t *orig, int c,
 		close(sv[0]);
 		sockets_forget();
 		child_signals(orig);
-		if (daemon_forked(cfg->o.log_stderr) == -1) {
+		if (daemon_forked(log_to_stderr()) == -1) {
 			logmsg(LOG_ERR, "monitor: /dev/null: %s",
 			    strerror(errno));
 			_exit(1);
@@ -850,7 +850,7 @@ accept_loop(struct config *cfg, int ls, const sigset_t *waitmask,
 
 /*
  * dived could not become ready: nothing is left of it, and it says why
- * (the log is standard error with --log-stderr).
+ * (on standard error, where the log may go already).
  */
 static void __attribute__((noreturn, format(printf, 3, 4)))
 not_ready(const struct config *cfg, int ls, const char *fmt, ...)
@@ -989,7 +989,7 @@ master_run(struct config *cfg)
 		    " as " : "", cfg->passed.name);
 	else
 		logmsg(LOG_INFO, "listening on %s", cfg->o.socket);
-	daemon_ready(cfg->o.log_stderr);
+	daemon_ready(log_to_stderr());
 	notify_ready(cfg->o.socket);
 	accept_loop(cfg, ls, &waitmask, &orig);
 	logmsg(LOG_INFO, "stopping on signal %d", (int)stopping);

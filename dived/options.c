@@ -478,7 +478,9 @@ static const struct opt table[] = {
 	{ NULL, "--spares", 1, CALL(set_spares),
 	    "monitors kept started ahead of connections (default 1)" },
 	{ NULL, "--log-stderr", 0, FLAG(log_stderr),
-	    "log to standard error as well as to syslog" },
+	    "log to standard error and syslog, audit records too" },
+	{ NULL, "--syslog", 0, FLAG(syslog),
+	    "log to syslog, not to standard error, in the foreground too" },
 	{ NULL, "--policy", 1, STRING(policy),
 	    "the rule file: who may run what, as whom (re-read on SIGHUP)" },
 	{ NULL, "--audit-log", 1, STRING(audit_log),
@@ -661,6 +663,9 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 		return errbuf(err, len, "-J and -j need -- and a command");
 	if (o->detach && o->mode != MODE_LISTEN)
 		return errbuf(err, len, "-d: only with a socket to listen on");
+	if (o->syslog && o->log_stderr)
+		return errbuf(err, len, "--syslog and --log-stderr: choose one "
+		    "(--log-stderr logs to syslog as well)");
 	if (o->ready_fd != -1 && o->mode != MODE_LISTEN)
 		return errbuf(err, len, "--ready-fd: only with a socket to listen "
 		    "on");

@@ -63,6 +63,7 @@ struct options {
 	unsigned int	  max_per_uid;
 	unsigned int	  spares;	/* --spares */
 	int		  log_stderr;
+	int		  syslog;	/* --syslog */
 	int		  ready_fd;	/* --ready-fd, or -1 */
 	const char	 *policy;	/* --policy, --check-policy */
 	const char	 *audit_log;	/* --audit-log */

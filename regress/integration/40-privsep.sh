@@ -197,7 +197,7 @@ S4=$T/ps4.sock
 out=$(timeout 10 "$T/bin/dived" "$S4" 2>&1)
 expect_eq "parser program: one that cannot run fails start-up" 1 $?
 expect_match "parser program: and says why" \
-    "dived: $S4: cannot serve, not starting: parser program: Exec format error" \
+    "dived(\[[0-9]+\])?: $S4: cannot serve, not starting: parser program: Exec format error" \
     "$out"
 expect_eq "parser program: one that cannot run leaves no socket" absent \
     "$([ -e "$S4" ] && echo present || echo absent)"

@@ -193,8 +193,15 @@ else
 	DIVED_PIDS+=("$!")
 	wait_for listening "$S"
 	expect_match "no syslog: dived says at start that records go nowhere" \
-	    "no syslog at /dev/log, no --audit-log and no --log-stderr" \
+	    "no syslog at /dev/log and no --audit-log: the audit records go nowhere" \
 	    "$(cat "$T/nolog.err")"
+	S=$T/nologd.sock
+	"$DIVED" "$S" --syslog 2>"$T/nologd.err" &
+	DIVED_PIDS+=("$!")
+	wait_for listening "$S"
+	expect_match "no syslog: --syslog: dived says the log and records go nowhere" \
+	    "no syslog at /dev/log, no --audit-log and no --log-stderr: the audit records and the log go nowhere" \
+	    "$(cat "$T/nologd.err")"
 	S=$T/errlog.sock
 	start_dived "$S"
 	"$DIVE" "$S" true

@@ -177,7 +177,7 @@ not_ready() {
 	rc=$?
 	expect_eq "readiness: $name: dived exits 1" 1 "$rc"
 	expect_match "readiness: $name: with the reason" \
-	    "^dived: $sock: cannot serve, not starting: $why" "$out"
+	    "^dived(\[[0-9]+\])?: $sock: cannot serve, not starting: $why" "$out"
 	expect_eq "readiness: $name: no socket file and no pidfile are left" \
 	    "absent absent" "$(absent "$sock") $(absent "$pidf")"
 	expect_eq "readiness: $name: no process of it is left" "" \
@@ -477,7 +477,11 @@ else
 	    differs "$([ -n "$master" ] && [ -n "$sid" ] &&
 	    [ "$master" != "$sid" ] && echo differs)"
 	expect_eq "children-daemon: -D: the monitor has no terminal" "?" "$tty"
-	expect_eq "children-daemon: -D: the monitor's 0, 1 and 2 are /dev/null" \
+	expect_match "children-daemon: -D: the monitor's 0 and 1 are /dev/null, 2 dived's log" \
+	    "^/dev/null /dev/null /dev/pts/[0-9]+$" "$fds"
+	out=$(session_probe "$T/Ds.sock" -D --syslog)
+	read -r sid tty fds <<<"$(sed -n 2p <<<"$out")"
+	expect_eq "children-daemon: -D --syslog: the monitor's 0, 1 and 2 are /dev/null" \
 	    "/dev/null /dev/null /dev/null" "$fds"
 	out=$(session_probe "$T/Dl.sock" -D --log-stderr 2\>\>"$T/D.log")
 	read -r sid tty fds <<<"$(sed -n 2p <<<"$out")"

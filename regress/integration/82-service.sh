@@ -318,3 +318,38 @@ bad_fd "the passed socket is refused" 1 \
     "$SVC" listen "$S" "$DIVED" "$S" --ready-fd 3
 expect_eq "ready-fd: no refused dived leaves a socket of its own" \
     absent "$(rm -f "$S"; "${TMO[@]}" "$DIVED" "$S" --ready-fd 9 2>/dev/null; absent "$S")"
+
+## logging
+
+# In the foreground dived logs to standard error, one line per message,
+# "dived[PID]: ", as service managers and their loggers take it.
+S=$T/log.sock
+bg log "$DIVED" "$S" -a false --audit-log "$T/log.audit"
+wait_for grep -q 'listening on' "$T/log.err"
+"${TMO[@]}" "$DIVE" "$S" true 2>/dev/null
+wait_for grep -q refused "$T/log.err"
+expect_match "log: a foreground dived logs a refused session to standard error" \
+    "^dived\[[0-9]+\]: session [0-9]+-$PID-1: peer pid [0-9]+ uid 0 gid 0: refused: authentication failed" \
+    "$(grep refused "$T/log.err")"
+expect_match "log: and that it listens, as dived[PID]" \
+    "^dived\[$PID\]: listening on $S$" "$(grep listening "$T/log.err")"
+halt "$PID"
+expect_eq "log: every line is a dived[PID]: line, without escape characters" \
+    "" "$(grep -v '^dived: warning: no syslog' "$T/log.err" |
+    grep -vE '^dived\[[0-9]+\]: [^[:cntrl:]]*$')"
+expect_no_match "log: audit records stay off standard error without --log-stderr" \
+    'audit \{' "$(cat "$T/log.err")"
+
+S=$T/syslog.sock
+bg syslog "$DIVED" "$S" -a false --syslog --audit-log "$T/syslog.audit"
+wait_for listening "$S"
+"${TMO[@]}" "$DIVE" "$S" true 2>/dev/null
+wait_for grep -q '"outcome":"denied"' "$T/syslog.audit"
+halt "$PID"
+expect_eq "log: --syslog writes no log line to standard error" "" \
+    "$(grep -v '^dived: warning: no syslog at /dev/log: the log goes nowhere (--syslog)$' \
+    "$T/syslog.err")"
+out=$("${TMO[@]}" "$DIVED" "$T/both.sock" --syslog --log-stderr 2>&1)
+expect_eq "log: --syslog with --log-stderr is a usage error" 4 $?
+expect_match "log: --syslog with --log-stderr: and says why" \
+    "^dived: --syslog and --log-stderr: choose one" "$out"
