@@ -7,7 +7,9 @@
 # pseudo-terminal tests; python3 and python3-jsonschema to check the audit
 # records against their schema; mandoc to check the manual pages;
 # bash-completion to try the completions; dpkg-dev, debhelper and lintian
-# to build and check the Debian packages), and musl, with which dive
+# to build and check the Debian packages; systemd for systemd-socket-activate
+# and systemd-analyze, which start dived and check its units as systemd
+# would, without making it the init system), and musl, with which dive
 # starts faster.  The package lists are updated first, as a
 # fresh system may never have fetched them.  Then it creates the system
 # user _dived, which a root dived runs its parser as, when it is missing.
@@ -16,7 +18,7 @@ need=
 for pkg in gcc make pkg-config libc6-dev libcap-dev libseccomp-dev libbsd-dev \
     procps util-linux passwd perl strace openbsd-inetd clang tmux musl-tools \
     python3 python3-jsonschema mandoc bash-completion dpkg-dev debhelper \
-    lintian; do
+    lintian systemd; do
 	dpkg-query -W -f='${Status}\n' "$pkg" 2>/dev/null |
 	    grep -q '^install ok installed$' || need="$need $pkg"
 done

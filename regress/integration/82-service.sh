@@ -62,7 +62,8 @@ if command -v systemd-socket-activate >/dev/null; then
 	S=$T/sa.sock
 	bg sa systemd-socket-activate -l "$S" --fdname=divesock \
 	    -E NOTIFY_UNUSED=1 "$DIVED" "$S" -E --log-stderr
-	wait_for grep -q 'listening on' "$T/sa.err"
+	# It starts dived on the first connection, as systemd does.
+	wait_for listening "$S"
 	expect_eq "activation: systemd-socket-activate: a session runs" served \
 	    "$("${TMO[@]}" "$DIVE" "$S" echo served)"
 	expect_eq "activation: systemd-socket-activate: dived is the process it started" \
@@ -353,3 +354,105 @@ out=$("${TMO[@]}" "$DIVED" "$T/both.sock" --syslog --log-stderr 2>&1)
 expect_eq "log: --syslog with --log-stderr is a usage error" 4 $?
 expect_match "log: --syslog with --log-stderr: and says why" \
     "^dived: --syslog and --log-stderr: choose one" "$out"
+
+## dist/: units and service directories
+
+# adapt FILE: FILE with the installed paths made this test's: the build's
+# dived, a socket, rules and audit log under $T; lines continued with a
+# backslash joined.
+printf 'permit root\n' >"$T/rules"
+adapt() {
+	sed -e ':a' -e '/\\$/{N;s/\\\n *//;ba' -e '}' \
+	    -e "s|/usr/sbin/dived|$DIVED|g" -e "s|/run/dive.sock|$T/unit.sock|g" \
+	    -e "s|/etc/dive/rules|$T/rules|g" -e "s|/var/log/dive|$T/log|g" "$1"
+}
+D=$ROOT/dist/systemd
+if command -v systemd-analyze >/dev/null; then
+	# verify wants the programs the units run to exist, and their pages.
+	mkdir -p "$T/units"
+	for u in "$D"/*; do
+		adapt "$u" >"$T/units/${u##*/}"
+	done
+	out=$(cd "$T/units" && systemd-analyze verify --man=no ./dived.socket \
+	    ./dived.service ./dived-inetd.socket ./dived-inetd@.service 2>&1)
+	expect_eq "units: systemd-analyze verify finds nothing to say" \
+	    "exit 0: " "exit $?: $out"
+else
+	skip "units: systemd-analyze verify" "systemd-analyze is not installed (systemd)"
+fi
+for u in "$D"/dived-inetd@.service "$D"/dived.service; do
+	expect_eq "units: ${u##*/} runs /usr/sbin/dived with the rules" \
+	    "/usr/sbin/dived /etc/dive/rules" \
+	    "$(sed -n 's/^ExecStart=\([^ ]*\) .*--policy \([^ ]*\).*/\1 \2/p' "$u")"
+done
+for u in "$D"/dived.socket "$D"/dived-inetd.socket; do
+	expect_eq "units: ${u##*/} listens on /run/dive.sock" /run/dive.sock \
+	    "$(sed -n 's/^ListenStream=//p' "$u")"
+done
+
+# dived.service's command, started as systemd starts it: with the socket
+# of dived.socket and a NOTIFY_SOCKET, as Type=notify has it.
+if command -v systemd-socket-activate >/dev/null; then
+	listen=$(adapt "$D/dived.socket" | sed -n 's/^ListenStream=//p')
+	name=$(sed -n 's/^FileDescriptorName=//p' "$D/dived.socket")
+	read -r -a cmd <<<"$(adapt "$D/dived.service" | sed -n 's/^ExecStart=//p')"
+	N=$T/unit.notify
+	mkdir -p "$T/log"	# LogsDirectory=
+	bg unitnotify "$SVC" notify "$N" "$T/unit.out"
+	receiver=$PID
+	wait_for test -S "$N"
+	bg unit systemd-socket-activate -l "$listen" --fdname="$name" \
+	    -E NOTIFY_SOCKET="$N" "${cmd[@]}"
+	wait_for listening "$T/unit.sock"
+	expect_eq "units: dived.service, started by a first client, serves it" \
+	    served "$("${TMO[@]}" "$DIVE" "$T/unit.sock" echo served)"
+	wait_for grep -q READY=1 "$T/unit.out"
+	expect_eq "units: and says READY=1 on NOTIFY_SOCKET" \
+	    "READY=1" "$(head -n 1 "$T/unit.out")"
+	expect_match "units: and writes the audit records to --audit-log" \
+	    '"event":"end".*"argv":\["echo","served"\]' \
+	    "$(cat "$T/log/audit.log" 2>/dev/null)"
+	expect_match "units: and logs to standard error, the journal's" \
+	    "^dived\[$PID\]: listening on $T/unit.sock \(passed by the service manager as \"$name\"\)$" \
+	    "$(cat "$T/unit.err")"
+	halt "$PID"
+	kill "$receiver"
+else
+	skip "units: dived.service" "systemd-socket-activate is not installed (systemd)"
+fi
+
+# The s6 service directory's run script, under its notification-fd.
+S=$T/unit.sock
+rm -f "$S"
+fd=$(cat "$ROOT/dist/s6/dived/notification-fd")
+expect_eq "s6: the service is a longrun" longrun "$(cat "$ROOT/dist/s6/dived/type")"
+adapt "$ROOT/dist/s6/dived/run" >"$T/s6run"
+rm -f "$T/rfd.fifo"
+mkfifo "$T/rfd.fifo"
+{ IFS= read -r line; echo "line [$line]"; cat >/dev/null; } <"$T/rfd.fifo" \
+    >"$T/s6.ready" &
+EXTRA_PIDS+=("$!")
+sh -c "exec $fd>\"\$1\"; exec sh \"\$2\"" sh "$T/rfd.fifo" "$T/s6run" \
+    >"$T/s6.out" 2>"$T/s6.err" &
+PID=$!
+EXTRA_PIDS+=("$PID")
+wait_for grep -q line "$T/s6.ready"
+expect_eq "s6: the run script says it is ready on notification-fd ($fd)" \
+    "line []" "$(cat "$T/s6.ready")"
+expect_eq "s6: a session runs" served "$("${TMO[@]}" "$DIVE" "$S" echo served)"
+expect_match "s6: the log goes to standard output, the logger's" \
+    "^dived\[$PID\]: listening on $S$" "$(cat "$T/s6.out")"
+expect_eq "s6: the socket has the run script's mode" 666 "$(stat -c %a "$S")"
+halt "$PID"
+
+# runit's run script.
+adapt "$ROOT/dist/runit/dived/run" >"$T/runitrun"
+sh "$T/runitrun" >"$T/runit.out" 2>"$T/runit.err" &
+PID=$!
+EXTRA_PIDS+=("$PID")
+wait_for listening "$S"
+expect_eq "runit: a session runs" served "$("${TMO[@]}" "$DIVE" "$S" echo served)"
+expect_match "runit: the log goes to standard output, log/run's" \
+    "^dived\[$PID\]: listening on $S$" "$(cat "$T/runit.out")"
+halt "$PID"
+expect_eq "runit: and dived removes the socket it made" absent "$(absent "$S")"
