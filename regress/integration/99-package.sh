@@ -180,3 +180,40 @@ expect_eq "package: the parser dived runs is the packaged one" \
     "$(stat -c %d:%i "$R/usr/libexec/dive/dived-parser")" \
     "$(stat -L -c %d:%i "/proc/$parser/exe" 2>&1)"
 stop_dived "$DIVED_PID"
+
+# The packaged dived as its service managers start it: from the socket
+# dived.socket would pass, and with s6's readiness descriptor.  Each runs
+# in a mount namespace of its own, as above.
+packaged() {
+	exec unshare -m --propagation private sh -c \
+	    'mount --bind "$1/usr/libexec" /usr/libexec && shift && exec "$@"' \
+	    sh "$R" "$@"
+}
+if command -v systemd-socket-activate >/dev/null; then
+	S=$T/pkg-sa.sock
+	(packaged systemd-socket-activate -l "$S" "$R/usr/sbin/dived" "$S" \
+	    --log-stderr 2>>"$T/dived-sa.log") &
+	DIVED_PID=$!
+	DIVED_PIDS+=("$DIVED_PID")
+	wait_for listening "$S"
+	expect_eq "package: the packaged dived serves a session under socket activation" \
+	    "0 served" "$("$R/usr/bin/dive" "$S" sh -c 'echo $(id -u) served')"
+	expect_match "package: the packaged dived says the service manager passed the socket" \
+	    "listening on $S \(passed by the service manager" "$(cat "$T/dived-sa.log")"
+	stop_dived "$DIVED_PID"
+else
+	skip "package: the packaged dived under socket activation" \
+	    "systemd-socket-activate is missing (package systemd)"
+fi
+S=$T/pkg-s6.sock
+mkfifo "$T/ready"
+(packaged "$R/usr/sbin/dived" "$S" --ready-fd 3 3>"$T/ready" \
+    2>>"$T/dived-s6.log") &
+DIVED_PID=$!
+DIVED_PIDS+=("$DIVED_PID")
+expect_eq "package: the packaged dived says it is ready on --ready-fd, as s6 asks" \
+    "$(printf 'ready\n')" "$(timeout 10 head -c 1 "$T/ready" | od -An -c |
+    tr -d ' ' | sed 's/\\n/ready/')"
+expect_eq "package: once ready, the packaged dived serves a session" served \
+    "$("$R/usr/bin/dive" "$S" echo served)"
+stop_dived "$DIVED_PID"
