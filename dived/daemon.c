@@ -30,11 +30,15 @@
 /*
  * Regular pidfiles written, by the absolute names they had at start and
  * the files they were: a dived started since may have written its own.
+ * Each is kept open, so that its inode, which names it, is not given to
+ * another file while dived lives: one removed and written again by the
+ * next dived would otherwise, on most file systems, get the same number.
  */
 static struct pidfile {
 	char	*path;
 	dev_t	 dev;
 	ino_t	 ino;
+	int	 fd;
 }		 written[MAX_PIDFILES];
 static size_t	 nwritten;
 
@@ -134,8 +138,8 @@ daemon_forked(int keep_stderr)
  * truncated nor removed.
  */
 static int
-write_pidfile(const char *path, pid_t pid, struct stat *id, char *e,
-    size_t len)
+write_pidfile(const char *path, pid_t pid, struct stat *id, int *keep,
+    char *e, size_t len)
 {
 	struct statfs sf;
 	struct stat st;
@@ -164,10 +168,14 @@ write_pidfile(const char *path, pid_t pid, struct stat *id, char *e,
 		close(fd);
 		return -1;
 	}
+	*id = st;
+	if (!cgroup) {
+		*keep = fd;
+		return 0;
+	}
 	if (close(fd) == -1)
 		return errbuf(e, len, "pidfile %s: %s", path, strerror(errno));
-	*id = st;
-	return cgroup;
+	return 1;
 }
 
 int
@@ -177,14 +185,15 @@ pidfiles_write(const struct options *o, char *e, size_t len)
 		const char *path = o->pidfiles[i];
 		struct stat st = { 0 };
 		char *abs;
-		int r;
+		int r, fd = -1;
 
 		if ((abs = absolute_path(path)) == NULL) {
 			errbuf(e, len, "pidfile %s: %s", path, strerror(errno));
 			pidfiles_remove();
 			return -1;
 		}
-		if ((r = write_pidfile(path, getpid(), &st, e, len)) == -1) {
+		if ((r = write_pidfile(path, getpid(), &st, &fd, e,
+		    len)) == -1) {
 			free(abs);
 			pidfiles_remove();
 			return -1;
@@ -193,7 +202,7 @@ pidfiles_write(const struct options *o, char *e, size_t len)
 			free(abs);
 		else
 			written[nwritten++] = (struct pidfile){ abs, st.st_dev,
-			    st.st_ino };
+			    st.st_ino, fd };
 	}
 	return 0;
 }
@@ -209,6 +218,7 @@ pidfiles_remove(void)
 		if (lstat(p->path, &st) == 0 && S_ISREG(st.st_mode) &&
 		    st.st_dev == p->dev && st.st_ino == p->ino)
 			unlink(p->path);
+		close(p->fd);
 		free(p->path);
 	}
 }

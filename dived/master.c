@@ -555,9 +555,9 @@ serve_here(const struct config *cfg, int ls, int c, const sigset_t *orig)
 {
 	char id[SESSID_LEN];
 
-	close(ls);
 	if (sockfile != NULL)
 		sockfile_remove(sockfile, &sockid);
+	close(ls);
 	logmsg(LOG_INFO, "-F: serving one connection, no longer listening "
 	    "on %s", cfg->o.socket);
 	child_signals(orig);
@@ -861,9 +861,9 @@ not_ready(const struct config *cfg, int ls, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	close(ls);
 	if (sockfile != NULL)
 		sockfile_remove(sockfile, &sockid);
+	close(ls);
 	pidfiles_remove();
 	logmsg(LOG_ERR, "%s: cannot serve, not starting: %s", cfg->o.socket,
 	    why);
@@ -994,10 +994,14 @@ master_run(struct config *cfg)
 	accept_loop(cfg, ls, &waitmask, &orig);
 	logmsg(LOG_INFO, "stopping on signal %d", (int)stopping);
 	notify_stopping((int)stopping);
-	/* No new client finds the socket while the spares end. */
-	close(ls);
+	/*
+	 * No new client finds the socket while the spares end.  It is
+	 * removed before it is closed: the listening socket holds the
+	 * file's inode, which names it, so that no newer file has it yet.
+	 */
 	if (sockfile != NULL)
 		sockfile_remove(sockfile, &sockid);
+	close(ls);
 	spares_retire(1);
 	pidfiles_remove();
 	exit(0);

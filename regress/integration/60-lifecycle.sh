@@ -78,6 +78,20 @@ expect_eq "restart: the old dived leaves its successor's socket" present \
 expect_eq "restart: and its successor's pid file" "$DIVED_PID" "$(cat "$P")"
 expect_eq "restart: the successor serves" served "$("$DIVE" "$S" echo served)"
 
+# A script that removes the pidfile and a successor that writes it again:
+# the new file may get the old one's inode number (ext4 gives it back at
+# once), which must not make the old dived take it for its own.
+S=$T/reuse.sock
+P=$T/reuse.pid
+"$DIVED" "$S" -d -p "$P"
+old=$(cat "$P")
+rm -f "$P"
+echo 123 >"$P"
+kill "$old"
+wait_for sh -c "! kill -0 $old 2>/dev/null"
+expect_eq "restart: a pidfile written again after the old one was removed stays" \
+    123 "$(cat "$P" 2>&1)"
+
 # The same as a script does it, in a loop, with the processors busy:
 # stop, remove, start detached, and a client at once.  None may fail.
 S=$T/loop.sock
