@@ -5,13 +5,11 @@
  */
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <err.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -22,27 +20,22 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "errbuf.h"
-#include "dived.h"
 #include "audit.h"
 #include "bounds.h"
 #include "daemon.h"
+#include "dived.h"
+#include "errbuf.h"
+#include "listen.h"
 #include "log.h"
 #include "notify.h"
 #include "proto.h"
-#include "spawn.h"
 #include "rulefile.h"
 #include "sessid.h"
-#include "testhook.h"
+#include "spawn.h"
 #include "title.h"
-#include "sock.h"
-#include "sockfile.h"
 #include "wire.h"
 
 static volatile sig_atomic_t stopping, reloading;
-/* The socket file to remove, by its absolute name; NULL if abstract. */
-static char *sockfile;
-static struct sockfile_id sockid;
 
 static void
 on_stop(int sig)
@@ -60,113 +53,6 @@ static void
 on_child(int sig)
 {
 	(void)sig;
-}
-
-/* A stale socket file (nobody listening) is replaced; a live one is not. */
-static void
-clear_stale(const char *path, const struct sockaddr_un *sun, socklen_t len)
-{
-	struct stat st;
-	int s;
-
-	if (lstat(path, &st) == -1)
-		return;
-	if (!S_ISSOCK(st.st_mode))
-		errx(1, "%s: exists and is not a socket", path);
-	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		err(1, "socket");
-	if (connect(s, (const struct sockaddr *)sun, len) == 0)
-		errx(1, "%s: another dived is listening there", path);
-	if (errno != ECONNREFUSED)
-		err(1, "%s: cannot tell whether it is in use", path);
-	close(s);
-	if (unlink(path) == -1)
-		err(1, "unlink %s", path);
-}
-
-/* Once bound, a failure removes the socket file again. */
-static void __attribute__((noreturn))
-unbind(const char *path, const char *what)
-{
-	int save = errno;
-
-	unlink(path);
-	errno = save;
-	err(1, "%s %s", what, path);
-}
-
-/*
- * The socket a service manager passed is its own: dived only checks that
- * it is the one the command line names, and warns, as for its own, when
- * others may replace it in its directory.
- */
-static int
-listen_passed(const struct config *cfg)
-{
-	char e[PATH_MAX + 256], *abs;
-	struct sockfile sf;
-
-	if (cfg->o.socket[0] == '@')
-		return cfg->passed.fd;
-	if ((abs = absolute_path(cfg->o.socket)) == NULL)
-		err(1, "%s", cfg->o.socket);
-	if (sockfile_open_dir(abs, &sf, e, sizeof(e)) == -1)
-		errx(1, "%s", e);
-	close(sf.dirfd);
-	free(abs);
-	return cfg->passed.fd;
-}
-
-static int
-listen_on(const struct config *cfg)
-{
-	const struct options *o = &cfg->o;
-	struct sockaddr_un sun;
-	struct sockfile sf;
-	socklen_t len;
-	mode_t mask;
-	char e[PATH_MAX + 256];
-	int s, r, path = o->socket[0] != '@';
-	int fix = path && (o->chown != NULL || o->chmod_set);
-
-	if (sock_addr(o->socket, &sun, &len) == -1)
-		errx(1, "%s: invalid socket name (empty or too long)",
-		    o->socket);
-	if (path && (sockfile = absolute_path(o->socket)) == NULL)
-		err(1, "%s", o->socket);
-	if (path && sockfile_open_dir(sockfile, &sf, e, sizeof(e)) == -1)
-		errx(1, "%s", e);
-	if (path)
-		clear_stale(o->socket, &sun, len);
-	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		err(1, "socket");
-	/* Until its owner and mode are set, only dived's user may use it. */
-	mask = umask(0177);
-	if (!fix)
-		umask(mask);
-	if (bind(s, (struct sockaddr *)&sun, len) == -1)
-		err(1, "bind %s", o->socket);
-	umask(mask);
-	if (path)
-		sockfile_bound(s, sockfile, &sockid);
-#ifdef DIVE_TESTHOOKS
-	testhook_pause("DIVED_TESTHOOK_BOUND_MS");
-#endif
-	if (fix && (r = sockfile_fix(&sf, s, o->chown != NULL ?
-	    &cfg->sock_uid : NULL, &cfg->sock_gid, o->chmod_set ?
-	    o->chmod_mode : 0777 & ~mask, e, sizeof(e))) < 0) {
-		if (r == -1)
-			unlink(o->socket);
-		errx(1, "%s", e);
-	}
-	if (path)
-		close(sf.dirfd);
-	if (listen(s, SOMAXCONN) == -1) {
-		if (path)
-			unbind(o->socket, "listen");
-		err(1, "listen %s", o->socket);
-	}
-	return s;
 }
 
 /*
@@ -555,8 +441,7 @@ serve_here(const struct config *cfg, int ls, int c, const sigset_t *orig)
 {
 	char id[SESSID_LEN];
 
-	if (sockfile != NULL)
-		sockfile_remove(sockfile, &sockid);
+	listen_remove();
 	close(ls);
 	logmsg(LOG_INFO, "-F: serving one connection, no longer listening "
 	    "on %s", cfg->o.socket);
@@ -861,8 +746,7 @@ not_ready(const struct config *cfg, int ls, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	if (sockfile != NULL)
-		sockfile_remove(sockfile, &sockid);
+	listen_remove();
 	close(ls);
 	pidfiles_remove();
 	logmsg(LOG_ERR, "%s: cannot serve, not starting: %s", cfg->o.socket,
@@ -974,10 +858,9 @@ master_run(struct config *cfg)
 	 */
 	if (!cfg->o.no_wait && !cfg->o.no_fork)
 		adopting = prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;
-	ls = cfg->passed.fd != -1 ? listen_passed(cfg) : listen_on(cfg);
+	ls = listen_socket(cfg);
 	if (pidfiles_write(&cfg->o, e, sizeof(e)) == -1) {
-		if (sockfile != NULL)
-			sockfile_remove(sockfile, &sockid);
+		listen_remove();
 		errx(1, "%s", e);
 	}
 	title_set("master %s", cfg->o.socket);
@@ -999,8 +882,7 @@ master_run(struct config *cfg)
 	 * removed before it is closed: the listening socket holds the
 	 * file's inode, which names it, so that no newer file has it yet.
 	 */
-	if (sockfile != NULL)
-		sockfile_remove(sockfile, &sockid);
+	listen_remove();
 	close(ls);
 	spares_retire(1);
 	pidfiles_remove();
