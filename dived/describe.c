@@ -97,13 +97,8 @@ text_free(struct text *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/*
- * s with each byte that is not UTF-8, and each character a terminal or
- * a reader could act on (utf8_unsafe), written as \ooo; NULL when out
- * of memory.
- */
-static char *
-escape(struct text *t, const char *s)
+char *
+text_escape(struct text *t, const char *s)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t n = strlen(s), i, k, j;
@@ -132,7 +127,7 @@ escape(struct text *t, const char *s)
 void
 describe_rule(struct text *t, const char *file, const struct rule *r)
 {
-	char *f = escape(t, file), *s = escape(t, r->text);
+	char *f = text_escape(t, file), *s = text_escape(t, r->text);
 
 	if (f != NULL && s != NULL)
 		text_line(t, "rule: %s:%d: %s", f, r->line, s);
@@ -174,7 +169,7 @@ identity(struct text *t, const struct decision *d)
 		text_line(t, "as: dived's own user");
 		return;
 	}
-	if ((user = escape(t, d->user != NULL ? d->user : "")) == NULL)
+	if ((user = text_escape(t, d->user != NULL ? d->user : "")) == NULL)
 		return;
 	text_line(t, "as: uid %lu euid %lu gid %lu%s%s",
 	    (unsigned long)d->uid, (unsigned long)d->euid,
@@ -187,7 +182,7 @@ root(struct text *t, const struct decision *d)
 {
 	const struct isolation *iso = &d->iso;
 	const char *dir = iso->chroot != NULL ? iso->chroot : iso->pivot_new;
-	char *e = escape(t, dir != NULL ? dir : "");
+	char *e = text_escape(t, dir != NULL ? dir : "");
 
 	if (e == NULL)
 		return;
@@ -212,7 +207,7 @@ namespaces(struct text *t, const struct isolation *iso)
 		text_line(t, "entered namespaces: those of pid %ld",
 		    (long)iso->enter_pid);
 	for (size_t i = 0; i < iso->nsetns; i++) {
-		if ((e = escape(t, iso->setns[i])) == NULL)
+		if ((e = text_escape(t, iso->setns[i])) == NULL)
 			return;
 		text_line(t, "entered namespace: %s", e);
 		free(e);
@@ -253,7 +248,7 @@ capabilities(struct text *t, const struct isolation *iso)
 	char line[4096] = "", names[2048], *e;
 
 	if (iso->capset != NULL) {
-		if ((e = escape(t, iso->capset)) == NULL)
+		if ((e = text_escape(t, iso->capset)) == NULL)
 			return;
 		snprintf(line, sizeof(line), "; set to %s", e);
 		free(e);
@@ -310,7 +305,7 @@ describe_verdict(struct text *t, const char *file, const struct decision *d,
 	else if (file != NULL)
 		text_line(t, "rule: none matches");
 	if (!allowed) {
-		char *e = escape(t, why);
+		char *e = text_escape(t, why);
 
 		if (e != NULL)
 			text_line(t, "denied: %s", e);

@@ -32,6 +32,12 @@ void	text_line(struct text *, const char *, ...)
 /* Adds the note of a cut text; -1 when memory ran out on the way. */
 int	text_end(struct text *);
 void	text_free(struct text *);
+/*
+ * s with each byte that is not UTF-8, and each character a terminal or
+ * a reader could act on (utf8_unsafe), written as \ooo, to be freed;
+ * NULL, and t marked, when out of memory.
+ */
+char	*text_escape(struct text *, const char *);
 
 /* "rule: FILE:LINE: TEXT", the rule as its file has it. */
 void	describe_rule(struct text *, const char *, const struct rule *);

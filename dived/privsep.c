@@ -201,7 +201,6 @@ ps_take_list(struct spawn_req *r, unsigned char *p, size_t len,
 		*why = "list request lengths out of range";
 		goto fail;
 	}
-	r->list = 1;
 	r->head.argc = h.argc;
 	rb.p = p + sizeof(h);
 	rb.left = h.strbytes;
@@ -212,6 +211,7 @@ ps_take_list(struct spawn_req *r, unsigned char *p, size_t len,
 		*why = "trailing bytes in list request";
 		return -1;
 	}
+	r->list = 1;
 	return 0;
 fail:
 	close_fds(fds, nfds);
