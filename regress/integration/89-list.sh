@@ -157,6 +157,22 @@ wait_for no_sessions "$master"
 expect_eq "nothing: no session is left after list requests" "" \
     "$(sessions "$master")"
 
+# What dive -l sends: its greeting and the question, no descriptor, no
+# environment; a server that never answers makes it fail, status 125.
+"$RAW" --record "$T/rec.sock" "$T/rec.bin" >"$T/rec.out" &
+rec=$!
+wait_for grep -q listening "$T/rec.out"
+out=$(DIVE_PTY=1 SECRET_VALUE=x "$DIVE" -l "$T/rec.sock" /bin/true 2>&1 \
+    5</dev/null)
+rc=$?
+wait "$rec"
+expect_eq "sent: dive -l sends no descriptor" "descriptors 0" \
+    "$(tail -n 1 "$T/rec.out")"
+expect_eq "sent: only the greeting and the command line, 34 bytes" \
+    "34 1" "$(stat -c %s "$T/rec.bin") $(grep -c /bin/true "$T/rec.bin")"
+expect_eq "sent: no answer is a failure, status 125" \
+    "125 dive: dived closed the connection" "$rc $out"
+
 # ------------------------------------------------------- the log and record
 expect_match "log: a listing is logged with the client's identity" \
     "session [0-9-]+: peer pid [0-9]+ uid $u1 gid [0-9]+ user dlst1: list: listed$" \
@@ -190,6 +206,22 @@ for line in open(sys.argv[1]):
         print(r["rule"]["line"], r["target"]["uid"], json.dumps(r["env"]))
         break
 ' "$A")"
+
+# An answer over its bound is cut between lines, and says so.
+B=$T/long.rules
+for i in $(seq 2000); do
+	echo "permit dlst1 cmd /usr/bin/a-command-with-a-long-name-$i"
+done >"$B"
+start_dived "$T/long.sock" -C 0777 --policy "$B"
+list_run dlst1 "$T/long.sock"
+expect_eq "bound: a long answer still permits, status 0" 0 "$rc"
+expect_eq "bound: it is cut after whole lines, under 64 KiB, and says so" \
+    "yes (cut here: the whole text is over 65536 bytes)" \
+    "$([ "$(printf '%s\n' "$out" | wc -c)" -le 65536 ] && echo yes) $(tail -n 1 <<<"$out")"
+expect_match "bound: the lines before the note are whole rules" \
+    "^rule: $B:[0-9]+: permit dlst1 cmd /usr/bin/a-command-with-a-long-name-[0-9]+$" \
+    "$(tail -n 2 <<<"$out" | head -n 1)"
+stop_dived "$DIVED_PID"
 
 # -------------------------------------------------------- the options alone
 S2=$T/opts.sock
