@@ -7,7 +7,7 @@
 #define DIVE_BOUNDS_H
 
 /* Protocol version; both sides refuse any other. */
-#define DIVE_PROTO_VERSION	3
+#define DIVE_PROTO_VERSION	4
 
 /* The payload of one framed message. */
 #define DIVE_MAX_MSG		(4u * 1024 * 1024)
@@ -28,6 +28,9 @@
 
 /* Error text carried to the client. */
 #define DIVE_MAX_ERRTEXT	1024
+
+/* The answer to a list request (dive -l), cut with a note when longer. */
+#define DIVE_MAX_LISTING	(64u * 1024)
 
 /* Seconds a client has to send its whole request (default). */
 #define DIVE_REQUEST_TIMEOUT	30

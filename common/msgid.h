@@ -17,6 +17,8 @@ enum {
 	MSG_EXIT,
 	MSG_ERROR,
 	MSG_PTY,
+	MSG_LIST,
+	MSG_LISTING,
 };
 
 /*
@@ -31,6 +33,7 @@ enum {
 	PS_CLIENT,
 	PS_PROGRAM,
 	PS_CONFINED,
+	PS_LIST,
 };
 
 /* The master and a spare monitor ("MC"): dived/dived.h. */

@@ -197,6 +197,105 @@ request_free(struct request *r)
 }
 
 int
+list_check(uint32_t argc, size_t nfds, const char **why)
+{
+	if (argc > DIVE_MAX_ARGS) {
+		*why = "too many arguments";
+		return -1;
+	}
+	if (nfds != 0) {
+		*why = "a list request takes no descriptors";
+		return -1;
+	}
+	return 0;
+}
+
+int
+proto_encode_list(struct wbuf *w, const struct listreq *l)
+{
+	wbuf_reserve(w, sizeof(uint32_t) + wbuf_strs_size(l->argv, l->argc));
+	wbuf_u32(w, l->argc);
+	for (uint32_t i = 0; i < l->argc; i++)
+		wbuf_str(w, l->argv[i]);
+	return w->err ? -1 : 0;
+}
+
+int
+proto_decode_list(const unsigned char *p, size_t len, size_t nfds,
+    struct listreq *l, const char **why)
+{
+	struct rbuf rb = { p, len, 0 };
+
+	memset(l, 0, sizeof(*l));
+	l->argc = rbuf_u32(&rb);
+	if (rb.err) {
+		*why = "truncated list request";
+		return -1;
+	}
+	if (list_check(l->argc, nfds, why) == -1)
+		return -1;
+	if (rb.left > DIVE_MAX_STRBYTES) {
+		*why = "arguments too large";
+		return -1;
+	}
+	if (l->argc > rb.left) {
+		*why = "truncated list request";
+		return -1;
+	}
+	if ((l->argv = decode_strings(&rb, l->argc, why)) == NULL)
+		return -1;
+	if (rb.left != 0) {
+		*why = "trailing bytes after list request";
+		listreq_free(l);
+		return -1;
+	}
+	return 0;
+}
+
+void
+listreq_free(struct listreq *l)
+{
+	free(l->argv);
+	l->argv = NULL;
+}
+
+int
+proto_send_listing(int sock, uint32_t status, const char *text, size_t len)
+{
+	struct wbuf w = { 0 };
+	int r;
+
+	if (len > DIVE_MAX_LISTING)
+		len = DIVE_MAX_LISTING;
+	wbuf_reserve(&w, sizeof(status) + len);
+	wbuf_u32(&w, status);
+	wbuf_bytes(&w, text, len);
+	if (w.err) {
+		wbuf_free(&w);
+		return -1;
+	}
+	r = frame_send(sock, MSG_LISTING, w.p, w.len, NULL, 0);
+	wbuf_free(&w);
+	return r;
+}
+
+int
+proto_decode_listing(const unsigned char *p, size_t len, uint32_t *status,
+    const char **text, size_t *n)
+{
+	struct rbuf rb = { p, len, 0 };
+
+	*status = rbuf_u32(&rb);
+	if (rb.err || rb.left > DIVE_MAX_LISTING ||
+	    (*status != LISTING_PERMITTED && *status != LISTING_NOT) ||
+	    (rb.left > 0 && memchr(rb.p, '\0', rb.left) != NULL))
+		return -1;
+	*text = (const char *)rb.p;
+	*n = rb.left;
+	return 0;
+}
+
+int
 proto_decode_fds(const unsigned char *p, size_t len, uint32_t *targets,
     size_t max, size_t *n, const char **why)
 {

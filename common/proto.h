@@ -11,6 +11,12 @@
  *            the cwd, root and terminal descriptors named by flags attached
  *   SIGNAL   u32 signo (any number of them, after REQUEST)
  *
+ * or, to ask what may run rather than to run it (dive -l):
+ *   HELLO
+ *   LIST     u32 argc, argc NUL-terminated strings: the command line
+ *            asked about, or none for the whole list; no descriptor
+ *            with it or before it, and nothing after it
+ *
  * Server to client:
  *   HELLO    u32 version, u32 flags (first, always: before the request
  *            when the client has sent nothing but its HELLO yet, so
@@ -20,6 +26,9 @@
  *   STARTED  u32 pid, u32 flags
  *   EXIT     u32 how (EXITED or SIGNALED), u32 value
  *   ERROR    u32 exit status for dive, text (no NUL)
+ *   LISTING  u32 exit status for dive, 0 (permitted) or 1 (not), and
+ *            the answer to LIST, lines of text (no NUL) of at most
+ *            DIVE_MAX_LISTING bytes
  */
 #ifndef DIVE_PROTO_H
 #define DIVE_PROTO_H
@@ -133,6 +142,36 @@ int	proto_encode_request(struct wbuf *, const struct request *);
 int	proto_decode_request(const unsigned char *, size_t, struct request *,
 	    const char **);
 void	request_free(struct request *);
+
+/* A LIST request: the command line asked about, argc 0 for none. */
+struct listreq {
+	uint32_t	  argc;
+	const char	**argv;	/* argc + 1, pointing into the frame */
+};
+
+#define LISTING_PERMITTED	0
+#define LISTING_NOT		1
+
+/*
+ * The rules of a LIST request, which both decoders apply: its argument
+ * count, and no descriptor with it or before it (nfds, in all); -1 with
+ * *why set when it breaks one.
+ */
+int	list_check(uint32_t, size_t, const char **);
+int	proto_encode_list(struct wbuf *, const struct listreq *);
+/*
+ * Decodes and checks a LIST payload that came with or after nfds
+ * descriptors.  -1 with *why on failure; else argv is allocated, to be
+ * freed with listreq_free.
+ */
+int	proto_decode_list(const unsigned char *, size_t, size_t,
+	    struct listreq *, const char **);
+void	listreq_free(struct listreq *);
+/* LISTING: the status and len bytes of text (at most DIVE_MAX_LISTING). */
+int	proto_send_listing(int, uint32_t, const char *, size_t);
+/* The status and the text, pointing into the payload; -1 if malformed. */
+int	proto_decode_listing(const unsigned char *, size_t, uint32_t *,
+	    const char **, size_t *);
 
 /* FDS payload: count and target numbers. */
 int	proto_decode_fds(const unsigned char *, size_t, uint32_t *, size_t,

@@ -29,9 +29,14 @@
 
 #define USAGE	"usage: dive [-t | -T] [--] socket_path|@abstract_name " \
 		"[program [argument ...]]\n" \
+		"       dive -l [--] socket_path|@abstract_name " \
+		"[program [argument ...]]\n" \
 		"       dive -h | --help | --version\n"
 #define HELP	"  -t          give the program a pseudo-terminal\n" \
 		"  -T          give the program the caller's terminal itself\n" \
+		"  -l          run nothing: list what dived lets the caller " \
+		"run, or with\n" \
+		"              a program, tell whether it may run\n" \
 		"  --          end the options: the socket follows\n" \
 		"  -h, --help  print this and exit\n" \
 		"  --version   print the versions of dive and its protocol\n" \
@@ -40,6 +45,13 @@
 
 /* -t, -T and DIVE_PTY: whether the program gets a pseudo-terminal. */
 enum pty_choice { PTY_AUTO, PTY_YES, PTY_NO };
+
+/* The options before the socket. */
+struct opts {
+	enum pty_choice	 pty;
+	int		 pty_given;	/* -t or -T */
+	int		 list;		/* -l */
+};
 
 extern char **environ;
 
@@ -453,7 +465,8 @@ mirror(uint32_t how, uint32_t value)
 static int
 reply_fds(int sock, struct frame *f, int eof_ok, int *fds, size_t maxfds)
 {
-	int r = frame_await(sock, f, sizeof(uint32_t) + DIVE_MAX_ERRTEXT,
+	/* The longest reply is the answer to a list request. */
+	int r = frame_await(sock, f, sizeof(uint32_t) + DIVE_MAX_LISTING,
 	    fds, maxfds);
 
 	if (r == 0 && eof_ok)
@@ -488,16 +501,18 @@ reply(int sock, struct frame *f, int eof_ok)
  * ./-name.  An abstract name begins with @ and is never an option.
  */
 static int
-parse_options(int argc, char **argv, enum pty_choice *pty)
+parse_options(int argc, char **argv, struct opts *o)
 {
 	int i;
 
-	*pty = PTY_AUTO;
+	memset(o, 0, sizeof(*o));
+	o->pty = PTY_AUTO;
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "-t") == 0)
-			*pty = PTY_YES;
-		else if (strcmp(argv[i], "-T") == 0)
-			*pty = PTY_NO;
+		if (strcmp(argv[i], "-t") == 0 || strcmp(argv[i], "-T") == 0) {
+			o->pty = argv[i][1] == 't' ? PTY_YES : PTY_NO;
+			o->pty_given = 1;
+		} else if (strcmp(argv[i], "-l") == 0)
+			o->list = 1;
 		else if (strcmp(argv[i], "-h") == 0 ||
 		    strcmp(argv[i], "--help") == 0) {
 			fputs(USAGE HELP, stdout);
@@ -516,9 +531,14 @@ parse_options(int argc, char **argv, enum pty_choice *pty)
 	}
 	if (i == argc)
 		usage();
-	if (*pty == PTY_AUTO && getenv("DIVE_PTY") != NULL &&
+	if (o->list && o->pty_given) {
+		warnx("-l runs nothing, which takes no terminal: -t and -T do "
+		    "not go with it");
+		usage();
+	}
+	if (!o->list && o->pty == PTY_AUTO && getenv("DIVE_PTY") != NULL &&
 	    *getenv("DIVE_PTY") != '\0')
-		*pty = env_mode("DIVE_PTY", 1, 0) ? PTY_YES : PTY_NO;
+		o->pty = env_mode("DIVE_PTY", 1, 0) ? PTY_YES : PTY_NO;
 	return i;
 }
 
@@ -538,6 +558,47 @@ greeting(int sock, const char *name)
 		    DIVE_PROTO_VERSION);
 	frame_free(&f);
 	return flags;
+}
+
+/*
+ * -l: asks what the caller may run, or whether this command line may
+ * run, and prints the answer.  Nothing but the greeting and the question
+ * is sent: no descriptor, no environment, no terminal.
+ */
+static void __attribute__((noreturn))
+list(const char *name, char **argv, int argc)
+{
+	struct listreq l = { (uint32_t)argc, (const char **)argv };
+	struct wbuf w = { 0 };
+	struct frame f;
+	const char *text;
+	uint32_t status;
+	size_t n;
+	uid_t named;
+	int sock;
+
+	named = env_server_uid();
+	if (l.argc > DIVE_MAX_ARGS)
+		failx("too many arguments (at most %d)", DIVE_MAX_ARGS);
+	if (proto_encode_list(&w, &l) == -1)
+		fail("malloc");
+	if (w.len > DIVE_MAX_MSG)
+		failx("arguments too large (%zu bytes, at most %u)", w.len,
+		    DIVE_MAX_MSG);
+	sock = connect_to(name);
+	check_server(sock, name, named);
+	if (proto_send_u32(sock, MSG_HELLO, DIVE_PROTO_VERSION) == -1 ||
+	    frame_send(sock, MSG_LIST, w.p, w.len, NULL, 0) == -1)
+		send_failed(sock, name);
+	wbuf_free(&w);
+	greeting(sock, name);
+	reply(sock, &f, 0);
+	if (f.type != MSG_LISTING || f.nfds != 0 ||
+	    proto_decode_listing(f.buf, f.len, &status, &text, &n) == -1)
+		failx("unexpected reply from dived");
+	if (fwrite(text, 1, n, stdout) != n || fflush(stdout) == EOF)
+		fail("standard output");
+	exit(status == LISTING_PERMITTED ? 0 : 1);
 }
 
 /*
@@ -768,6 +829,7 @@ main(int argc, char **argv)
 {
 	struct session s;
 	struct request r;
+	struct opts o;
 	enum pty_choice choice;
 	size_t nfds, naux;
 	/* Static: still reachable when a refusal ends dive before its free. */
@@ -777,8 +839,11 @@ main(int argc, char **argv)
 	uid_t named;
 
 	dl_iterate_phdr(relro, NULL);
-	first = parse_options(argc, argv, &choice);
+	first = parse_options(argc, argv, &o);
 	name = argv[first];
+	if (o.list)
+		list(name, argv + first + 1, argc - first - 1);
+	choice = o.pty;
 	memset(&r, 0, sizeof(r));
 	r.head.waitmode = (uint32_t)env_mode("DIVE_WAITMODE", WAIT_MAX,
 	    WAIT_STATUS);

@@ -73,12 +73,17 @@ static const struct {
 	const char	*outcome;
 	int		 end;		/* the session's last record */
 	int		 ran;		/* st is the program's wait status */
+	int		 list;		/* of a list request: no program */
 } outcomes[] = {
-	[OUTCOME_ALLOWED] = { "decision", "allowed", 0, 0 },
-	[OUTCOME_DENIED] = { "decision", "denied", 0, 0 },
-	[OUTCOME_FAILED] = { "end", "failed", 1, 0 },
-	[OUTCOME_EXITED] = { "end", "exited", 1, 1 },
-	[OUTCOME_SIGNALED] = { "end", "signaled", 1, 1 },
+	[OUTCOME_ALLOWED] = { "decision", "allowed", 0, 0, 0 },
+	[OUTCOME_DENIED] = { "decision", "denied", 0, 0, 0 },
+	[OUTCOME_FAILED] = { "end", "failed", 1, 0, 0 },
+	[OUTCOME_EXITED] = { "end", "exited", 1, 1, 0 },
+	[OUTCOME_SIGNALED] = { "end", "signaled", 1, 1, 0 },
+	[OUTCOME_LISTED] = { "list", "listed", 0, 0, 1 },
+	[OUTCOME_PERMITTED] = { "list", "permitted", 0, 0, 1 },
+	[OUTCOME_NOT_PERMITTED] = { "list", "denied", 0, 0, 1 },
+	[OUTCOME_LIST_FAILED] = { "list", "failed", 0, 0, 1 },
 };
 
 int
@@ -103,6 +108,12 @@ record(struct session *s, enum outcome o, const char *reason, int st)
 	a.envp = s->dec.envp != NULL ? (const char *const *)s->dec.envp :
 	    s->req.envp;
 	a.cwd = program_dir(s);
+	/* A list request: the command line asked about, if any, alone. */
+	if (outcomes[o].list) {
+		a.argv = s->req.head.argc > 0 ? s->req.argv : NULL;
+		a.envp = NULL;
+		a.cwd = NULL;
+	}
 	a.pid = s->pid;
 	/* Every end record has them; a program that never ran, null. */
 	if (outcomes[o].end) {
@@ -176,7 +187,9 @@ refuse(struct session *s, uint32_t status, const char *fmt, ...)
 		stop_parser(s);
 		_exit(1);
 	}
-	if (s->verdict == VERDICT_FAILED)
+	if (s->req.list)
+		record(s, OUTCOME_LIST_FAILED, text, 0);
+	else if (s->verdict == VERDICT_FAILED)
 		record(s, OUTCOME_FAILED, text, 0);
 	else
 		record(s, OUTCOME_DENIED, text, 0);
@@ -294,6 +307,8 @@ serve(struct session *s)
 		_exit(1);
 	}
 	read_request(s);
+	if (s->req.list)
+		answer_list(s);
 	terminal(s);
 	authenticate(s);
 	decide(s);

@@ -84,6 +84,11 @@ enum outcome {
 	OUTCOME_FAILED,
 	OUTCOME_EXITED,
 	OUTCOME_SIGNALED,
+	/* A list request's answer (dive -l), or its failure. */
+	OUTCOME_LISTED,
+	OUTCOME_PERMITTED,
+	OUTCOME_NOT_PERMITTED,
+	OUTCOME_LIST_FAILED,
 };
 
 int	record(struct session *, enum outcome, const char *, int);
@@ -113,7 +118,23 @@ void	stop_parser(struct session *);
 /* monitor_decide.c */
 void	terminal(struct session *);
 void	authenticate(struct session *);
+/*
+ * The options' baseline and the rules in force now, in s->rules, for a
+ * decision; refuses when the file no longer holds the rules in force.
+ */
+void	policy_now(struct session *, struct baseline *);
+/*
+ * The decision on the request's command line, the policy's and the
+ * monitor's own limits: 0 with s->dec filled, or -1 with the reason.
+ * A request and a list request both get it, so that what dive -l
+ * answers is what the request would get, -a aside.
+ */
+int	judge(struct session *, const struct baseline *, char *, size_t);
 void	decide(struct session *);
+
+/* monitor_list.c */
+/* Answers a list request, records and logs it, and ends the monitor. */
+void	answer_list(struct session *) __attribute__((noreturn));
 
 /* monitor_launch.c */
 void	launch(struct session *);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "errbuf.h"
 #include "log.h"
 #include "monitor.h"
 #include "pty.h"
@@ -127,6 +128,33 @@ refuse_ways_out(struct session *s)
 }
 
 void
+policy_now(struct session *s, struct baseline *b)
+{
+	char why[256];
+
+	baseline_from(s->cfg, b);
+	s->rules = s->cfg->rules;
+	if (s->rules != NULL && rulefile_in_force(s->cfg, &s->rules, why,
+	    sizeof(why)) == -1)
+		refuse(s, DIVE_EXIT_FAILURE, "%s", why);
+	b->rules = s->rules;
+}
+
+int
+judge(struct session *s, const struct baseline *b, char *why, size_t len)
+{
+	if (policy_decide(b, &s->peer, s->req.argv, s->req.head.argc,
+	    s->req.envp, s->req.head.envc, &s->dec, why, len) == -1)
+		return -1;
+	/* Only a waiting monitor can keep a rule's controls. */
+	if (s->cfg->o.no_wait && (s->dec.time_limit || s->dec.die_with_client))
+		return errbuf(why, len, "the rule at line %d sets a time "
+		    "limit or die-with-client, which -w cannot keep",
+		    s->dec.rule != NULL ? s->dec.rule->line : 0);
+	return 0;
+}
+
+void
 decide(struct session *s)
 {
 	struct baseline b;
@@ -134,23 +162,12 @@ decide(struct session *s)
 	const char *dir;
 	uid_t uid, euid;
 
-	baseline_from(s->cfg, &b);
-	s->rules = s->cfg->rules;
-	if (s->rules != NULL && rulefile_in_force(s->cfg, &s->rules, why,
-	    sizeof(why)) == -1)
-		refuse(s, DIVE_EXIT_FAILURE, "%s", why);
-	b.rules = s->rules;
+	policy_now(s, &b);
 	/* DIVE_PID and the records name the client only while it lives. */
 	if (s->peerfd != -1 && spawn_pidfd_pid(s->peerfd) != s->peer.pid)
 		s->peer.pid = 0;
-	if (policy_decide(&b, &s->peer, s->req.argv, s->req.head.argc,
-	    s->req.envp, s->req.head.envc, &s->dec, why, sizeof(why)) == -1)
+	if (judge(s, &b, why, sizeof(why)) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "%s", why);
-	/* Only a waiting monitor can keep a rule's controls. */
-	if (s->cfg->o.no_wait && (s->dec.time_limit || s->dec.die_with_client))
-		refuse(s, DIVE_EXIT_FAILURE, "the rule at line %d sets a time "
-		    "limit or die-with-client, which -w cannot keep",
-		    s->dec.rule != NULL ? s->dec.rule->line : 0);
 	if (s->dec.confined)
 		refuse_ways_out(s);
 	log_quotev((const char *const *)s->dec.argv, argv, sizeof(argv));

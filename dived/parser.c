@@ -140,6 +140,29 @@ pass_request(struct frame *f, uint32_t nfds, const struct fdbits *seen)
 	request_free(&r);
 }
 
+/*
+ * A list request asks, and nothing follows it: once it is passed on the
+ * parser has nothing left to do.
+ */
+static void __attribute__((noreturn))
+pass_list(struct frame *f, uint32_t nfds)
+{
+	struct listreq l;
+	struct ps_list h;
+	struct wbuf w = { 0 };
+	const char *why;
+
+	if (proto_decode_list(f->buf, f->len, nfds + f->nfds, &l, &why) == -1)
+		fail(DIVE_EXIT_FAILURE, "%s", why);
+	memset(&h, 0, sizeof(h));
+	h.magic = PS_LIST_MAGIC;
+	h.argc = l.argc;
+	ps_encode_list(&w, &h, l.argv);
+	if (w.err || frame_send(mon, PS_LIST, w.p, w.len, NULL, 0) == -1)
+		_exit(1);
+	_exit(0);
+}
+
 /* After the start, only signals for the program may follow. */
 static void __attribute__((noreturn))
 relay_signals(int client)
@@ -206,7 +229,9 @@ parser_run(int monitor, unsigned int timeout)
 			pass_request(&f, nfds, &seen);
 			frame_free(&f);
 			break;
-		} else
+		} else if (f.type == MSG_LIST)
+			pass_list(&f, nfds);
+		else
 			fail(DIVE_EXIT_FAILURE, "unexpected message 0x%x in "
 			    "request", f.type);
 		frame_free(&f);

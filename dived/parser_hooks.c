@@ -5,7 +5,9 @@
  * act as a compromised one: it attempts a system call its filter forbids,
  * or sends the monitor forged messages asking to run
  * "/usr/bin/touch argv[1]", so regress/integration/95-hostile.sh can show
- * that the filter kills it and that the monitor starts nothing.
+ * that the filter kills it and that the monitor starts nothing; or it
+ * sends list requests of its own, which the monitor must refuse or
+ * answer for the client the kernel names (89-list.sh).
  */
 #include <sys/mman.h>
 #include <sys/ptrace.h>
@@ -228,6 +230,32 @@ parser_testhook(int monitor, const struct request *r, uint32_t nfds)
 		hook_encode(&w, &h, touch, HOOK_ENV);
 		hook_patch(&w, PS_MAGIC ^ 0x01010101u, 2);
 		hook_send(PS_SPAWN, &w, NULL, 0);
+		return 1;
+	} else if (strcmp(name, "forge-list") == 0 ||
+	    strcmp(name, "forge-list-uid") == 0 ||
+	    strcmp(name, "forge-list-fds") == 0 ||
+	    strcmp(name, "forge-list-attached") == 0) {
+		/*
+		 * A list request the client did not send: well formed, after
+		 * a descriptor or with one, or speaking for uid 0 in a word
+		 * after its header.
+		 */
+		struct ps_list l = { PS_LIST_MAGIC, 0, 0 };
+		uint32_t batch[2] = { 1, 200 }, uid = 0;
+		int one[1] = { mon };
+
+		if (strcmp(name, "forge-list-uid") == 0)
+			l.strbytes = sizeof(uid);
+		wbuf_bytes(&w, &l, sizeof(l));
+		if (l.strbytes != 0)
+			wbuf_bytes(&w, &uid, sizeof(uid));
+		if (w.err)
+			_exit(1);
+		if (strcmp(name, "forge-list-fds") == 0 && frame_send(mon,
+		    PS_FDS, batch, sizeof(batch), one, 1) == -1)
+			_exit(1);
+		hook_send(PS_LIST, &w, one,
+		    strcmp(name, "forge-list-attached") == 0);
 		return 1;
 	} else if (strcmp(name, "forge-fail-text") == 0) {
 		static const char text[] = "test hook\nFORGED-RECORD dived: "

@@ -118,7 +118,7 @@ ps_take_spawn(struct spawn_req *r, unsigned char *p, size_t len,
 
 	if (r->strings != NULL) {
 		free(p);
-		*why = "second spawn request";
+		*why = "second request";
 		goto fail;
 	}
 	r->strings = p;		/* owned from here on, freed with r */
@@ -174,6 +174,51 @@ fail:
 }
 
 int
+ps_take_list(struct spawn_req *r, unsigned char *p, size_t len,
+    const int *fds, size_t nfds, const char **why)
+{
+	struct ps_list h;
+	struct rbuf rb;
+
+	if (r->strings != NULL) {
+		free(p);
+		*why = "second request";
+		goto fail;
+	}
+	r->strings = p;		/* owned from here on, freed with r */
+	if (len < sizeof(h)) {
+		*why = "truncated list request";
+		goto fail;
+	}
+	memcpy(&h, p, sizeof(h));
+	if (h.magic != PS_LIST_MAGIC) {
+		*why = "malformed list request";
+		goto fail;
+	}
+	if (list_check(h.argc, r->nfds + nfds, why) == -1)
+		goto fail;
+	if (h.strbytes > DIVE_MAX_STRBYTES || h.strbytes != len - sizeof(h)) {
+		*why = "list request lengths out of range";
+		goto fail;
+	}
+	r->head.argc = h.argc;
+	rb.p = p + sizeof(h);
+	rb.left = h.strbytes;
+	rb.err = 0;
+	if (take_strings(&rb, h.argc, &r->argv, 0, why) == -1)
+		return -1;
+	if (rb.left != 0) {
+		*why = "trailing bytes in list request";
+		return -1;
+	}
+	r->list = 1;
+	return 0;
+fail:
+	close_fds(fds, nfds);
+	return -1;
+}
+
+int
 ps_take_fail(const unsigned char *p, size_t len, uint32_t *status,
     char *text, size_t textlen)
 {
@@ -208,6 +253,24 @@ ps_encode_spawn(struct wbuf *w, const struct ps_spawn *h,
 		wbuf_str(w, argv[i]);
 	for (i = 0; i < h->head.envc; i++)
 		wbuf_str(w, envp[i]);
+	if (w->err)
+		return;
+	hh.strbytes = (uint32_t)(w->len - start);
+	memcpy(w->p + start - sizeof(hh), &hh, sizeof(hh));
+}
+
+void
+ps_encode_list(struct wbuf *w, const struct ps_list *h,
+    const char *const *argv)
+{
+	struct ps_list hh = *h;
+	size_t start;
+
+	wbuf_reserve(w, sizeof(hh) + wbuf_strs_size(argv, h->argc));
+	wbuf_bytes(w, &hh, sizeof(hh));
+	start = w->len;
+	for (uint32_t i = 0; i < h->argc; i++)
+		wbuf_str(w, argv[i]);
 	if (w->err)
 		return;
 	hh.strbytes = (uint32_t)(w->len - start);

@@ -11,6 +11,10 @@
  *   PS_FDS    u32 count, count x u32 target numbers; count descriptors
  *   PS_SPAWN  struct ps_spawn, then argc + envc NUL-terminated strings
  *             filling exactly strbytes; the aux descriptors of flags
+ *   PS_LIST   struct ps_list, then argc NUL-terminated strings filling
+ *             exactly strbytes; no descriptor, with it or before it:
+ *             the client asks what it may run (dive -l), or whether this
+ *             command line may run
  *   PS_SIGNAL u32 signo
  *   PS_FAIL   u32 exit status for dive, text: the request was refused
  *
@@ -44,8 +48,20 @@ struct ps_spawn {
 	uint32_t	strbytes;
 };
 
-/* What the monitor holds once a request is accepted. */
+#define PS_LIST_MAGIC	0x6c697374u
+
+struct ps_list {
+	uint32_t	magic;
+	uint32_t	argc;
+	uint32_t	strbytes;
+};
+
+/*
+ * What the monitor holds once a request is accepted.  A list request
+ * has only its command line, in head.argc and argv.
+ */
 struct spawn_req {
+	int		  list;		/* PS_LIST: nothing is to run */
 	struct reqhead	  head;		/* head.pty: where the slave goes */
 	int		  cwdfd, rootfd, ttyfd;	/* -1 when absent */
 	int		  ptyfd;	/* the slave, made by the monitor */
@@ -70,6 +86,8 @@ int	ps_take_fds(struct spawn_req *, const unsigned char *, size_t,
 	    const int *, size_t, const char **);
 int	ps_take_spawn(struct spawn_req *, unsigned char *, size_t,
 	    const int *, size_t, const char **);
+int	ps_take_list(struct spawn_req *, unsigned char *, size_t,
+	    const int *, size_t, const char **);
 
 /*
  * A PS_FAIL: the exit status (1-255, else DIVE_EXIT_FAILURE) and the text,
@@ -90,5 +108,8 @@ void	ps_fail(int, uint32_t, const char *, ...)
 struct wbuf;
 void	ps_encode_spawn(struct wbuf *, const struct ps_spawn *,
 	    const char *const *, const char *const *);
+/* Parser side: a list request's header and command line, ready to send. */
+void	ps_encode_list(struct wbuf *, const struct ps_list *,
+	    const char *const *);
 
 #endif

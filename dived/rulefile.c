@@ -19,6 +19,7 @@
 
 #include "dived.h"
 #include "bounds.h"
+#include "describe.h"
 #include "errbuf.h"
 #include "log.h"
 #include "rulefile.h"
@@ -288,53 +289,6 @@ peer_of(const char *user, struct peer *p)
 	p->ngroups = n;
 }
 
-static void
-say_vector(const char *what, char *const *v)
-{
-	printf("%s:", what);
-	for (; *v != NULL; v++) {
-		char q[4 * 256 + 8];
-
-		log_quote(*v, q, sizeof(q));
-		printf(" %s", q);
-	}
-	printf("\n");
-}
-
-static void
-say_decision(const struct decision *d)
-{
-	const struct isolation *iso = &d->iso;
-
-	say_vector("command", d->argv);
-	if (d->setids)
-		printf("as: uid %lu euid %lu gid %lu%s%s\n",
-		    (unsigned long)d->uid, (unsigned long)d->euid,
-		    (unsigned long)d->gid, d->user ? " user " : "",
-		    d->user ? d->user : "");
-	else
-		printf("as: dived's own user\n");
-	say_vector("environment", d->envp);
-	printf("client's directory: %s, descriptors: %s, umask: %s\n",
-	    d->client_cwd ? "yes" : "no", !d->client_fds ? "no" :
-	    d->std_fds_only ? "0-2 only" : "yes", !d->client_umask ? "no" :
-	    d->umask_add ? "with 022 added" : "yes");
-	printf("root: %s%s\n", iso->chroot ? iso->chroot : iso->client_root ?
-	    "the client's" : iso->pivot_new ? iso->pivot_new : "dived's",
-	    d->confined ? " (the program starts at its top and is given no "
-	    "directory)" : "");
-	printf("new namespaces:");
-	for (int bit = 0; bit < 31; bit++)
-		if (iso->unshare & (1 << bit))
-			printf(" %s", iso_ns_name(1 << bit));
-	printf("%s\n", iso->unshare ? "" : " none");
-	if (d->time_limit)
-		printf("time limit: %u seconds\n", d->time_limit);
-	else
-		printf("time limit: none\n");
-	printf("die with client: %s\n", d->die_with_client ? "yes" : "no");
-}
-
 void
 rulefile_check(struct config *cfg)
 {
@@ -342,6 +296,7 @@ rulefile_check(struct config *cfg)
 	struct baseline b;
 	struct decision d;
 	struct peer p;
+	struct text t;
 	char why[512];
 	size_t n;
 	int r;
@@ -365,16 +320,12 @@ rulefile_check(struct config *cfg)
 		;
 	r = policy_decide(&b, &p, (const char *const *)o->prefix, o->nprefix,
 	    (const char *const *)environ, n, &d, why, sizeof(why));
-	if (d.rule != NULL)
-		printf("rule: %s:%d: %s\n", o->policy, d.rule->line,
-		    d.rule->permit ? "permit" : "deny");
-	else
-		printf("rule: none matches\n");
-	if (r == -1) {
-		printf("denied: %s\n", why);
-		exit(1);
+	text_init(&t, 0);
+	describe_verdict(&t, o->policy, &d, r == 0, why, DESCRIBE_ENV);
+	if (text_end(&t) == -1) {
+		fprintf(stderr, "dived: out of memory\n");
+		exit(DIVE_EXIT_FAILURE);
 	}
-	printf("allowed\n");
-	say_decision(&d);
-	exit(0);
+	fputs(t.buf, stdout);
+	exit(r == 0 ? 0 : 1);
 }

@@ -390,6 +390,35 @@ rule_denies(struct decision *d)
 	return -1;
 }
 
+/* What the options give every request, before its command line. */
+static void
+from_options(const struct baseline *b, const struct peer *p,
+    struct decision *d)
+{
+	decide_ids(b, p, d);
+	d->client_cwd = !b->no_chdir;
+	d->chdir = b->chdir;
+	d->client_fds = !b->no_fds;
+	d->client_umask = !b->no_umask;
+	if (b->iso != NULL)
+		d->iso = *b->iso;
+	d->time_limit = b->time_limit;
+	d->die_with_client = b->die_with_client;
+}
+
+int
+policy_options(const struct baseline *b, const struct peer *p,
+    struct decision *d, char *why, size_t len)
+{
+	memset(d, 0, sizeof(*d));
+	from_options(b, p, d);
+	if (root_and_identity(b, p, d, why, len) == -1) {
+		decision_free(d);
+		return -1;
+	}
+	return 0;
+}
+
 int
 policy_decide(const struct baseline *b, const struct peer *p,
     const char *const *argv, size_t argc, const char *const *envp,
@@ -400,21 +429,13 @@ policy_decide(const struct baseline *b, const struct peer *p,
 		return deny(why, len, "no program given");
 	if ((b->nprefix > 0 ? b->prefix[0] : argv[0])[0] == '\0')
 		return deny(why, len, "empty program name");
-	decide_ids(b, p, d);
+	from_options(b, p, d);
 	/* -E: dived's own environment instead of the client's. */
 	if (b->own_env != NULL) {
 		envp = (const char *const *)b->own_env;
 		for (envc = 0; envp[envc] != NULL; envc++)
 			;
 	}
-	d->client_cwd = !b->no_chdir;
-	d->chdir = b->chdir;
-	d->client_fds = !b->no_fds;
-	d->client_umask = !b->no_umask;
-	if (b->iso != NULL)
-		d->iso = *b->iso;
-	d->time_limit = b->time_limit;
-	d->die_with_client = b->die_with_client;
 	if (build_argv(b, argv, argc, d) == -1) {
 		decision_free(d);
 		return deny(why, len, "out of memory");

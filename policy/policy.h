@@ -106,6 +106,16 @@ int	policy_decide(const struct baseline *, const struct peer *,
 void	decision_free(struct decision *);
 
 /*
+ * What dived's options alone give every request of the peer, as
+ * policy_decide would fill d without a rule set, but for the command
+ * line and the environment (NULL): the answer to "what may I run?" when
+ * there are no rules.  -1 with a reason in why when the options refuse
+ * every request of the peer.
+ */
+int	policy_options(const struct baseline *, const struct peer *,
+	    struct decision *, char *, size_t);
+
+/*
  * A rule that dived's options make unsafe, checked when the file is
  * loaded: -1 with the reason in why and, in *col, the column of the word
  * that causes it.

@@ -473,6 +473,41 @@ options(struct parse *p, struct rule *r)
 	return 0;
 }
 
+/*
+ * The line's words joined by one blank, before parsing cuts any of them
+ * up: a quoted word is quoted again, with \" and \\.
+ */
+static int
+rule_text(struct parse *p, struct rule *r)
+{
+	size_t n = 0, i;
+	char *t;
+
+	for (i = 0; i < p->nw; i++)
+		n += 2 * strlen(p->w[i].s) + 3;
+	if ((r->text = t = malloc(n + 1)) == NULL) {
+		p->nomem = 1;
+		return -1;
+	}
+	for (i = 0; i < p->nw; i++) {
+		const struct word *w = &p->w[i];
+
+		if (i > 0)
+			*t++ = ' ';
+		if (w->quoted)
+			*t++ = '"';
+		for (const char *s = w->s; *s != '\0'; s++) {
+			if (w->quoted && (*s == '"' || *s == '\\'))
+				*t++ = '\\';
+			*t++ = *s;
+		}
+		if (w->quoted)
+			*t++ = '"';
+	}
+	*t = '\0';
+	return 0;
+}
+
 static int
 rule(struct parse *p, struct rule *r)
 {
@@ -480,6 +515,8 @@ rule(struct parse *p, struct rule *r)
 
 	memset(r, 0, sizeof(*r));
 	r->line = p->line;
+	if (rule_text(p, r) == -1)
+		return -1;
 	if (is(w, "permit"))
 		r->permit = 1;
 	else if (!is(w, "deny"))
@@ -519,6 +556,7 @@ rule(struct parse *p, struct rule *r)
 static void
 free_rule(struct rule *r)
 {
+	free(r->text);
 	free(r->args);
 	free(r->env);
 }
@@ -614,9 +652,9 @@ rules_free(struct ruleset *rs)
 	free(rs);
 }
 
-static int
-who_matches(const struct rule *r, uid_t uid, gid_t gid, const gid_t *groups,
-    int ngroups)
+int
+rules_who_matches(const struct rule *r, uid_t uid, gid_t gid,
+    const gid_t *groups, int ngroups)
 {
 	switch (r->who) {
 	case WHO_ANY:
@@ -660,7 +698,7 @@ rules_match(const struct ruleset *rs, uid_t uid, gid_t gid,
     const gid_t *groups, int ngroups, const char *const *argv)
 {
 	for (size_t i = 0; i < rs->nrules; i++)
-		if (who_matches(&rs->rules[i], uid, gid, groups, ngroups) &&
+		if (rules_who_matches(&rs->rules[i], uid, gid, groups, ngroups) &&
 		    cmd_matches(&rs->rules[i], argv))
 			return &rs->rules[i];
 	return NULL;

@@ -25,6 +25,11 @@ enum rule_args { ARGS_ANY, ARGS_EXACT, ARGS_PREFIX };
 
 struct rule {
 	int		 line;
+	/*
+	 * Its words as written, joined by one blank, quoted words quoted
+	 * again: how --check-policy and dive -l show the rule.
+	 */
+	char		*text;
 	int		 permit;
 	enum rule_who	 who;
 	uint32_t	 id;		/* uid or gid */
@@ -91,6 +96,10 @@ struct rules_names {
 struct ruleset *rules_parse(const char *, size_t, const struct rules_names *,
 	    struct rules_errors *);
 void	rules_free(struct ruleset *);
+
+/* Whether the rule's identity matches the peer: uid, and gid or groups. */
+int	rules_who_matches(const struct rule *, uid_t, gid_t, const gid_t *,
+	    int);
 
 /*
  * The first rule that matches the peer (uid, and gid or any of groups)

@@ -31,6 +31,13 @@
  *   rawclient SOCK later PROG      greet, print "greeted", and send the
  *                                  request for PROG once a line is read
  *                                  from standard input
+ *   rawclient SOCK request ARG...  a request whose command line is ARG...
+ *                                  (environment PATH, no descriptor)
+ *   rawclient SOCK list-argc N     a list request claiming N arguments
+ *                                  and holding none
+ *   rawclient SOCK list-fds        a list request with a descriptor
+ *   rawclient SOCK fds-list        a descriptor, then a list request
+ *   rawclient SOCK list-oversize   a list request longer than allowed
  *   rawclient --serve SOCK N       accept once and greet with version N
  *   rawclient --record SOCK FILE   accept once and write every byte
  *                                  received to FILE, until the client
@@ -45,7 +52,8 @@
  *                                  later, its exit with status 0
  *
  * Replies are printed one per line: "hello V", "started PID",
- * "exit HOW VALUE", "error STATUS TEXT", then "eof".
+ * "exit HOW VALUE", "error STATUS TEXT", "listing STATUS" and the
+ * answer's text as it came, then "eof".
  */
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -99,6 +107,10 @@ print_replies(int s)
 			memcpy(&a, f.buf, 4);
 			printf("error %u %.*s\n", a, (int)f.len - 4,
 			    (char *)f.buf + 4);
+		} else if (f.type == MSG_LISTING && f.len >= 4) {
+			memcpy(&a, f.buf, 4);
+			printf("listing %u\n%.*s", a, (int)f.len - 4,
+			    (char *)f.buf + 4);
 		} else
 			printf("unknown 0x%x\n", f.type);
 		fflush(stdout);
@@ -147,6 +159,39 @@ static void
 send_request(int s, const char *prog, int cut)
 {
 	send_request_pty(s, prog, cut, 0);
+}
+
+/* A request for this command line, as dive would send it. */
+static void
+send_argv(int s, char **argv, int argc)
+{
+	const char *envp[] = { "PATH=/usr/bin:/bin", NULL };
+	struct request r;
+	struct wbuf w = { 0 };
+
+	memset(&r, 0, sizeof(r));
+	r.head.umask = 022;
+	r.head.argc = (uint32_t)argc;
+	r.argv = (const char **)argv;
+	r.head.envc = 1;
+	r.envp = envp;
+	proto_encode_request(&w, &r);
+	frame_send(s, MSG_REQUEST, w.p, w.len, NULL, 0);
+	wbuf_free(&w);
+}
+
+/* A list request for /bin/true, with fd 0 attached when nfds is 1. */
+static void
+send_list(int s, size_t nfds)
+{
+	const char *argv[] = { "/bin/true", NULL };
+	struct listreq l = { 1, argv };
+	struct wbuf w = { 0 };
+	int fd = 0;
+
+	proto_encode_list(&w, &l);
+	frame_send(s, MSG_LIST, w.p, w.len, &fd, nfds);
+	wbuf_free(&w);
 }
 
 /*
@@ -500,6 +545,24 @@ main(int argc, char **argv)
 			/* The terminal stays until the caller is done. */
 			(void)!fgets(line, sizeof(line), stdin);
 			return 0;
+		} else if (strcmp(argv[2], "request") == 0 && argc > 3) {
+			send_argv(s, argv + 3, argc - 3);
+		} else if (strcmp(argv[2], "list-argc") == 0 && argc > 3) {
+			uint32_t n = (uint32_t)strtoul(argv[3], NULL, 10);
+
+			frame_send(s, MSG_LIST, &n, sizeof(n), NULL, 0);
+		} else if (strcmp(argv[2], "list-fds") == 0) {
+			send_list(s, 1);
+		} else if (strcmp(argv[2], "fds-list") == 0) {
+			uint32_t b[2] = { 1, 5 };
+			int fd = 0;
+
+			frame_send(s, MSG_FDS, b, sizeof(b), &fd, 1);
+			send_list(s, 0);
+		} else if (strcmp(argv[2], "list-oversize") == 0) {
+			h[0] = MSG_LIST;
+			h[1] = DIVE_MAX_MSG + 1;
+			(void)!write(s, h, sizeof(h));
 		} else if (strcmp(argv[2], "aftergarbage") == 0) {
 			send_request(s, "sleep", 0);
 			(void)!write(s, "garbage-after-request", 21);

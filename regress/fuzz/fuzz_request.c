@@ -1,10 +1,11 @@
 /*
  * libFuzzer harness for the client protocol decoders dived's parser runs
- * on untrusted input: REQUEST, FDS and the two-u32 payloads.
+ * on untrusted input: REQUEST, LIST, FDS and the two-u32 payloads; and
+ * dive's decoder of LISTING, the server's answer to LIST.
  *
- * Besides surviving any input, a REQUEST that decodes must encode back to
- * exactly the bytes it came from: the decoder accepts nothing the encoder
- * could not have produced, and drops nothing it accepted.
+ * Besides surviving any input, a REQUEST or LIST that decodes must encode
+ * back to exactly the bytes it came from: the decoder accepts nothing the
+ * encoder could not have produced, and drops nothing it accepted.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,43 @@ fuzz_request(const unsigned char *p, size_t len)
 }
 
 static void
+fuzz_list(const unsigned char *p, size_t len)
+{
+	struct listreq l;
+	struct wbuf w = { NULL, 0, 0, 0 };
+	const char *why = NULL;
+
+	/* With a descriptor sent, no payload is a list request. */
+	check(proto_decode_list(p, len, 1, &l, &why) == -1 && why != NULL &&
+	    l.argv == NULL);
+	why = NULL;
+	if (proto_decode_list(p, len, 0, &l, &why) == -1) {
+		check(why != NULL && l.argv == NULL);
+		return;
+	}
+	check(l.argc <= DIVE_MAX_ARGS && l.argv[l.argc] == NULL);
+	check(proto_encode_list(&w, &l) == 0);
+	check(w.len == len && memcmp(w.p, p, len) == 0);
+	wbuf_free(&w);
+	listreq_free(&l);
+}
+
+static void
+fuzz_listing(const unsigned char *p, size_t len)
+{
+	const char *text;
+	uint32_t status;
+	size_t n;
+
+	if (proto_decode_listing(p, len, &status, &text, &n) == -1)
+		return;
+	check(status == LISTING_PERMITTED || status == LISTING_NOT);
+	check(n == len - sizeof(status) && n <= DIVE_MAX_LISTING &&
+	    text == (const char *)p + sizeof(status) &&
+	    (n == 0 || memchr(text, '\0', n) == NULL));
+}
+
+static void
 fuzz_fds(const unsigned char *p, size_t len)
 {
 	uint32_t targets[DIVE_FD_BATCH];
@@ -80,6 +118,8 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t len)
 {
 	/* libFuzzer passes a heap copy of exactly len bytes: ASan sees overruns. */
 	fuzz_request(data, len);
+	fuzz_list(data, len);
+	fuzz_listing(data, len);
 	fuzz_fds(data, len);
 	fuzz_u32(data, len);
 	return 0;

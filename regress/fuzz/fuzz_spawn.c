@@ -1,16 +1,19 @@
 /*
  * libFuzzer harness for the monitor's decoder of what the parser sends:
- * a few PS_FDS batches, then one PS_SPAWN, as monitor.c takes them.
+ * a few PS_FDS batches, then one PS_SPAWN or PS_LIST, as the monitor
+ * takes them (monitor_parser.c).
  *
  * Input layout:
- *   u8 batches (low 4 bits), then per batch:
+ *   u8 batches (low 4 bits; bit 4: the last message is a PS_LIST), then
+ *   per batch:
  *     u8 nfds, u16 len (little-endian), len bytes of PS_FDS payload
- *   u8 naux, then the rest: the PS_SPAWN payload
+ *   u8 naux, then the rest: the PS_SPAWN or PS_LIST payload
  * Every descriptor handed over is -1, a placeholder close_fds and
  * spawn_req_free skip, so the harness never closes a real descriptor.
  *
- * A spawn request that is accepted must encode back, with
- * ps_encode_spawn, to exactly the buffer it was taken from.
+ * A spawn or list request that is accepted must encode back, with
+ * ps_encode_spawn or ps_encode_list, to exactly the buffer it was taken
+ * from; a list request only when no descriptor came with or before it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +26,7 @@
 int	LLVMFuzzerTestOneInput(const unsigned char *, size_t);
 
 #define MAX_BATCHES	15
+#define LIST_BIT	0x10
 #define MAX_NFDS	255
 
 static int placeholders[MAX_NFDS];
@@ -82,14 +86,33 @@ check_accepted(const struct spawn_req *r, size_t len)
 }
 
 static void
+check_list(const struct spawn_req *r, size_t len, size_t naux)
+{
+	struct ps_list h;
+	struct wbuf w = { NULL, 0, 0, 0 };
+
+	check(r->list && r->nfds == 0 && naux == 0 && r->cwdfd == -1 &&
+	    r->rootfd == -1 && r->ttyfd == -1 && r->ptyfd == -1);
+	check(r->head.argc <= DIVE_MAX_ARGS && r->argv[r->head.argc] == NULL &&
+	    r->envp == NULL);
+	memset(&h, 0, sizeof(h));
+	h.magic = PS_LIST_MAGIC;
+	h.argc = r->head.argc;
+	ps_encode_list(&w, &h, r->argv);
+	check(!w.err && w.len == len && memcmp(w.p, r->strings, len) == 0);
+	wbuf_free(&w);
+}
+
+static void
 fuzz(struct input *in, struct spawn_req *r)
 {
 	const char *why = NULL;
 	unsigned char *buf = NULL;
-	unsigned int batches, b, nfds, naux;
+	unsigned int first, batches, b, nfds, naux;
 	size_t len, i;
 
-	batches = u8(in) & MAX_BATCHES;
+	first = u8(in);
+	batches = first & MAX_BATCHES;
 	for (b = 0; b < batches; b++) {
 		nfds = u8(in);
 		len = u8(in);
@@ -116,6 +139,14 @@ fuzz(struct input *in, struct spawn_req *r)
 		memcpy(buf, in->p, len);
 	}
 	why = NULL;
+	if (first & LIST_BIT) {
+		if (ps_take_list(r, buf, len, placeholders, naux, &why) == -1) {
+			check(why != NULL);
+			return;
+		}
+		check_list(r, len, naux);
+		return;
+	}
 	if (ps_take_spawn(r, buf, len, placeholders, naux, &why) == -1) {
 		check(why != NULL);
 		return;

@@ -76,7 +76,7 @@ expect_eq "completion: dived -- offers commands" yes \
 expect_eq "completion: dive offers sockets and directories, not other files" \
     "$(printf '%s\n' "$D/a.sock" "$D/sub")" "$(comp "$DIST/dive" "dive $D/")"
 expect_eq "completion: dive offers its options where the socket goes" \
-    "$(printf '%s\n' -- --help --version -T -h -t | sort)" \
+    "$(printf '%s\n' -- --help --version -T -h -l -t | sort)" \
     "$(comp "$DIST/dive" "dive -")"
 expect_eq "completion: dive offers sockets after -t --" "$D/a.sock" \
     "$(comp "$DIST/dive" "dive -t -- $D/a")"

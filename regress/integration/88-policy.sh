@@ -94,13 +94,14 @@ expect_eq "check: a missing file says so" \
     "1 $T/missing.conf: No such file or directory" "$? $out"
 out=$("$DIVED" --check-policy "$P" --as dpol1 -- /usr/bin/id -un 2>&1)
 expect_eq "check: --as tells an allowed request's rule" 0 $?
-expect_match "check: the deciding rule is named" "^rule: $P:3: permit" "$out"
+expect_match "check: the deciding rule is shown as the file has it" \
+    "^rule: $P:3: permit :dpol1s as dpol2 cmd /usr/bin/id$" "$out"
 expect_match "check: and the target" "as: uid $u2 euid $u2 gid $g2 user dpol2" \
     "$out"
 out=$("$DIVED" --check-policy "$P" --as dpol2 -- /bin/false 2>&1)
 expect_eq "check: a denied request exits 1" 1 $?
 expect_eq "check: and names its rule" \
-    "rule: $P:2: deny
+    "rule: $P:2: deny dpol2 cmd /bin/false
 denied: denied by the rule at line 2" "$out"
 out=$("$DIVED" --check-policy "$P" --as dpol1 -- /bin/ls 2>&1)
 expect_eq "check: no match denies" \

@@ -566,9 +566,129 @@ test_spawn_pty(void)
 	    "refused", &h, str, sizeof(str), 0, "window size");
 }
 
+/* A PS_LIST buffer, malloc'd as ps_take_list wants to own it. */
+static unsigned char *
+list_buf(uint32_t magic, uint32_t argc, const void *s, size_t slen,
+    uint32_t strbytes, size_t *len)
+{
+	struct ps_list h = { magic, argc, strbytes };
+	unsigned char *p;
+
+	*len = sizeof(h) + slen;
+	if ((p = malloc(*len)) == NULL)
+		err(1, NULL);
+	memcpy(p, &h, sizeof(h));
+	memcpy(p + sizeof(h), s, slen);
+	return p;
+}
+
+/*
+ * A PS_LIST after nbefore client descriptors, with nwith attached:
+ * accepted (reason NULL) or refused with a reason containing it, with
+ * nothing left open either way.
+ */
+static void
+list_case(const char *name, unsigned char *buf, size_t len, size_t nbefore,
+    size_t nwith, const char *reason)
+{
+	struct spawn_req r;
+	const char *why = NULL;
+	int with[2], before = count_fds(), after, rc;
+
+	spawn_req_init(&r);
+	if (nbefore > 0 && batch(&r, (uint32_t[]){ 1, 3 }, 2, 1, &why) == -1)
+		errx(1, "%s: PS_FDS refused: %s", name, why);
+	devnulls(with, nwith);
+	rc = ps_take_list(&r, buf, len, with, nwith, &why);
+	if (reason == NULL)
+		check(rc == 0 && r.list && r.head.argc == 2 &&
+		    strcmp(r.argv[0], "/bin/id") == 0 &&
+		    strcmp(r.argv[1], "-u") == 0 && r.argv[2] == NULL, name,
+		    "rc %d (%s)", rc, rc ? why : "");
+	spawn_req_free(&r);
+	after = count_fds();
+	if (reason != NULL)
+		check(rc == -1 && why != NULL && strstr(why, reason) != NULL &&
+		    after == before, name,
+		    "rc %d reason \"%s\", descriptors %d before, %d after",
+		    rc, why ? why : "(none)", before, after);
+}
+
+static void
+test_list(void)
+{
+	static const char s[] = "/bin/id\0-u";
+	const char *argv[] = { "/bin/id", "-u", NULL };
+	struct ps_list h = { PS_LIST_MAGIC, 2, 0 };
+	struct spawn_req r;
+	struct wbuf w = { 0 };
+	const char *why = NULL;
+	unsigned char *buf;
+	size_t len;
+
+	buf = list_buf(PS_LIST_MAGIC, 2, s, sizeof(s), sizeof(s), &len);
+	list_case("privsep: a list request is taken, nothing to run", buf,
+	    len, 0, 0, NULL);
+	buf = list_buf(PS_LIST_MAGIC, 2, s, sizeof(s), sizeof(s), &len);
+	list_case("privsep: a list request after client descriptors is "
+	    "refused", buf, len, 1, 0, "a list request takes no descriptors");
+	buf = list_buf(PS_LIST_MAGIC, 2, s, sizeof(s), sizeof(s), &len);
+	list_case("privsep: a list request with descriptors is refused, "
+	    "and they are closed", buf, len, 0, 2,
+	    "a list request takes no descriptors");
+	buf = list_buf(PS_MAGIC, 2, s, sizeof(s), sizeof(s), &len);
+	list_case("privsep: a list request with a spawn's magic is refused",
+	    buf, len, 0, 0, "malformed list request");
+	buf = list_buf(PS_LIST_MAGIC, DIVE_MAX_ARGS + 1, s, sizeof(s),
+	    sizeof(s), &len);
+	list_case("privsep: a list request over the argument bound is "
+	    "refused", buf, len, 0, 0, "too many arguments");
+	buf = list_buf(PS_LIST_MAGIC, 3, s, sizeof(s), sizeof(s), &len);
+	list_case("privsep: a list request naming more strings than it has "
+	    "is refused", buf, len, 0, 0, "unterminated or over-long string");
+	buf = list_buf(PS_LIST_MAGIC, 1, s, sizeof(s), sizeof(s), &len);
+	list_case("privsep: bytes after a list request's strings are refused",
+	    buf, len, 0, 0, "trailing bytes");
+	buf = list_buf(PS_LIST_MAGIC, 2, s, sizeof(s), sizeof(s) + 1, &len);
+	list_case("privsep: a list request whose lengths disagree is refused",
+	    buf, len, 0, 0, "lengths out of range");
+	buf = list_buf(PS_LIST_MAGIC, 2, s, 4, 4, &len);
+	list_case("privsep: a truncated list request is refused", buf,
+	    sizeof(h) - 1, 0, 0, "truncated list request");
+
+	/* A list and a spawn request, or two lists: one request only. */
+	spawn_req_init(&r);
+	buf = list_buf(PS_LIST_MAGIC, 2, s, sizeof(s), sizeof(s), &len);
+	(void)ps_take_list(&r, buf, len, NULL, 0, &why);
+	buf = list_buf(PS_LIST_MAGIC, 2, s, sizeof(s), sizeof(s), &len);
+	CHECK(ps_take_list(&r, buf, len, NULL, 0, &why) == -1 &&
+	    strcmp(why, "second request") == 0,
+	    "privsep: a second list request is refused");
+	buf = spawn_buf(&(struct ps_spawn){ PS_MAGIC, { 022, 0, 0, 0, 0, 0, 0,
+	    1, 0 }, 0, 2 }, "x", 2, &len);
+	CHECK(ps_take_spawn(&r, buf, len, NULL, 0, &why) == -1 &&
+	    strcmp(why, "second request") == 0,
+	    "privsep: a spawn request after a list request is refused");
+	spawn_req_free(&r);
+
+	h.argc = 2;
+	ps_encode_list(&w, &h, argv);
+	spawn_req_init(&r);
+	buf = malloc(w.len);
+	if (buf == NULL)
+		err(1, NULL);
+	memcpy(buf, w.p, w.len);
+	CHECK(!w.err && ps_take_list(&r, buf, w.len, NULL, 0, &why) == 0 &&
+	    same_strv(argv, r.argv, 2),
+	    "privsep: what the parser encodes, the monitor takes");
+	spawn_req_free(&r);
+	wbuf_free(&w);
+}
+
 void
 t_privsep(void)
 {
+	test_list();
 	test_good_request();
 	test_aux_order();
 	test_batches();

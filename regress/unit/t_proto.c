@@ -679,9 +679,94 @@ test_frame_large(void)
 	free(buf);
 }
 
+/* A LIST payload: argc, then the bytes of the strings. */
+static void
+list_payload(struct wbuf *w, uint32_t argc, const void *s, size_t slen)
+{
+	memset(w, 0, sizeof(*w));
+	wbuf_u32(w, argc);
+	wbuf_bytes(w, s, slen);
+}
+
+static void
+list_refused(const char *name, uint32_t argc, const void *s, size_t slen,
+    size_t nfds, const char *reason)
+{
+	struct listreq l;
+	struct wbuf w;
+	const char *why = NULL;
+	int rc;
+
+	list_payload(&w, argc, s, slen);
+	rc = proto_decode_list(w.p, w.len, nfds, &l, &why);
+	check(rc == -1 && why != NULL && strstr(why, reason) != NULL &&
+	    l.argv == NULL, name, "rc %d reason \"%s\"", rc,
+	    why ? why : "(none)");
+	wbuf_free(&w);
+}
+
+static void
+test_list(void)
+{
+	const char *argv[] = { "/usr/bin/id", "", "-un", NULL };
+	struct listreq in = { 3, argv }, out;
+	struct wbuf w = { 0 };
+	const char *why = NULL, *text;
+	uint32_t st;
+	size_t n;
+
+	CHECK(proto_encode_list(&w, &in) == 0 &&
+	    proto_decode_list(w.p, w.len, 0, &out, &why) == 0 &&
+	    out.argc == 3 && same_strv(argv, out.argv, 3),
+	    "list: a command line survives a round trip, NULL-terminated");
+	listreq_free(&out);
+	wbuf_free(&w);
+	in.argc = 0;
+	CHECK(proto_encode_list(&w, &in) == 0 && w.len == 4 &&
+	    proto_decode_list(w.p, w.len, 0, &out, &why) == 0 &&
+	    out.argc == 0 && out.argv[0] == NULL,
+	    "list: a request without a command line asks for the whole list");
+	listreq_free(&out);
+	wbuf_free(&w);
+	list_refused("list: a descriptor sent with or before it is refused",
+	    1, "id", 3, 1, "a list request takes no descriptors");
+	list_refused("list: more arguments than a request may have are "
+	    "refused", DIVE_MAX_ARGS + 1, "id", 3, 0, "too many arguments");
+	list_refused("list: a count the bytes cannot hold is refused", 5,
+	    "a\0b", 4, 0, "truncated list request");
+	list_refused("list: an unterminated string is refused", 1, "id", 2, 0,
+	    "truncated or over-long string");
+	list_refused("list: bytes after the strings are refused", 1, "id\0x",
+	    4, 0, "trailing bytes");
+	CHECK(proto_decode_list((const unsigned char *)"ab", 2, 0, &out,
+	    &why) == -1 && strcmp(why, "truncated list request") == 0,
+	    "list: a payload shorter than its count is refused");
+
+	wbuf_u32(&w, LISTING_NOT);
+	wbuf_bytes(&w, "no\n", 3);
+	CHECK(proto_decode_listing(w.p, w.len, &st, &text, &n) == 0 &&
+	    st == LISTING_NOT && n == 3 && memcmp(text, "no\n", 3) == 0,
+	    "listing: the status and the text are decoded");
+	wbuf_bytes(&w, "\0", 1);
+	CHECK(proto_decode_listing(w.p, w.len, &st, &text, &n) == -1,
+	    "listing: a NUL in the text is refused");
+	wbuf_free(&w);
+	wbuf_u32(&w, 2);
+	CHECK(proto_decode_listing(w.p, w.len, &st, &text, &n) == -1,
+	    "listing: a status other than 0 and 1 is refused");
+	wbuf_free(&w);
+	wbuf_u32(&w, LISTING_PERMITTED);
+	for (n = 0; n <= DIVE_MAX_LISTING; n++)
+		wbuf_bytes(&w, "x", 1);
+	CHECK(proto_decode_listing(w.p, w.len, &st, &text, &n) == -1,
+	    "listing: a text over the bound is refused");
+	wbuf_free(&w);
+}
+
 void
 t_proto(void)
 {
+	test_list();
 	test_request_roundtrip();
 	test_request_header();
 	test_request_counts();

@@ -718,10 +718,38 @@ t_rule_options(void)
 	    "options: --as only when checking");
 }
 
+/* What --check-policy and dive -l show of a rule: its words, as written. */
+static void
+t_text(void)
+{
+	static const gid_t staff[] = { 50 };
+	struct rules_errors e;
+	struct ruleset *rs;
+
+	rs = parse("permit  nocwd\tenv { A B=1 }   :staff as bob:wheel,staff"
+	    " cmd /bin/echo args \"a b\" \"q\\\"\\\\\" \"\" # note\n"
+	    "\n# comment\ndeny alice\n", &e);
+	CHECK(rs != NULL && rs->nrules == 2 && strcmp(rs->rules[0].text,
+	    "permit nocwd env { A B=1 } :staff as bob:wheel,staff cmd "
+	    "/bin/echo args \"a b\" \"q\\\"\\\\\" \"\"") == 0,
+	    "text: a rule's words joined by one blank, quoted words quoted "
+	    "again, no comment");
+	CHECK(rs != NULL && rs->nrules == 2 && rs->rules[1].line == 4 &&
+	    strcmp(rs->rules[1].text, "deny alice") == 0,
+	    "text: each rule keeps its own line's words");
+	CHECK(rs != NULL && rules_who_matches(&rs->rules[0], 1002, 1002,
+	    staff, 1) && !rules_who_matches(&rs->rules[0], 1002, 1002, NULL,
+	    0) && rules_who_matches(&rs->rules[1], 1001, 1001, NULL, 0) &&
+	    !rules_who_matches(&rs->rules[1], 1002, 50, staff, 1),
+	    "text: a rule's identity is matched alone, whatever its command");
+	rules_free(rs);
+}
+
 void
 t_rules(void)
 {
 	t_rule_options();
+	t_text();
 	t_errors();
 	t_limits();
 	t_all_errors();
