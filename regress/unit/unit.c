@@ -62,6 +62,7 @@ main(void)
 	t_sha256();
 	t_peer();
 	t_audit();
+	t_jsonstr();
 	return failures() ? 1 : 0;
 }
 

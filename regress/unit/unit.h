@@ -29,5 +29,6 @@ void	t_rules(void);
 void	t_sha256(void);
 void	t_peer(void);
 void	t_audit(void);
+void	t_jsonstr(void);
 
 #endif
