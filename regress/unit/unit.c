@@ -63,6 +63,7 @@ main(void)
 	t_peer();
 	t_audit();
 	t_jsonstr();
+	t_cast();
 	return failures() ? 1 : 0;
 }
 
