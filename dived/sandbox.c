@@ -6,6 +6,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -44,6 +45,31 @@ static const int parser_allowed[] = {
 	-1
 };
 
+/*
+ * The recorder's: read and write the descriptors it is given, poll them,
+ * take back a torn line of its recording (ftruncate), time its events,
+ * talk to its monitor, manage its memory, exit; and the few terminal
+ * requests of recorder_ioctls.  No open, no exec, no socket.
+ */
+static const int recorder_allowed[] = {
+	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(poll), SCMP_SYS(recvfrom),
+	SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(close),
+	SCMP_SYS(ftruncate), SCMP_SYS(clock_gettime),
+	SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise),
+	SCMP_SYS(rt_sigreturn), SCMP_SYS(restart_syscall),
+	SCMP_SYS(exit), SCMP_SYS(exit_group),
+	-1
+};
+
+/*
+ * The recorder's terminal requests: the modes and the window size of the
+ * two pseudo-terminals it holds, and the client's as its controlling one
+ * (for SIGWINCH).
+ */
+static const unsigned long recorder_ioctls[] = {
+	TCGETS, TCSETS, TIOCGWINSZ, TIOCSWINSZ, TIOCSCTTY, 0
+};
+
 /* What the test builds' runtimes need besides, in every confined program. */
 static const int test_allowed[] = {
 #ifdef DIVE_SANITIZE
@@ -77,6 +103,8 @@ static const struct {
 	const unsigned long	*ioctls;	/* or NULL: none */
 } roles[SANDBOX_ROLES] = {
 	[SANDBOX_PARSER] = { "parser", DIVED_PARSER, parser_allowed, NULL },
+	[SANDBOX_RECORDER] = { "recorder", DIVED_RECORDER, recorder_allowed,
+	    recorder_ioctls },
 };
 
 #ifdef DIVE_VALGRIND

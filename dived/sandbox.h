@@ -10,6 +10,7 @@
 
 enum sandbox_role {
 	SANDBOX_PARSER,
+	SANDBOX_RECORDER,
 	SANDBOX_ROLES
 };
 
