@@ -333,6 +333,13 @@ say_decision(const struct decision *d)
 	else
 		printf("time limit: none\n");
 	printf("die with client: %s\n", d->die_with_client ? "yes" : "no");
+	if (d->record & RECORD_OUTPUT)
+		printf("recorded: the output%s, and a recording that fails %s\n",
+		    d->record & RECORD_INPUT ? " and the input" : "",
+		    d->record & RECORD_FAILOPEN ? "ends nothing" :
+		    "ends the session");
+	else
+		printf("recorded: no\n");
 }
 
 void

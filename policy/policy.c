@@ -245,6 +245,7 @@ apply_rule(const struct baseline *b, const struct rule *r,
 	d->client_umask &= !r->noumask;
 	d->time_limit = lower(d->time_limit, r->timelimit);
 	d->die_with_client |= r->diewithclient;
+	d->record |= r->record;
 	return 0;
 }
 
@@ -415,6 +416,7 @@ policy_decide(const struct baseline *b, const struct peer *p,
 		d->iso = *b->iso;
 	d->time_limit = b->time_limit;
 	d->die_with_client = b->die_with_client;
+	d->record = b->record;
 	if (build_argv(b, argv, argc, d) == -1) {
 		decision_free(d);
 		return deny(why, len, "out of memory");
