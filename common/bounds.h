@@ -75,6 +75,13 @@
 #define DIVE_RECORD_MODES_MS	300
 #define DIVE_RECORD_REPLY_MS	3000
 
+/*
+ * How long the recorder may still pass the program's last output on to
+ * the client once the client has heard the end: as long as dive reads
+ * it at most, and a little more (milliseconds).
+ */
+#define DIVE_RECORD_LINGER_MS	(DIVE_DRAIN_MAX_MS + 1000)
+
 /* Seconds between SIGTERM and SIGKILL when a time limit is reached. */
 #define DIVE_KILL_GRACE		3
 

@@ -399,6 +399,25 @@ shape(struct jrec *r, const struct decision *d)
 }
 
 static void
+recording(struct jrec *r, const struct audit_recording *rec)
+{
+	if (rec == NULL) {
+		jrec_null(r, "recording");
+		return;
+	}
+	jrec_open(r, "recording", '{');
+	jrec_str(r, "file", rec->file);
+	jrec_bool(r, "input", rec->input);
+	if (rec->bytes >= 0)
+		jrec_num(r, "bytes", rec->bytes);
+	else
+		jrec_null(r, "bytes");
+	jrec_bool(r, "cut", rec->cut);
+	jrec_str(r, "error", rec->error);
+	jrec_close(r, '}');
+}
+
+static void
 build(struct jrec *r, const struct audit_rec *a)
 {
 	jrec_begin(r, a->event);
@@ -427,6 +446,7 @@ build(struct jrec *r, const struct audit_rec *a)
 	jrec_strv(r, "argv", a->argv);
 	env_names(r, a->envp);
 	jrec_str(r, "cwd", a->cwd);
+	recording(r, a->recording);
 	if (a->pid > 0)
 		jrec_num(r, "pid", a->pid);
 	else

@@ -103,6 +103,7 @@ record(struct session *s, enum outcome o, const char *reason, int st)
 	a.envp = s->dec.envp != NULL ? (const char *const *)s->dec.envp :
 	    s->req.envp;
 	a.cwd = program_dir(s);
+	a.recording = s->rec.file != NULL ? &s->rec : NULL;
 	a.pid = s->pid;
 	/* Every end record has them; a program that never ran, null. */
 	if (outcomes[o].end) {
@@ -176,6 +177,7 @@ refuse(struct session *s, uint32_t status, const char *fmt, ...)
 		stop_parser(s);
 		_exit(1);
 	}
+	stop_recorder(s);
 	if (s->verdict == VERDICT_FAILED)
 		record(s, OUTCOME_FAILED, text, 0);
 	else
@@ -216,6 +218,18 @@ finish(struct session *s, int st)
 	double secs;
 	int left;
 
+	/*
+	 * A recording that failed ended the program: the session fails, and
+	 * nothing it left runs on unrecorded.
+	 */
+	if (s->recfailed) {
+		kill_leftovers(s);
+		refuse(s, DIVE_EXIT_FAILURE, "the session's recording failed "
+		    "(%s), and so the session was ended", s->rec.error != NULL ?
+		    s->rec.error : s->recerr);
+	}
+	/* What the program wrote last reaches the client before its end. */
+	record_drain(s);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (double)(t1.tv_sec - s->t0.tv_sec) +
 	    (double)(t1.tv_nsec - s->t0.tv_nsec) / 1e9;
@@ -245,6 +259,7 @@ finish(struct session *s, int st)
 		linger(s);
 		session_over(s);
 	}
+	recorder_wait(s);
 	_exit(0);
 }
 
@@ -256,6 +271,7 @@ init_session(struct session *s, const struct config *cfg)
 	s->client = s->master = s->report = s->ps = s->pidfd = s->peerfd = -1;
 	s->chldfd = -1;
 	s->progfd = -1;
+	s->rs = s->recfd = -1;
 	s->verdict = VERDICT_REFUSED;
 	spawn_req_init(&s->req);
 }

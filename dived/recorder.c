@@ -49,13 +49,14 @@ static struct {
 	struct winsize	 size;		/* the last size passed on to A */
 	struct winsize	 recsize;	/* the last size recorded */
 	int		 ready;		/* RC_READY is sent */
+	int		 sized;		/* dive will give B a size */
 	long long	 ready_by;
 	int		 input;		/* 'i' events are recorded */
 	struct cast	 cast;
 	enum cast_state	 told;		/* the state the monitor knows */
 	int		 ending;	/* RC_END came */
 	int		 drained;	/* RC_DRAINED is sent */
-	long long	 quiet_end, drain_end;
+	long long	 drain_end;
 } R;
 
 static long long
@@ -132,9 +133,13 @@ finish_stream(struct stream *st)
  * end, and closing A's master hangs up the program's terminal, as dive's
  * end does in a session without a recorder.
  */
+static void be_ready(void);
+
 static void
 terminal_gone(void)
 {
+	/* The program starts, if it has not, on a terminal hung up. */
+	be_ready();
 	for (size_t i = 0; i < R.n; i++)
 		if (R.s[i].pty) {
 			if (R.s[i].type == 'o' || R.input)
@@ -163,29 +168,32 @@ ended(struct stream *st)
 /*
  * dive gives B the caller's modes when it takes B's master: those are
  * the program's terminal's, and B is made raw again.  Anything but the
- * modes set here on B is dive's.
+ * modes set here on B is dive's.  1 when it took them.
  */
-static void
-take_modes(void)
+static int
+take_modes(struct termios *t)
 {
-	struct termios t;
-
-	if (R.b == -1 || tcgetattr(R.b, &t) == -1)
-		return;
-	if (t.c_iflag == R.raw.c_iflag && t.c_oflag == R.raw.c_oflag &&
-	    t.c_cflag == R.raw.c_cflag && t.c_lflag == R.raw.c_lflag &&
-	    memcmp(t.c_cc, R.raw.c_cc, sizeof(t.c_cc)) == 0)
-		return;
-	(void)tcsetattr(R.a, TCSANOW, &t);
+	/* The kernel fills fewer c_cc than the C library's struct has. */
+	memset(t, 0, sizeof(*t));
+	if (R.b == -1 || tcgetattr(R.b, t) == -1)
+		return 0;
+	if (t->c_iflag == R.raw.c_iflag && t->c_oflag == R.raw.c_oflag &&
+	    t->c_cflag == R.raw.c_cflag && t->c_lflag == R.raw.c_lflag &&
+	    memcmp(t->c_cc, R.raw.c_cc, sizeof(t->c_cc)) == 0)
+		return 0;
+	(void)tcsetattr(R.a, TCSANOW, t);
 	(void)tcsetattr(R.b, TCSANOW, &R.raw);
+	return 1;
 }
 
 static void
 be_ready(void)
 {
+	struct termios t;
+
 	if (R.ready)
 		return;
-	take_modes();
+	(void)take_modes(&t);
 	R.ready = 1;
 	tell(RC_READY, NULL, 0);
 }
@@ -207,13 +215,14 @@ resized(void)
 {
 	struct signalfd_siginfo si;
 	struct winsize ws;
+	struct termios t;
 
 	while (read(R.sig, &si, sizeof(si)) == sizeof(si))
 		;
 	if (R.b == -1)
 		return;
 	be_ready();
-	take_modes();
+	(void)take_modes(&t);
 	if (ioctl(R.b, TIOCGWINSZ, &ws) == -1 || ws.ws_row == 0 ||
 	    ws.ws_col == 0 || (ws.ws_row == R.size.ws_row &&
 	    ws.ws_col == R.size.ws_col))
@@ -227,15 +236,19 @@ static void
 take_terminal(struct frame *f)
 {
 	struct termios t;
+	uint32_t sized;
 
-	if (f->nfds != 2 || R.a != -1 || R.n != 0)
+	if (f->nfds != 2 || f->len != sizeof(sized) || R.a != -1 || R.n != 0)
 		ps_fail(R.mon, DIVE_EXIT_FAILURE, "recorder: bad RC_TERMINAL");
+	memcpy(&sized, f->buf, sizeof(sized));
+	R.sized = sized != 0;
 	R.a = f->fds[0];
 	R.b = f->fds[1];
 	if (ioctl(R.b, TIOCSCTTY, 0) == -1 || tcgetattr(R.b, &t) == -1)
 		ps_fail(R.mon, DIVE_EXIT_FAILURE, "recorder: the client's "
 		    "terminal: %s", strerror(errno));
 	cfmakeraw(&t);
+	memset(&R.raw, 0, sizeof(R.raw));
 	if (tcsetattr(R.b, TCSANOW, &t) == -1 || tcgetattr(R.b, &R.raw) == -1)
 		ps_fail(R.mon, DIVE_EXIT_FAILURE, "recorder: the client's "
 		    "terminal: %s", strerror(errno));
@@ -294,13 +307,32 @@ from_monitor(void)
 		break;
 	case RC_END:
 		R.ending = 1;
-		R.quiet_end = now_ms() + DIVE_DRAIN_QUIET_MS;
 		R.drain_end = now_ms() + DIVE_DRAIN_MAX_MS;
 		break;
 	default:
 		ps_fail(R.mon, DIVE_EXIT_FAILURE, "recorder: unknown message");
 	}
 	frame_free(&f);
+}
+
+/*
+ * Nothing to read from B: dive hung it up, or it was still in the
+ * caller's modes dive gave it when the end-of-file key came, which is
+ * then passed on to the program's terminal.  A hung-up terminal answers
+ * no request.
+ */
+static int
+key_eof(struct stream *st)
+{
+	struct termios t;
+
+	if (st->from != R.b || !take_modes(&t))
+		return 0;
+	st->buf[0] = t.c_cc[VEOF];
+	st->len = 1;
+	st->off = 0;
+	record(st, st->buf, st->len);
+	return 1;
 }
 
 static void
@@ -316,11 +348,11 @@ fill(struct stream *st)
 			recorder_testhook(st->buf, st->len);
 #endif
 		record(st, st->buf, st->len);
-		if (st->type == 'o' && R.ending)
-			R.quiet_end = now_ms() + DIVE_DRAIN_QUIET_MS;
 		return;
 	}
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n == 0 && key_eof(st))
 		return;
 	/* The end of its input, or EIO: the last of a terminal's side. */
 	st->ended = 1;
@@ -383,15 +415,11 @@ poll_set(struct pollfd *p, struct stream **who, int *timeout)
 			who[k++] = NULL;
 		}
 	}
+	/* dive's modes come with no signal to a terminal without a size. */
 	if (R.b != -1 && !R.ready)
-		until = R.ready_by;
-	if (R.ending && !R.drained) {
-		long long d = R.quiet_end < R.drain_end ? R.quiet_end :
-		    R.drain_end;
-
-		if (until == -1 || d < until)
-			until = d;
-	}
+		until = R.sized ? R.ready_by : now + RC_MODES_POLL_MS;
+	if (R.ending && !R.drained && (until == -1 || R.drain_end < until))
+		until = R.drain_end;
 	*timeout = until == -1 ? -1 : until > now ? (int)(until - now) : 0;
 	return k;
 }
@@ -406,29 +434,48 @@ output_through(void)
 	return 1;
 }
 
+/*
+ * Once the program's first process has ended: whether what it wrote to
+ * its pipes is through to the client, to be told before the client
+ * hears the end, which ends a dive without a terminal at once.  A pipe
+ * holds all that was written to it, so a read that finds nothing says
+ * so.  The terminal needs no wait: dive reads B's last output itself
+ * after the end, as it reads A's without a recorder.
+ */
+static int
+pipes_through(void)
+{
+	for (size_t i = 0; i < R.n; i++) {
+		struct stream *st = &R.s[i];
+
+		if (st->type != 'o' || st->pty || done(st))
+			continue;
+		if (st->len > st->off)
+			return 0;
+		fill(st);
+		if (!done(st) && st->len > st->off)
+			return 0;
+	}
+	return 1;
+}
+
 static void
 check_times(void)
 {
 	long long now = now_ms();
 
-	if (R.b != -1 && !R.ready && now >= R.ready_by)
+	struct termios t;
+
+	if (R.b != -1 && !R.ready && (now >= R.ready_by ||
+	    (!R.sized && take_modes(&t))))
 		be_ready();
-	if (R.ending && !R.drained && (output_through() ||
-	    now >= R.quiet_end || now >= R.drain_end)) {
+	if (R.ending && !R.drained && (pipes_through() ||
+	    now >= R.drain_end)) {
 		R.drained = 1;
 		tell_state(RC_DRAINED);
 	}
 	if (R.cast.state != R.told)
 		tell_state(RC_STATE);
-}
-
-static int
-all_done(void)
-{
-	for (size_t i = 0; i < R.n; i++)
-		if (!done(&R.s[i]))
-			return 0;
-	return 1;
 }
 
 void
@@ -446,7 +493,11 @@ recorder_run(int mon, int sig)
 		nfds_t n;
 
 		check_times();
-		if (R.drained && all_done())
+		/*
+		 * Its work is done once no output is left to pass on; keys
+		 * the client may still type have no reader left.
+		 */
+		if (R.drained && output_through())
 			_exit(0);
 		n = poll_set(p, who, &timeout);
 		if (poll(p, n, timeout) == -1) {

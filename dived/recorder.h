@@ -19,7 +19,9 @@
  * Messages on the socketpair with the monitor, after PS_CONFINED:
  *
  * monitor to recorder:
- *   RC_TERMINAL no payload; two descriptors: A's master and B's slave
+ *   RC_TERMINAL u32: 1 when the client gave the terminal's size, so
+ *               that dive's giving it to B will wake the recorder; two
+ *               descriptors: A's master and B's slave
  *   RC_RECORD   struct rc_record; the recording's descriptor, then for
  *               each standard descriptor in pipes, from 0 up, the
  *               recorder's end of the program's pipe and the client's
@@ -58,6 +60,12 @@ struct rc_state {
 	uint32_t	err;		/* CAST_FAILED: the errno */
 	uint64_t	bytes;		/* the recording's size */
 };
+
+/*
+ * How often the recorder looks at B's modes while it waits for dive's,
+ * when no SIGWINCH will tell it (a terminal without a size).
+ */
+#define RC_MODES_POLL_MS	10
 
 /* Descriptors of the largest RC_RECORD: the recording and three pipes. */
 #define RC_MAX_FDS	7
