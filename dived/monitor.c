@@ -218,18 +218,21 @@ finish(struct session *s, int st)
 	double secs;
 	int left;
 
+	/* What the program wrote last reaches the client before its end. */
+	record_drain(s);
 	/*
-	 * A recording that failed ended the program: the session fails, and
-	 * nothing it left runs on unrecorded.
+	 * A recording that failed, and may not fail open, ended the program
+	 * or fails the session still: nothing it left runs on unrecorded,
+	 * and the client does not take the end for the program's own.
 	 */
-	if (s->recfailed) {
+	if (s->recfailed || (s->rec.error != NULL &&
+	    !(s->dec.record & RECORD_FAILOPEN))) {
+		s->ended_by = "record-failed";
 		kill_leftovers(s);
 		refuse(s, DIVE_EXIT_FAILURE, "the session's recording failed "
 		    "(%s), and so the session was ended", s->rec.error != NULL ?
 		    s->rec.error : s->recerr);
 	}
-	/* What the program wrote last reaches the client before its end. */
-	record_drain(s);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (double)(t1.tv_sec - s->t0.tv_sec) +
 	    (double)(t1.tv_nsec - s->t0.tv_nsec) / 1e9;
