@@ -5,8 +5,9 @@
 # dived -i; the tests run their own inetd, never the system's; clang with
 # libFuzzer for the fuzzers; tmux to type at a terminal for the
 # pseudo-terminal tests; python3 and python3-jsonschema to check the audit
-# records against their schema; mandoc to check the manual pages;
-# bash-completion to try the completions), and musl, with which dive
+# records against their schema; asciinema to play a recorded session
+# back; mandoc to check the manual pages; bash-completion to try the
+# completions), and musl, with which dive
 # starts faster.  The package lists are updated first, as a
 # fresh system may never have fetched them.  Then it creates the system
 # user _dived, which a root dived runs its parser as, when it is missing.
@@ -14,7 +15,7 @@ set -e
 need=
 for pkg in gcc make pkg-config libc6-dev libcap-dev libseccomp-dev libbsd-dev \
     procps util-linux passwd perl strace openbsd-inetd clang tmux musl-tools \
-    python3 python3-jsonschema mandoc bash-completion; do
+    python3 python3-jsonschema asciinema mandoc bash-completion; do
 	dpkg-query -W -f='${Status}\n' "$pkg" 2>/dev/null |
 	    grep -q '^install ok installed$' || need="$need $pkg"
 done
