@@ -33,14 +33,13 @@ struct stream {
 	int		 from, to;	/* -1 once closed */
 	char		 type;		/* 'o' or 'i': its events */
 	int		 pty;		/* one of the terminal's directions */
-	int		 ended;		/* from gave its last byte */
 	struct cast_carry carry;
 	unsigned char	 buf[DIVE_RECORD_CHUNK];
 	size_t		 len, off;	/* held, and written of it */
 };
 
 static struct {
-	int		 mon;		/* the monitor, or -1 once it is gone */
+	int		 mon;		/* the monitor */
 	int		 sig;		/* signalfd for SIGWINCH */
 	struct stream	 s[NSTREAMS];
 	size_t		 n;
@@ -71,7 +70,7 @@ now_ms(void)
 static void
 tell(uint32_t type, const void *p, size_t len)
 {
-	if (R.mon != -1 && frame_send(R.mon, type, p, len, NULL, 0) == -1)
+	if (frame_send(R.mon, type, p, len, NULL, 0) == -1)
 		_exit(1);
 }
 
@@ -88,7 +87,7 @@ tell_state(uint32_t type)
 	tell(type, &st, sizeof(st));
 }
 
-static struct stream *
+static void
 add_stream(int from, int to, char type, int pty)
 {
 	struct stream *st = &R.s[R.n++];
@@ -98,7 +97,6 @@ add_stream(int from, int to, char type, int pty)
 	st->to = to;
 	st->type = type;
 	st->pty = pty;
-	return st;
 }
 
 static int
@@ -274,6 +272,7 @@ take_record(struct frame *f)
 		ps_fail(R.mon, DIVE_EXIT_FAILURE, "recorder: bad RC_RECORD");
 	R.input = rec.input != 0;
 	cast_start(&R.cast, f->fds[0], rec.header, rec.max);
+	R.told = CAST_ON;
 	R.recsize.ws_col = (unsigned short)rec.cols;
 	R.recsize.ws_row = (unsigned short)rec.rows;
 	record_size();
@@ -355,7 +354,6 @@ fill(struct stream *st)
 	if (n == 0 && key_eof(st))
 		return;
 	/* The end of its input, or EIO: the last of a terminal's side. */
-	st->ended = 1;
 	ended(st);
 }
 
@@ -405,10 +403,8 @@ poll_set(struct pollfd *p, struct stream **who, int *timeout)
 			continue;
 		if (st->len > st->off)
 			p[k] = (struct pollfd){ st->to, POLLOUT, 0 };
-		else if (!st->ended)
-			p[k] = (struct pollfd){ st->from, POLLIN, 0 };
 		else
-			continue;
+			p[k] = (struct pollfd){ st->from, POLLIN, 0 };
 		who[k++] = st;
 		if (st->len > st->off && st->from == R.b) {
 			p[k] = (struct pollfd){ R.b, 0, 0 };
