@@ -73,7 +73,7 @@
  * (milliseconds).
  */
 #define DIVE_RECORD_MODES_MS	300
-#define DIVE_RECORD_REPLY_MS	3000
+#define DIVE_RECORD_REPLY_MS	10000
 
 /*
  * How long the recorder may still pass the program's last output on to
