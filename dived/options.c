@@ -517,7 +517,7 @@ static const struct opt table[] = {
 	{ NULL, "--record", 0, CALL(set_record),
 	    "record every session's output for replay (asciicast)" },
 	{ NULL, "--record-input", 0, CALL(set_record_input),
-	    "record what is typed too, passwords at prompts included" },
+	    "record the keys typed too, passwords included" },
 	{ NULL, "--record-failopen", 0, CALL(set_record_failopen),
 	    "go on unrecorded when a recording cannot be written" },
 	{ NULL, "--record-dir", 1, CALL(set_record_dir),
