@@ -327,6 +327,7 @@ key_eof(struct stream *st)
 
 	if (st->from != R.b || !take_modes(&t))
 		return 0;
+	be_ready();
 	st->buf[0] = t.c_cc[VEOF];
 	st->len = 1;
 	st->off = 0;
