@@ -60,6 +60,31 @@
 #define DIVE_DRAIN_QUIET_MS	200
 #define DIVE_DRAIN_MAX_MS	1000
 
+/*
+ * Recorded sessions: the bytes the recorder reads from one side at a
+ * time and holds until the other side takes them (its whole buffer for
+ * each direction, whatever a client or a program sends), and the most
+ * --record-max allows.
+ */
+#define DIVE_RECORD_CHUNK	4096
+#define DIVE_MAX_RECORD_MAX	(1ULL << 40)
+
+/*
+ * How long the recorder waits for dive to give a pseudo-terminal the
+ * caller's modes and size before the program may start without them,
+ * and how long the monitor waits for the recorder's answers at most
+ * (milliseconds).
+ */
+#define DIVE_RECORD_MODES_MS	300
+#define DIVE_RECORD_REPLY_MS	10000
+
+/*
+ * How long the recorder may still pass the program's last output on to
+ * the client once the client has heard the end: as long as dive reads
+ * it at most, and a little more (milliseconds).
+ */
+#define DIVE_RECORD_LINGER_MS	(DIVE_DRAIN_MAX_MS + 1000)
+
 /* Seconds between SIGTERM and SIGKILL when a time limit is reached. */
 #define DIVE_KILL_GRACE		3
 

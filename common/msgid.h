@@ -36,6 +36,20 @@ enum {
 	PS_LIST,
 };
 
+/*
+ * A monitor and the recorder of a recorded session ("RC"):
+ * dived/recorder.h.  The recorder reports its confinement as the parser
+ * does, with PS_CONFINED or PS_FAIL.
+ */
+enum {
+	RC_TERMINAL = 0x52430001,
+	RC_READY,
+	RC_RECORD,
+	RC_STATE,
+	RC_END,
+	RC_DRAINED,
+};
+
 /* The master and a spare monitor ("MC"): dived/dived.h. */
 enum {
 	MASTER_CLIENT = 0x4d430001,

@@ -17,17 +17,18 @@
 #include "audit.h"
 #include "bounds.h"
 #include "errbuf.h"
+#include "jsonstr.h"
 #include "log.h"
 #include "ownfile.h"
-#include "utf8.h"
 
 static int audit_fd = -1;
 
-static void
-put(struct jrec *r, const char *s, size_t n)
+/* Room for n more bytes and a NUL, or NULL once memory ran out. */
+static char *
+reserve(struct jrec *r, size_t n)
 {
 	if (r->nomem)
-		return;
+		return NULL;
 	if (r->len + n + 1 > r->cap) {
 		size_t cap = r->cap ? r->cap : 1024;
 		char *b;
@@ -36,12 +37,22 @@ put(struct jrec *r, const char *s, size_t n)
 			cap *= 2;
 		if ((b = realloc(r->buf, cap)) == NULL) {
 			r->nomem = 1;
-			return;
+			return NULL;
 		}
 		r->buf = b;
 		r->cap = cap;
 	}
-	memcpy(r->buf + r->len, s, n);
+	return r->buf + r->len;
+}
+
+static void
+put(struct jrec *r, const char *s, size_t n)
+{
+	char *at;
+
+	if ((at = reserve(r, n)) == NULL)
+		return;
+	memcpy(at, s, n);
 	r->len += n;
 }
 
@@ -67,36 +78,21 @@ put_hex(struct jrec *r, const char *s, size_t n)
 }
 
 /*
- * s as a JSON string: quotes, backslashes and every character that
- * utf8_unsafe names are escaped, any other character is kept as it is.
- * -1, with part of it put, at the first sequence that is not UTF-8.
+ * s as a JSON string (jsonstr.h).  -1, with part of it put, at the first
+ * sequence that is not UTF-8.
  */
 static int
 put_text(struct jrec *r, const char *s, size_t n)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	unsigned int cp;
-	char e[8];
-	size_t k;
+	size_t used = n;
+	char *at;
 
 	put(r, "\"", 1);
-	for (size_t i = 0; i < n; i += k) {
-		if ((k = utf8_decode(u + i, n - i, &cp)) == 0)
-			return -1;
-		if (cp == '"' || cp == '\\') {
-			e[0] = '\\';
-			e[1] = (char)cp;
-			put(r, e, 2);
-		} else if (cp == '\n')
-			puts_(r, "\\n");
-		else if (cp == '\t')
-			puts_(r, "\\t");
-		else if (utf8_unsafe(cp)) {
-			snprintf(e, sizeof(e), "\\u%04x", cp);
-			put(r, e, 6);
-		} else
-			put(r, s + i, k);
-	}
+	if ((at = reserve(r, JSON_ESCAPED_MAX(n))) != NULL)
+		r->len += json_escape(at, (const unsigned char *)s, n,
+		    JSON_BAD_STOP, &used);
+	if (used != n)
+		return -1;
 	put(r, "\"", 1);
 	return 0;
 }
@@ -403,6 +399,25 @@ shape(struct jrec *r, const struct decision *d)
 }
 
 static void
+recording(struct jrec *r, const struct audit_recording *rec)
+{
+	if (rec == NULL) {
+		jrec_null(r, "recording");
+		return;
+	}
+	jrec_open(r, "recording", '{');
+	jrec_str(r, "file", rec->file);
+	jrec_bool(r, "input", rec->input);
+	if (rec->bytes >= 0)
+		jrec_num(r, "bytes", rec->bytes);
+	else
+		jrec_null(r, "bytes");
+	jrec_bool(r, "cut", rec->cut);
+	jrec_str(r, "error", rec->error);
+	jrec_close(r, '}');
+}
+
+static void
 build(struct jrec *r, const struct audit_rec *a)
 {
 	jrec_begin(r, a->event);
@@ -431,6 +446,7 @@ build(struct jrec *r, const struct audit_rec *a)
 	jrec_strv(r, "argv", a->argv);
 	env_names(r, a->envp);
 	jrec_str(r, "cwd", a->cwd);
+	recording(r, a->recording);
 	if (a->pid > 0)
 		jrec_num(r, "pid", a->pid);
 	else

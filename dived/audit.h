@@ -23,6 +23,15 @@ struct jrec {
 	int	 nomem;
 };
 
+/* A recorded session's recording, as its records name it. */
+struct audit_recording {
+	const char	*file;		/* its path */
+	int		 input;		/* the keys are recorded too */
+	int		 cut;		/* at --record-max */
+	const char	*error;		/* why it failed, or NULL */
+	long long	 bytes;		/* its size at the end; -1 before */
+};
+
 /* What one record tells; NULL and 0 fields are written as null. */
 struct audit_rec {
 	const char	*event;		/* "decision" or "end" */
@@ -43,7 +52,9 @@ struct audit_rec {
 	int		 exit_code;	/* -1 when killed */
 	int		 signal;
 	double		 duration;
-	const char	*ended_by;	/* "time-limit", "client-gone" or NULL */
+	const char	*ended_by;	/* "time-limit", "client-gone",
+					   "record-failed" or NULL */
+	const struct audit_recording *recording;	/* or NULL: none */
 };
 
 /*

@@ -415,6 +415,7 @@ baseline_from(const struct config *cfg, struct baseline *b)
 	b->rules = cfg->rules;
 	b->time_limit = o->time_limit;
 	b->die_with_client = o->die_with_client;
+	b->record = o->record;
 }
 
 int

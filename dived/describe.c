@@ -293,6 +293,13 @@ describe_decision(struct text *t, const struct decision *d, int flags)
 	else
 		text_line(t, "time limit: none");
 	text_line(t, "die with client: %s", d->die_with_client ? "yes" : "no");
+	if (d->record & RECORD_OUTPUT)
+		text_line(t, "recorded: the output%s, and a recording that "
+		    "fails %s", d->record & RECORD_INPUT ? " and the input" : "",
+		    d->record & RECORD_FAILOPEN ? "ends nothing" :
+		    "ends the session");
+	else
+		text_line(t, "recorded: no");
 	capabilities(t, &d->iso);
 }
 

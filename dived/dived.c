@@ -155,6 +155,25 @@ service_socket(struct config *cfg)
 		errx(1, "%s", e);
 }
 
+/*
+ * The recordings' directory, made when missing, root's alone; only
+ * when a session may be recorded.  A rule file read again that records
+ * checks it then (rulefile.c).
+ */
+static void
+recordings(struct config *cfg, int client)
+{
+	char e[512], why[400];
+
+	if (!(cfg->o.record & RECORD_OUTPUT) &&
+	    (cfg->rules == NULL || !cfg->rules->records))
+		return;
+	if (sandbox_mkdir(cfg->o.record_dir, 0700, why, sizeof(why)) == -1) {
+		snprintf(e, sizeof(e), "--record-dir: %s", why);
+		start_failed(client, e);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -230,6 +249,7 @@ main(int argc, char **argv)
 	if (sandbox_prepare(cfg.o.privsep_user, cfg.o.privsep_dir, &cfg.sandbox, e,
 	    sizeof(e)) == -1)
 		start_failed(client, e);
+	recordings(&cfg, client);
 	config_privsep_warnings(&cfg);
 	fd_room();
 	if (client != -1)

@@ -114,6 +114,7 @@ record(struct session *s, enum outcome o, const char *reason, int st)
 		a.envp = NULL;
 		a.cwd = NULL;
 	}
+	a.recording = s->rec.file != NULL ? &s->rec : NULL;
 	a.pid = s->pid;
 	/* Every end record has them; a program that never ran, null. */
 	if (outcomes[o].end) {
@@ -187,6 +188,7 @@ refuse(struct session *s, uint32_t status, const char *fmt, ...)
 		stop_parser(s);
 		_exit(1);
 	}
+	stop_recorder(s);
 	if (s->req.list)
 		record(s, OUTCOME_LIST_FAILED, text, 0);
 	else if (s->verdict == VERDICT_FAILED)
@@ -229,6 +231,21 @@ finish(struct session *s, int st)
 	double secs;
 	int left;
 
+	/* What the program wrote last reaches the client before its end. */
+	record_drain(s);
+	/*
+	 * A recording that failed, and may not fail open, ended the program
+	 * or fails the session still: nothing it left runs on unrecorded,
+	 * and the client does not take the end for the program's own.
+	 */
+	if (s->recfailed || (s->rec.error != NULL &&
+	    !(s->dec.record & RECORD_FAILOPEN))) {
+		s->ended_by = "record-failed";
+		kill_leftovers(s);
+		refuse(s, DIVE_EXIT_FAILURE, "the session's recording failed "
+		    "(%s), and so the session was ended", s->rec.error != NULL ?
+		    s->rec.error : s->recerr);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (double)(t1.tv_sec - s->t0.tv_sec) +
 	    (double)(t1.tv_nsec - s->t0.tv_nsec) / 1e9;
@@ -258,6 +275,7 @@ finish(struct session *s, int st)
 		linger(s);
 		session_over(s);
 	}
+	recorder_wait(s);
 	_exit(0);
 }
 
@@ -269,6 +287,7 @@ init_session(struct session *s, const struct config *cfg)
 	s->client = s->master = s->report = s->ps = s->pidfd = s->peerfd = -1;
 	s->chldfd = -1;
 	s->progfd = -1;
+	s->rs = s->recfd = -1;
 	s->verdict = VERDICT_REFUSED;
 	spawn_req_init(&s->req);
 }

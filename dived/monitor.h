@@ -3,6 +3,7 @@
  * session, from its start to its end, and spares), monitor_peer.c (who
  * the client is), monitor_parser.c (the link to the parser),
  * monitor_decide.c (the terminal rule, -a and the decision),
+ * monitor_record.c (a recorded session's recording and recorder),
  * monitor_launch.c (creating the program) and monitor_wait.c (waiting
  * for it, signals for it, its time limit and what it leaves).
  *
@@ -15,9 +16,11 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <limits.h>
 #include <stdint.h>
 #include <time.h>
 
+#include "audit.h"
 #include "dived.h"
 #include "ns.h"
 #include "policy.h"
@@ -64,6 +67,21 @@ struct session {
 	struct stat		 own[3];	/* client, both parser sockets */
 	int			 dirfd;		/* whose path dir holds */
 	char			 dir[4096];	/* for the log, "" if unknown */
+	/*
+	 * A recorded session: its recorder, the socket to it, whether the
+	 * terminal passes through it, the recording (rec.file NULL when
+	 * none) and its descriptor until the recorder has it.
+	 */
+	pid_t			 recorder;
+	int			 rs;
+	int			 relayed;
+	int			 recfd;
+	uint64_t		 recheader;	/* the header's bytes */
+	int			 recfailed;	/* and the session must end */
+	int			 recdone;	/* RC_DRAINED came */
+	struct audit_recording	 rec;
+	char			 recfile[PATH_MAX];
+	char			 recerr[256];
 };
 
 /* monitor.c */
@@ -135,6 +153,38 @@ void	decide(struct session *);
 /* monitor_list.c */
 /* Answers a list request, records and logs it, and ends the monitor. */
 void	answer_list(struct session *) __attribute__((noreturn));
+/* monitor_record.c */
+/*
+ * With a pseudo-terminal whose session will be recorded: starts the
+ * recorder, gives it the terminal's master, and replaces that master
+ * with the one of the recorder's terminal, which goes to the client.
+ */
+void	record_terminal(struct session *, int *);
+/* Once decided to record: the recording's file, with its header. */
+void	record_open(struct session *);
+/*
+ * Before the program is created: the recorder gets the recording and
+ * the pipes the program writes to instead of the client's 0-2; with a
+ * terminal, the program waits for its modes.
+ */
+void	record_start(struct session *);
+/*
+ * A message of the recorder while the program runs: -1 when the
+ * session must end (the recording failed and may not fail open, or the
+ * recorder is gone).
+ */
+int	recorder_message(struct session *);
+/*
+ * The program's first process has ended: what it wrote to its pipes is
+ * let through, before the client hears the end.
+ */
+void	record_drain(struct session *);
+/*
+ * The client has heard the end: the recorder passes the terminal's last
+ * output on and ends, or is ended after DIVE_RECORD_LINGER_MS.
+ */
+void	recorder_wait(struct session *);
+void	stop_recorder(struct session *);
 
 /* monitor_launch.c */
 void	launch(struct session *);
@@ -148,5 +198,7 @@ void	linger(struct session *);
  * the int), when it is not NULL; returns how many, or -1.
  */
 int	each_leftover(struct session *, void (*)(pid_t, int), int);
+/* SIGKILL to every process the program left. */
+void	kill_leftovers(struct session *);
 
 #endif

@@ -38,6 +38,7 @@ terminal(struct session *s)
 		refuse(s, DIVE_EXIT_FAILURE, "%s", err);
 	s->verdict = VERDICT_REFUSED;
 	if (master != -1) {
+		record_terminal(s, &master);
 		(void)greet(s);
 		proto_send_pty(s->client, s->req.head.pty, master);
 		close(master);
@@ -133,7 +134,9 @@ policy_now(struct session *s, struct baseline *b)
 	char why[256];
 
 	baseline_from(s->cfg, b);
-	s->rules = s->cfg->rules;
+	/* The rules a recorded terminal was decided by, if it asked. */
+	if (s->rules == NULL)
+		s->rules = s->cfg->rules;
 	if (s->rules != NULL && rulefile_in_force(s->cfg, &s->rules, why,
 	    sizeof(why)) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "%s", why);
@@ -150,6 +153,11 @@ judge(struct session *s, const struct baseline *b, char *why, size_t len)
 	if (s->cfg->o.no_wait && (s->dec.time_limit || s->dec.die_with_client))
 		return errbuf(why, len, "the rule at line %d sets a time "
 		    "limit or die-with-client, which -w cannot keep",
+		    s->dec.rule != NULL ? s->dec.rule->line : 0);
+	if (s->cfg->o.no_wait && (s->dec.record & RECORD_OUTPUT))
+		return errbuf(why, len, "the rule at line %d records the "
+		    "session, which -w cannot: the program would hold the "
+		    "client's terminal and descriptors itself",
 		    s->dec.rule != NULL ? s->dec.rule->line : 0);
 	return 0;
 }
@@ -170,6 +178,7 @@ decide(struct session *s)
 		refuse(s, DIVE_EXIT_FAILURE, "%s", why);
 	if (s->dec.confined)
 		refuse_ways_out(s);
+	record_open(s);
 	log_quotev((const char *const *)s->dec.argv, argv, sizeof(argv));
 	/* The directory the program will start in: -h, dived's, or the client's. */
 	if ((dir = program_dir(s)) != NULL)

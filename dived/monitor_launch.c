@@ -292,6 +292,7 @@ launch(struct session *s)
 	client_still_there(s);
 	if (s->cfg->o.no_wait)
 		exec_in_place(s, &l);
+	record_start(s);
 	if (pipe2(pipefd, O_CLOEXEC) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "pipe: %s", strerror(errno));
 	l.errfd = pipefd[1];

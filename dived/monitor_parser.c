@@ -44,7 +44,7 @@ start_parser(struct session *s)
 		refuse(s, DIVE_EXIT_FAILURE, "socketpair: %s", strerror(errno));
 	if (fstat(sv[0], &s->own[1]) == -1 || fstat(sv[1], &s->own[2]) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "fstat: %s", strerror(errno));
-	if ((s->parser = sandbox_start(&s->cfg->sandbox, sv[1],
+	if ((s->parser = sandbox_start(&s->cfg->sandbox, SANDBOX_PARSER, sv[1],
 	    s->cfg->o.request_timeout)) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "parser: %s", strerror(errno));
 	close(sv[1]);

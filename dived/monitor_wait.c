@@ -175,7 +175,8 @@ each_leftover(struct session *s, void (*f)(pid_t, int), int arg)
 
 		if (end == p)
 			break;
-		if (pid <= 0 || pid == s->parser || pid == s->pid)
+		if (pid <= 0 || pid == s->parser || pid == s->pid ||
+		    pid == s->recorder)
 			continue;
 		count++;
 		if (f != NULL)
@@ -197,21 +198,45 @@ signal_one(pid_t pid, int sig)
 	kill(pid, sig);
 }
 
+void
+kill_leftovers(struct session *s)
+{
+	each_leftover(s, signal_one, SIGKILL);
+}
+
+/*
+ * A recording that failed, unless it may fail open, or a recorder that
+ * is gone ends the session: the program would go on unrecorded, or
+ * without its terminal.
+ */
+static void
+recording_failed(struct session *s)
+{
+	if (s->recfailed)
+		return;
+	logmsg(LOG_NOTICE, "session %s: the recording failed: killing pid "
+	    "%ld", s->id, (long)s->pid);
+	s->recfailed = 1;
+	s->ended_by = "record-failed";
+	end_program(s, SIGKILL);
+	kill_leftovers(s);
+}
+
 int
 await_program(struct session *s)
 {
 	int st, killed = 0, watch = s->dec.die_with_client;
 
 	for (;;) {
-		struct pollfd p[4] = {
+		struct pollfd p[5] = {
 			{ s->pidfd, POLLIN, 0 }, { s->ps, POLLIN, 0 },
 			{ watch ? s->client : -1, 0, 0 },
-			{ s->chldfd, POLLIN, 0 },
+			{ s->chldfd, POLLIN, 0 }, { s->rs, POLLIN, 0 },
 		};
 
 		if (s->pidfd == -1)
 			break;
-		if (poll(p, 4, time_step(s, &killed)) == -1) {
+		if (poll(p, 5, time_step(s, &killed)) == -1) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -227,6 +252,8 @@ await_program(struct session *s)
 			drain(s->chldfd);
 			each_leftover(s, reap_one, 0);
 		}
+		if (p[4].revents && recorder_message(s) == -1)
+			recording_failed(s);
 	}
 	return wait_child(s->pid, &st) == -1 ? 0 : st;
 }
@@ -251,14 +278,19 @@ linger(struct session *s)
 	    "on; the session ends with the last of them", s->id);
 	s->pid = 0;
 	for (;;) {
-		struct pollfd p[2] = {
+		struct pollfd p[3] = {
 			{ s->chldfd, POLLIN, 0 },
 			{ watch ? s->client : -1, POLLRDHUP, 0 },
+			{ s->rs, POLLIN, 0 },
 		};
 
 		while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
-			;
+			if (pid == s->recorder)
+				s->recorder = 0;
 		if (pid == -1 && errno != EINTR)
+			break;
+		/* The recorder alone is left: the session is over. */
+		if (s->recorder > 0 && each_leftover(s, NULL, 0) == 0)
 			break;
 		timeout = s->chldfd == -1 ? 200 : -1;
 		clock_gettime(CLOCK_MONOTONIC, &now);
@@ -284,9 +316,16 @@ linger(struct session *s)
 			each_leftover(s, signal_one, SIGKILL);
 			timeout = 100;
 		}
-		if (poll(p, 2, timeout) == -1 && errno != EINTR)
+		if (poll(p, 3, timeout) == -1 && errno != EINTR)
 			break;
 		drain(s->chldfd);
+		/* What the program left is recorded as it was. */
+		if (p[2].revents && recorder_message(s) == -1 &&
+		    !(s->dec.record & RECORD_FAILOPEN) && stage < 2) {
+			logmsg(LOG_NOTICE, "session %s: the recording failed: "
+			    "killing what the program left", s->id);
+			stage = 2;
+		}
 		if (p[1].revents & (POLLRDHUP | POLLHUP | POLLERR)) {
 			logmsg(LOG_NOTICE, "session %s: client gone: killing "
 			    "what the program left", s->id);

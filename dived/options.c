@@ -363,6 +363,54 @@ set_time_limit(struct options *o, const char *a, char *err, size_t len)
 	    &o->time_limit, err, len);
 }
 
+static int
+set_record(struct options *o, const char *a, char *err, size_t len)
+{
+	(void)a, (void)err, (void)len;
+	o->record |= RECORD_OUTPUT;
+	return 0;
+}
+
+static int
+set_record_input(struct options *o, const char *a, char *err, size_t len)
+{
+	(void)a, (void)err, (void)len;
+	o->record |= RECORD_OUTPUT | RECORD_INPUT;
+	return 0;
+}
+
+static int
+set_record_failopen(struct options *o, const char *a, char *err, size_t len)
+{
+	(void)a, (void)err, (void)len;
+	o->record |= RECORD_FAILOPEN;
+	return 0;
+}
+
+static int
+set_record_dir(struct options *o, const char *a, char *err, size_t len)
+{
+	if (a[0] != '/')
+		return errbuf(err, len, "--record-dir %s: not an absolute path",
+		    a);
+	o->record_dir = a;
+	return 0;
+}
+
+static int
+set_record_max(struct options *o, const char *a, char *err, size_t len)
+{
+	const char *why;
+	long long n;
+
+	n = strtonum(a, 1, (long long)DIVE_MAX_RECORD_MAX, &why);
+	if (why != NULL || strspn(a, "0123456789") != strlen(a))
+		return errbuf(err, len, "--record-max %s: expected bytes from 1 "
+		    "to %llu", a, DIVE_MAX_RECORD_MAX);
+	o->record_max = (unsigned long long)n;
+	return 0;
+}
+
 static const struct opt table[] = {
 	{ "-d", "--detach", 0, FLAG(detach),
 	    "detach once the socket listens and pidfiles are written" },
@@ -489,6 +537,16 @@ static const struct opt table[] = {
 	    "SIGTERM the program after this many seconds, SIGKILL later" },
 	{ NULL, "--die-with-client", 0, FLAG(die_with_client),
 	    "kill the program when its client disconnects" },
+	{ NULL, "--record", 0, CALL(set_record),
+	    "record every session's output for replay (asciicast)" },
+	{ NULL, "--record-input", 0, CALL(set_record_input),
+	    "record the keys typed too, passwords included" },
+	{ NULL, "--record-failopen", 0, CALL(set_record_failopen),
+	    "go on unrecorded when a recording cannot be written" },
+	{ NULL, "--record-dir", 1, CALL(set_record_dir),
+	    "directory of the recordings (default " DEFAULT_RECORD_DIR ")" },
+	{ NULL, "--record-max", 1, CALL(set_record_max),
+	    "bytes a recording may grow to; then it is cut" },
 	{ NULL, "--as", 1, STRING(check_as),
 	    "with --check-policy: the user whose request is checked" },
 };
@@ -612,6 +670,7 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 	o->max_per_uid = DIVE_MAX_PER_UID;
 	o->spares = DIVE_SPARES;
 	o->ready_fd = -1;
+	o->record_dir = DEFAULT_RECORD_DIR;
 	if (argc < 2)
 		return errbuf(err, len, "no socket given");
 	if (strcmp(argv[1], "--help") == 0) {
@@ -693,6 +752,13 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 	if (o->no_wait && (o->time_limit || o->die_with_client))
 		return errbuf(err, len, "-w cannot be combined with --time-limit "
 		    "or --die-with-client: no monitor stays to end the program");
+	if (o->no_wait && (o->record & RECORD_OUTPUT))
+		return errbuf(err, len, "-w cannot be combined with --record or "
+		    "--record-input: the program would hold the client's "
+		    "terminal and descriptors itself, with no one to record");
+	if (o->mode == MODE_JUST && (o->record & RECORD_OUTPUT))
+		return errbuf(err, len, "-J and -j have no client: --record and "
+		    "--record-input do not apply");
 	if (o->no_wait && (o->iso.unshare & CLONE_NEWPID))
 		return errbuf(err, len, "-w cannot be combined with -s pid: "
 		    "only a forked program enters a new pid namespace");

@@ -69,6 +69,9 @@ struct options {
 	const char	 *audit_log;	/* --audit-log */
 	unsigned int	  time_limit;	/* --time-limit, 0: none */
 	int		  die_with_client;
+	unsigned int	  record;	/* --record...: RECORD_* (rules.h) */
+	const char	 *record_dir;	/* --record-dir */
+	unsigned long long record_max;	/* --record-max, 0: none */
 	const char	 *check_as;	/* --as, with --check-policy */
 	struct isolation  iso;		/* the program's process shape */
 	int		  help, version;
@@ -82,6 +85,8 @@ struct options {
  */
 #define DEFAULT_PRIVSEP_USER	"_dived"
 #define DEFAULT_PRIVSEP_DIR	"/run/dived/empty"
+/* Where recorded sessions are kept, root's alone (dived(8), FILES). */
+#define DEFAULT_RECORD_DIR	"/var/log/dived"
 
 /*
  * Parses argv into o.  Returns 0, or -1 with a message in err.  Pointers

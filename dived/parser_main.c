@@ -51,6 +51,9 @@ main(int argc, char **argv)
 	if (argc != 7 || (argv = title_init(argc, argv)) == NULL)
 		_exit(DIVE_EXIT_FAILURE);
 	memset(&c, 0, sizeof(c));
+	c.name = "parser";
+	c.nofile = DIVE_MAX_FDS + DIVE_MAX_AUXFDS + 8;
+	c.fsize = 0;
 	c.monitor = (pid_t)number(argv[1], INT_MAX);
 	timeout = (unsigned int)number(argv[2], UINT_MAX);
 	if (strcmp(argv[3], "-") != 0) {

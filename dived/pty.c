@@ -60,9 +60,8 @@ pty_is_terminal(int fd)
 	return isatty(fd);
 }
 
-/* The first of the client's descriptors that is a terminal, or -1. */
-static long
-client_terminal(const struct spawn_req *r)
+long
+pty_client_terminal(const struct spawn_req *r)
 {
 	size_t i;
 
@@ -85,11 +84,11 @@ pty_check(const struct config *cfg, const struct spawn_req *r, char *err,
 	if (r->head.pty != 0 && cfg->o.pty == PTY_RULE_FORBID)
 		return errbuf(err, len, "this server gives no pseudo-terminals "
 		    "(dived --no-pty): run dive -T");
-	if (r->head.pty != 0 && (t = client_terminal(r)) != -1)
+	if (r->head.pty != 0 && (t = pty_client_terminal(r)) != -1)
 		return errbuf(err, len, "descriptor %ld is a terminal: with a "
 		    "pseudo-terminal the client's own may not be passed", t);
 	if (r->head.pty == 0 && cfg->o.pty == PTY_RULE_FORCE &&
-	    (client_terminal(r) != -1 || pty_is_terminal(r->ttyfd)))
+	    (pty_client_terminal(r) != -1 || pty_is_terminal(r->ttyfd)))
 		return errbuf(err, len, "this server passes no terminal but "
 		    "gives a pseudo-terminal (dived --pty): run dive without "
 		    "-T");
@@ -122,14 +121,10 @@ pty_give(const struct config *cfg, const struct decision *d,
 }
 
 int
-pty_make(struct spawn_req *r, int *master, char *err, size_t len)
+pty_pair(int *master, int *slave, char *err, size_t len)
 {
-	struct winsize ws;
 	int m, unlock = 0, s;
 
-	*master = -1;
-	if (r->head.pty == 0)
-		return 0;
 	if ((m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1)
 		return errbuf(err, len, "/dev/ptmx: %s", strerror(errno));
 	/* The peer by its descriptor, not by a name in /dev/pts. */
@@ -146,6 +141,22 @@ pty_make(struct spawn_req *r, int *master, char *err, size_t len)
 		close(m);
 		return -1;
 	}
+	*master = m;
+	*slave = s;
+	return 0;
+}
+
+int
+pty_make(struct spawn_req *r, int *master, char *err, size_t len)
+{
+	struct winsize ws;
+	int m, s;
+
+	*master = -1;
+	if (r->head.pty == 0)
+		return 0;
+	if (pty_pair(&m, &s, err, len) == -1)
+		return -1;
 	memset(&ws, 0, sizeof(ws));
 	ws.ws_row = (unsigned short)r->head.rows;
 	ws.ws_col = (unsigned short)r->head.cols;

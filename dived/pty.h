@@ -1,7 +1,9 @@
 /*
  * A session's pseudo-terminal: the socket's rule (--pty, --no-pty), and
  * the terminal the monitor makes for the program.  Its master goes to the
- * client, which relays it; no dived process reads or writes its bytes.
+ * client, which relays it; no dived process reads or writes its bytes,
+ * but in a recorded session, where the recorder holds it and relays it
+ * to a second one, whose master goes to the client instead (recorder.h).
  */
 #ifndef DIVED_PTY_H
 #define DIVED_PTY_H
@@ -38,6 +40,13 @@ int	pty_check(const struct config *, const struct spawn_req *, char *,
  * err.
  */
 int	pty_make(struct spawn_req *, int *, char *, size_t);
+/*
+ * A new pair: its master and its slave, both close-on-exec, the slave
+ * dived's user's alone.  -1 with a message in err.
+ */
+int	pty_pair(int *, int *, char *, size_t);
+/* The first of the client's descriptors that is a terminal, or -1. */
+long	pty_client_terminal(const struct spawn_req *);
 /* Once decided, gives the slave to the program's user. */
 int	pty_give(const struct config *, const struct decision *,
 	    const struct spawn_req *, char *, size_t);

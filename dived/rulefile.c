@@ -133,6 +133,26 @@ against_options(const char *file, const struct config *cfg,
 	return bad ? -1 : 0;
 }
 
+/*
+ * Rules that record need the recordings' directory, made when missing:
+ * rules read again on SIGHUP may be the first that record.  --check-policy
+ * checks the rules alone.
+ */
+static int
+recordings(const char *file, const struct config *cfg,
+    const struct ruleset *rs, void (*say)(const char *))
+{
+	char why[400], msg[512];
+
+	if (!rs->records || cfg->o.mode == MODE_CHECK ||
+	    sandbox_mkdir(cfg->o.record_dir, 0700, why, sizeof(why)) == 0)
+		return 0;
+	snprintf(msg, sizeof(msg), "%s: a rule records, and --record-dir "
+	    "cannot serve: %s", file, why);
+	say(msg);
+	return -1;
+}
+
 struct ruleset *
 rulefile_load(const char *file, const struct config *cfg,
     void (*say)(const char *))
@@ -172,7 +192,8 @@ rulefile_load(const char *file, const struct config *cfg,
 		say(msg);
 	}
 	free(e);
-	if (rs != NULL && against_options(file, cfg, rs, say) == -1) {
+	if (rs != NULL && (against_options(file, cfg, rs, say) == -1 ||
+	    recordings(file, cfg, rs, say) == -1)) {
 		rules_free(rs);
 		return NULL;
 	}

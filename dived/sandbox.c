@@ -1,11 +1,12 @@
 /*
- * The parser's sandbox, dived's side: the filter compiled and the parser
- * program opened at start, and each parser started from them.  What the
- * parser then does to itself is in confine.c.
+ * The sandbox, dived's side: the filters compiled and the confined
+ * programs opened at start, and each parser and recorder started from
+ * them.  What such a program then does to itself is in confine.c.
  */
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -34,13 +35,43 @@
  * sockets, manage its memory, cancel its deadline, exit.  Anything else
  * kills it.  Memory may never be made executable.
  */
-static const int allowed[] = {
+static const int parser_allowed[] = {
 	SCMP_SYS(read), SCMP_SYS(recvfrom), SCMP_SYS(recvmsg),
 	SCMP_SYS(poll), SCMP_SYS(sendmsg), SCMP_SYS(close),
 	SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise),
 	SCMP_SYS(alarm), SCMP_SYS(setitimer),	/* alarm(2) on some ports */
 	SCMP_SYS(rt_sigreturn), SCMP_SYS(restart_syscall),
 	SCMP_SYS(exit), SCMP_SYS(exit_group),
+	-1
+};
+
+/*
+ * The recorder's: read and write the descriptors it is given, poll them,
+ * take back a torn line of its recording (ftruncate), time its events,
+ * talk to its monitor, manage its memory, exit; and the few terminal
+ * requests of recorder_ioctls.  No open, no exec, no socket.
+ */
+static const int recorder_allowed[] = {
+	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(poll), SCMP_SYS(recvfrom),
+	SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(close),
+	SCMP_SYS(ftruncate), SCMP_SYS(clock_gettime),
+	SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise),
+	SCMP_SYS(rt_sigreturn), SCMP_SYS(restart_syscall),
+	SCMP_SYS(exit), SCMP_SYS(exit_group),
+	-1
+};
+
+/*
+ * The recorder's terminal requests: the modes and the window size of the
+ * two pseudo-terminals it holds, and the client's as its controlling one
+ * (for SIGWINCH).
+ */
+static const unsigned long recorder_ioctls[] = {
+	TCGETS, TCSETS, TIOCGWINSZ, TIOCSWINSZ, TIOCSCTTY, 0
+};
+
+/* What the test builds' runtimes need besides, in every confined program. */
+static const int test_allowed[] = {
 #ifdef DIVE_SANITIZE
 	/* The sanitizer runtime's own needs, in test builds only. */
 	SCMP_SYS(sigaltstack), SCMP_SYS(write), SCMP_SYS(getpid),
@@ -62,6 +93,18 @@ static const int allowed[] = {
 	SCMP_SYS(futex), SCMP_SYS(getrlimit), SCMP_SYS(prlimit64),
 	SCMP_SYS(mmap), SCMP_SYS(mprotect),
 #endif
+	-1
+};
+
+static const struct {
+	const char		*name;		/* in messages */
+	const char		*program;
+	const int		*allowed;
+	const unsigned long	*ioctls;	/* or NULL: none */
+} roles[SANDBOX_ROLES] = {
+	[SANDBOX_PARSER] = { "parser", DIVED_PARSER, parser_allowed, NULL },
+	[SANDBOX_RECORDER] = { "recorder", DIVED_RECORDER, recorder_allowed,
+	    recorder_ioctls },
 };
 
 #ifdef DIVE_VALGRIND
@@ -72,17 +115,27 @@ static const int refused_vg[] = {
 };
 #endif
 
+static int
+allow_all(scmp_filter_ctx ctx, const int *list)
+{
+	int r = 0;
+
+	for (size_t i = 0; list[i] != -1 && r == 0; i++)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, list[i], 0);
+	return r;
+}
+
 /*
- * The allow-list, compiled to BPF once at start into a sealed memfd: every
- * parser then reads the same program and loads it with one system call
- * instead of building it again.
+ * A role's allow-list, compiled to BPF once at start into a sealed memfd:
+ * every parser or recorder then reads the same program and loads it with
+ * one system call instead of building it again.
  */
 static int
-compile_filter(int *out, char *err, size_t len)
+compile_filter(enum sandbox_role role, int *out, char *err, size_t len)
 {
+	const unsigned long *io = roles[role].ioctls;
 	scmp_filter_ctx ctx;
 	struct stat st;
-	size_t i;
 	int r = 0, fd = -1;
 
 #ifdef DIVE_VALGRIND
@@ -101,11 +154,16 @@ compile_filter(int *out, char *err, size_t len)
 	 * long to load (about 60 against 30 microseconds here).
 	 */
 	r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-	for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]) && r == 0; i++)
-		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
+	if (r == 0)
+		r = allow_all(ctx, roles[role].allowed);
+	if (r == 0)
+		r = allow_all(ctx, test_allowed);
+	for (size_t i = 0; io != NULL && io[i] != 0 && r == 0; i++)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+		    SCMP_A1_32(SCMP_CMP_EQ, (uint32_t)io[i]));
 #ifdef DIVE_VALGRIND
-	for (i = 0; i < sizeof(refused_vg) / sizeof(refused_vg[0]) && r == 0;
-	    i++)
+	for (size_t i = 0; i < sizeof(refused_vg) / sizeof(refused_vg[0]) &&
+	    r == 0; i++)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), refused_vg[i],
 		    0);
 #else
@@ -132,22 +190,23 @@ compile_filter(int *out, char *err, size_t len)
 	if (r != 0) {
 		if (fd != -1)
 			close(fd);
-		return errbuf(err, len, "parser seccomp filter: %s",
-		    strerror(-r));
+		return errbuf(err, len, "%s seccomp filter: %s",
+		    roles[role].name, strerror(-r));
 	}
 	*out = fd;
 	return 0;
 }
 
 /*
- * The parser program: next to dived's own executable (a build tree, or
- * both installed in one directory), else in DIVED_LIBEXEC.  Root-owned
+ * A role's program: next to dived's own executable (a build tree, or
+ * all installed in one directory), else in DIVED_LIBEXEC.  Root-owned
  * (or dived's user's) and writable by no one else, as dived is.
  */
 static int
-open_program(int *out, char *err, size_t len)
+open_program(enum sandbox_role role, int *out, char *err, size_t len)
 {
-	char self[PATH_MAX], path[PATH_MAX + sizeof(DIVED_PARSER)];
+	const char *name = roles[role].program, *what = roles[role].name;
+	char self[PATH_MAX], path[2 * PATH_MAX];
 	struct statvfs vfs;
 	struct stat st;
 	ssize_t n;
@@ -158,38 +217,37 @@ open_program(int *out, char *err, size_t len)
 		self[n] = '\0';
 		if ((slash = strrchr(self, '/')) != NULL) {
 			*slash = '\0';
-			snprintf(path, sizeof(path), "%s/%s", self, DIVED_PARSER);
+			snprintf(path, sizeof(path), "%s/%s", self, name);
 			fd = open(path, O_RDONLY | O_CLOEXEC);
 		}
 	}
 	if (fd == -1 && (n <= 0 || errno == ENOENT)) {
-		snprintf(path, sizeof(path), "%s/%s", DIVED_LIBEXEC,
-		    DIVED_PARSER);
+		snprintf(path, sizeof(path), "%s/%s", DIVED_LIBEXEC, name);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 	}
 	if (fd == -1)
-		return errbuf(err, len, "parser program %s: %s", path,
+		return errbuf(err, len, "%s program %s: %s", what, path,
 		    strerror(errno));
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
 	    !(st.st_mode & S_IXUSR) ||
 	    (st.st_uid != 0 && st.st_uid != geteuid()) ||
 	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
 		close(fd);
-		return errbuf(err, len, "parser program %s: must be an "
+		return errbuf(err, len, "%s program %s: must be an "
 		    "executable file owned by root and writable by no one "
-		    "else", path);
+		    "else", what, path);
 	}
 	if (fstatvfs(fd, &vfs) == 0 && (vfs.f_flag & ST_NOEXEC)) {
 		close(fd);
-		return errbuf(err, len, "parser program %s: its file system "
-		    "is mounted noexec", path);
+		return errbuf(err, len, "%s program %s: its file system "
+		    "is mounted noexec", what, path);
 	}
 	*out = fd;
 	return 0;
 }
 
-static int
-mkdir_checked(const char *dir, char *err, size_t len)
+int
+sandbox_mkdir(const char *dir, mode_t mode, char *err, size_t len)
 {
 	struct stat st;
 	char parent[4096];
@@ -199,7 +257,7 @@ mkdir_checked(const char *dir, char *err, size_t len)
 		goto check;
 	if (errno != ENOENT || strlen(dir) >= sizeof(parent))
 		return errbuf(err, len, "%s: %s", dir, strerror(errno));
-	/* Parents as needed, 0755; the directory itself 0555. */
+	/* Parents as needed, 0755; the directory itself with its mode. */
 	strcpy(parent, dir);
 	for (slash = parent + 1; (slash = strchr(slash, '/')) != NULL;
 	    slash++) {
@@ -209,14 +267,14 @@ mkdir_checked(const char *dir, char *err, size_t len)
 			    strerror(errno));
 		*slash = '/';
 	}
-	if ((mkdir(dir, 0555) == -1 && errno != EEXIST) ||
-	    chmod(dir, 0555) == -1)
+	if ((mkdir(dir, mode) == -1 && errno != EEXIST) ||
+	    chmod(dir, mode) == -1)
 		return errbuf(err, len, "mkdir %s: %s", dir, strerror(errno));
 	if (lstat(dir, &st) == -1)
 		return errbuf(err, len, "%s: %s", dir, strerror(errno));
 check:
-	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 ||
-	    (st.st_mode & (S_IWGRP | S_IWOTH)))
+	if (!S_ISDIR(st.st_mode) || (st.st_uid != 0 &&
+	    st.st_uid != geteuid()) || (st.st_mode & (S_IWGRP | S_IWOTH)))
 		return errbuf(err, len, "%s: must be a directory owned by root "
 		    "and writable by no one else", dir);
 	return 0;
@@ -250,10 +308,12 @@ sandbox_prepare(const char *user, const char *dir, struct sandbox *ps,
 	memset(ps, 0, sizeof(*ps));
 	ps->user = user;
 	ps->dir = dir;
-	ps->filter = ps->program = -1;
-	if (compile_filter(&ps->filter, err, len) == -1 ||
-	    open_program(&ps->program, err, len) == -1)
-		return -1;
+	for (int r = 0; r < SANDBOX_ROLES; r++)
+		ps->filter[r] = ps->program[r] = -1;
+	for (int r = 0; r < SANDBOX_ROLES; r++)
+		if (compile_filter(r, &ps->filter[r], err, len) == -1 ||
+		    open_program(r, &ps->program[r], err, len) == -1)
+			return -1;
 	if (geteuid() != 0)
 		return 0;	/* unprivileged: seccomp and NNP only */
 	ps->active = 1;
@@ -268,7 +328,7 @@ sandbox_prepare(const char *user, const char *dir, struct sandbox *ps,
 		    "be root", user);
 	ps->uid = pw->pw_uid;
 	ps->gid = pw->pw_gid;
-	if (mkdir_checked(dir, err, len) == -1)
+	if (sandbox_mkdir(dir, 0555, err, len) == -1)
 		return -1;
 	return dir_is_empty(dir, err, len);
 }
@@ -279,45 +339,48 @@ sandbox_prepare(const char *user, const char *dir, struct sandbox *ps,
  * Their runtimes take options from the environment.
  */
 #define START_FORK	fork
-#define PARSER_ENV	environ
+#define PROGRAM_ENV	environ
 #else
 #define START_FORK	vfork
-/* The parser gets nothing of dived's environment. */
+/* A confined program gets nothing of dived's environment. */
 static char *const no_env[] = { NULL };
-#define PARSER_ENV	no_env
+#define PROGRAM_ENV	no_env
 #endif
 
 /*
  * In the child, until its exec: the monitor socket to 4 and the filter to
- * 5.  Everything else of ours is close-on-exec, and the parser closes
+ * 5.  Everything else of ours is close-on-exec, and the program closes
  * whatever is not before it reads anything.
  */
 static void __attribute__((noreturn))
-start_child(const struct sandbox *ps, int mon, char *const argv[])
+start_child(const struct sandbox *ps, enum sandbox_role role, int mon,
+    char *const argv[])
 {
 	int m, f, p;
 
 	/* Out of the way first: any of them may be 4 or 5. */
 	if ((m = fcntl(mon, F_DUPFD_CLOEXEC, 10)) == -1 ||
-	    (f = fcntl(ps->filter, F_DUPFD_CLOEXEC, 10)) == -1 ||
-	    (p = fcntl(ps->program, F_DUPFD_CLOEXEC, 10)) == -1 ||
+	    (f = fcntl(ps->filter[role], F_DUPFD_CLOEXEC, 10)) == -1 ||
+	    (p = fcntl(ps->program[role], F_DUPFD_CLOEXEC, 10)) == -1 ||
 	    dup2(m, SANDBOX_MONITOR_FD) == -1 ||
 	    dup2(f, SANDBOX_FILTER_FD) == -1)
-		ps_fail(mon, DIVE_EXIT_FAILURE, "parser descriptors: %s",
-		    strerror(errno));
-	fexecve(p, argv, PARSER_ENV);
-	ps_fail(SANDBOX_MONITOR_FD, DIVE_EXIT_FAILURE, "parser program: %s",
-	    strerror(errno));
+		ps_fail(mon, DIVE_EXIT_FAILURE, "%s descriptors: %s",
+		    roles[role].name, strerror(errno));
+	fexecve(p, argv, PROGRAM_ENV);
+	ps_fail(SANDBOX_MONITOR_FD, DIVE_EXIT_FAILURE, "%s program: %s",
+	    roles[role].name, strerror(errno));
 }
 
 pid_t
-sandbox_start(const struct sandbox *ps, int mon, unsigned int timeout)
+sandbox_start(const struct sandbox *ps, enum sandbox_role role, int mon,
+    unsigned int timeout)
 {
-	char pid[24], secs[24], uid[24], gid[24];
+	char title[32], pid[24], secs[24], uid[24], gid[24];
 	pid_t p;
-	char *argv[] = { "dived: parser", pid, secs, uid, gid,
+	char *argv[] = { title, pid, secs, uid, gid,
 	    (char *)(uintptr_t)ps->dir, (char *)(uintptr_t)ps->user, NULL };
 
+	snprintf(title, sizeof(title), "dived: %s", roles[role].name);
 	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
 	snprintf(secs, sizeof(secs), "%u", timeout);
 	snprintf(uid, sizeof(uid), "%lu", (unsigned long)ps->uid);
@@ -330,6 +393,6 @@ sandbox_start(const struct sandbox *ps, int mon, unsigned int timeout)
 	 * ignored), so no handler can run in the child on our memory.
 	 */
 	if ((p = START_FORK()) == 0)
-		start_child(ps, mon, argv);
+		start_child(ps, role, mon, argv);
 	return p;
 }

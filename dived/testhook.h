@@ -6,6 +6,7 @@
 #ifndef DIVED_TESTHOOK_H
 #define DIVED_TESTHOOK_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -28,5 +29,12 @@ void	testhook_pause(const char *);
  */
 struct request;
 int	parser_testhook(int, const struct request *, uint32_t);
+
+/*
+ * In the recorder, for what the client types: "@dive-testhook:NAME" in
+ * it makes the recorder, already confined, act as one the client took
+ * over would, trying a system call its filter forbids.
+ */
+void	recorder_testhook(const unsigned char *, size_t);
 
 #endif

@@ -25,4 +25,11 @@ size_t	utf8_decode(const unsigned char *, size_t, unsigned int *);
  */
 int	utf8_unsafe(unsigned int);
 
+/*
+ * How many of the last bytes of s (n bytes) begin a UTF-8 sequence that
+ * bytes still to come may complete, 0 to 3: what a writer of a stream
+ * read in pieces keeps for the next piece.
+ */
+size_t	utf8_partial(const unsigned char *, size_t);
+
 #endif

@@ -245,6 +245,7 @@ apply_rule(const struct baseline *b, const struct rule *r,
 	d->client_umask &= !r->noumask;
 	d->time_limit = lower(d->time_limit, r->timelimit);
 	d->die_with_client |= r->diewithclient;
+	d->record |= r->record;
 	return 0;
 }
 
@@ -404,6 +405,7 @@ from_options(const struct baseline *b, const struct peer *p,
 		d->iso = *b->iso;
 	d->time_limit = b->time_limit;
 	d->die_with_client = b->die_with_client;
+	d->record = b->record;
 }
 
 int

@@ -57,6 +57,7 @@ struct baseline {
 	const struct ruleset *rules;	/* --policy, or NULL */
 	unsigned int	  time_limit;	/* --time-limit, 0: none */
 	int		  die_with_client;
+	unsigned int	  record;	/* --record...: RECORD_* */
 };
 
 struct decision {
@@ -91,6 +92,11 @@ struct decision {
 	const struct rule *rule;	/* the rule that decided, or NULL */
 	unsigned int	 time_limit;	/* seconds, 0: none */
 	int		 die_with_client;
+	/*
+	 * RECORD_*: recorded when RECORD_OUTPUT is set; RECORD_FAILOPEN may
+	 * be set alone, for a rule that records.
+	 */
+	unsigned int	 record;
 };
 
 /*

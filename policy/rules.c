@@ -409,6 +409,50 @@ valued(struct parse *p, struct rule *r, struct word *kw)
 	return 0;
 }
 
+/*
+ * The words record takes after it, input and failopen, as a list with
+ * commas: their bits, or 0 when the word is no such list.
+ */
+static unsigned int
+record_list(const char *s)
+{
+	unsigned int bits = 0;
+	size_t n;
+
+	for (;; s += n + 1) {
+		n = strcspn(s, ",");
+		if (n == 5 && strncmp(s, "input", 5) == 0)
+			bits |= RECORD_INPUT;
+		else if (n == 8 && strncmp(s, "failopen", 8) == 0)
+			bits |= RECORD_FAILOPEN;
+		else
+			return 0;
+		if (s[n] == '\0')
+			return bits;
+	}
+}
+
+/*
+ * record [input][,failopen]: the next word is record's when it is such a
+ * list, and the identity otherwise (a user of either name is quoted).
+ */
+static int
+recording(struct parse *p, struct rule *r, const struct word *kw)
+{
+	const struct word *w;
+	unsigned int bits;
+
+	if (r->record)
+		return error(p, kw->col, "record: given twice in one rule");
+	r->record = RECORD_OUTPUT;
+	if (p->i == p->nw || (w = &p->w[p->i])->quoted ||
+	    (bits = record_list(w->s)) == 0)
+		return 0;
+	p->i++;
+	r->record |= bits;
+	return 0;
+}
+
 static int *
 flag(struct rule *r, const struct word *w)
 {
@@ -463,6 +507,10 @@ options(struct parse *p, struct rule *r)
 		} else if (has_value(w)) {
 			p->i++;
 			if (valued(p, r, w) == -1)
+				return -1;
+		} else if (is(w, "record")) {
+			p->i++;
+			if (recording(p, r, w) == -1)
 				return -1;
 		} else
 			break;
@@ -580,6 +628,7 @@ add(struct parse *p, const struct rule *r)
 		rs->rules = n;
 	}
 	rs->rules[rs->nrules++] = *r;
+	rs->records |= r->permit && r->record;
 	return 0;
 }
 

@@ -20,6 +20,15 @@
 #define RULES_MAX_GROUPS	64	/* as USER:G1,G2,... */
 #define RULES_MAX_TIMELIMIT	(365 * 24 * 3600)
 
+/*
+ * What a session's recording keeps, a rule's record option or dived's
+ * --record: the output, the keys too, and whether a recording that
+ * cannot be written lets the session go on.
+ */
+#define RECORD_OUTPUT	0x1u
+#define RECORD_INPUT	0x2u
+#define RECORD_FAILOPEN	0x4u
+
 enum rule_who { WHO_ANY, WHO_UID, WHO_GID };
 enum rule_args { ARGS_ANY, ARGS_EXACT, ARGS_PREFIX };
 
@@ -56,6 +65,7 @@ struct rule {
 	int		 keepfds, keepumask;	/* for another user, too */
 	int		 root_col;	/* where clientroot or chroot stands */
 	unsigned int	 timelimit;	/* seconds, 0: none */
+	unsigned int	 record;	/* RECORD_*, 0: not recorded */
 	const char	*chroot;
 	int		 unshare;	/* CLONE_NEW* added */
 	int		 caps_set;
@@ -68,6 +78,7 @@ struct ruleset {
 	struct rule	*rules;
 	size_t		 nrules;
 	char		*text;		/* the words, unquoted, in place */
+	int		 records;	/* a permit rule says record */
 	char		 sum[65];	/* the file's SHA-256, set by its loader */
 };
 

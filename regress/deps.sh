@@ -5,10 +5,11 @@
 # dived -i; the tests run their own inetd, never the system's; clang with
 # libFuzzer for the fuzzers; tmux to type at a terminal for the
 # pseudo-terminal tests; python3 and python3-jsonschema to check the audit
-# records against their schema; mandoc to check the manual pages;
-# bash-completion to try the completions; dpkg-dev, debhelper and lintian
-# to build and check the Debian packages; systemd for systemd-socket-activate
-# and systemd-analyze, which start dived and check its units as systemd
+# records against their schema; asciinema to play a recorded session
+# back; mandoc to check the manual pages; bash-completion to try the
+# completions; dpkg-dev, debhelper and lintian to build and check the
+# Debian packages; systemd for systemd-socket-activate and
+# systemd-analyze, which start dived and check its units as systemd
 # would, without making it the init system), and musl, with which dive
 # starts faster.  The package lists are updated first, as a
 # fresh system may never have fetched them.  Then it creates the system
@@ -17,8 +18,8 @@ set -e
 need=
 for pkg in gcc make pkg-config libc6-dev libcap-dev libseccomp-dev libbsd-dev \
     procps util-linux passwd perl strace openbsd-inetd clang tmux musl-tools \
-    python3 python3-jsonschema mandoc bash-completion dpkg-dev debhelper \
-    lintian systemd; do
+    python3 python3-jsonschema asciinema mandoc bash-completion dpkg-dev \
+    debhelper lintian systemd; do
 	dpkg-query -W -f='${Status}\n' "$pkg" 2>/dev/null |
 	    grep -q '^install ok installed$' || need="$need $pkg"
 done

@@ -151,7 +151,7 @@ expect_eq "privsep options: refused start-up leaves no socket" absent \
 
 # The parser program is found next to dived and must be root's alone.
 mkdir -p "$T/bin"
-cp "$DIVED" "$BIN/dived-parser" "$T/bin/"
+cp "$DIVED" "$BIN/dived-parser" "$BIN/dived-recorder" "$T/bin/"
 chmod g+w "$T/bin/dived-parser"
 out=$("$T/bin/dived" "$T/x.sock" 2>&1)
 expect_eq "parser program: a group-writable one fails start-up" 1 $?
@@ -178,7 +178,7 @@ expect_eq "parser program: refused start-up leaves no socket" absent \
 # A parser program on a noexec mount (here a file bind-mounted noexec)
 # could never run: that is said at start.
 mkdir -p "$T/nx"
-cp "$DIVED" "$BIN/dived-parser" "$T/nx/"
+cp "$DIVED" "$BIN/dived-parser" "$BIN/dived-recorder" "$T/nx/"
 if mount --bind "$T/nx/dived-parser" "$T/nx/dived-parser" 2>/dev/null &&
     mount -o remount,bind,noexec "$T/nx/dived-parser" 2>/dev/null; then
 	out=$("$T/nx/dived" "$T/x.sock" 2>&1)
@@ -201,6 +201,28 @@ expect_match "parser program: and says why" \
     "$out"
 expect_eq "parser program: one that cannot run leaves no socket" absent \
     "$([ -e "$S4" ] && echo present || echo absent)"
+
+# So is the recorder program, which any session may need (a rule read
+# again on SIGHUP may record): checked at start, as the parser is.
+cp "$BIN/dived-parser" "$T/bin/"
+chmod g+w "$T/bin/dived-recorder"
+out=$("$T/bin/dived" "$T/x.sock" 2>&1)
+expect_eq "recorder program: a group-writable one fails start-up" 1 $?
+expect_match "recorder program: and is named" \
+    "recorder program $T/bin/dived-recorder: must be an executable file owned by root and writable by no one else" \
+    "$out"
+rm "$T/bin/dived-recorder"
+if [ -e /usr/local/libexec/dive/dived-recorder ]; then
+	skip "recorder program: a missing one fails start-up" \
+	    "one is installed in /usr/local/libexec/dive"
+else
+	out=$("$T/bin/dived" "$T/x.sock" 2>&1)
+	expect_match "recorder program: a missing one fails start-up, named" \
+	    "recorder program /usr/local/libexec/dive/dived-recorder: No such file" \
+	    "$out"
+fi
+expect_eq "recorder program: refused start-up leaves no socket" absent \
+    "$([ -e "$T/x.sock" ] && echo present || echo absent)"
 
 S2=$T/ps2.sock
 start_dived "$S2" --privsep-user daemon --privsep-dir "$T/new/empty"

@@ -185,7 +185,7 @@ not_ready() {
 	EXTRA_PIDS+=($(pgrep -f "^dived: master $sock\$"))
 }
 mkdir -p "$T/nrbin"
-cp "$DIVED" "$BIN/dived-parser" "$T/nrbin/"
+cp "$DIVED" "$BIN/dived-parser" "$BIN/dived-recorder" "$T/nrbin/"
 printf 'not a program\n' >"$T/nrbin/dived-parser"
 chmod 755 "$T/nrbin/dived-parser"
 nr=("$T/nrbin/dived")

@@ -26,7 +26,8 @@ expect_eq "install: PREFIX=/usr builds and installs with a distribution's flags"
 # of man/ and the bash completions the tree has.
 want=$(
 	printf '%s\n' etc/dive/rules.example usr/bin/dive \
-	    usr/libexec/dive/dived-parser usr/sbin/dived \
+	    usr/libexec/dive/dived-parser usr/libexec/dive/dived-recorder \
+	    usr/sbin/dived \
 	    usr/share/dive/dived-audit.schema.json
 	for m in man/*.[1-8]; do
 		echo "usr/share/man/man${m##*.}/${m##*/}"
@@ -37,18 +38,21 @@ want=$(
 )
 expect_eq "install: PREFIX=/usr installs the programs, pages, schema and example rules" \
     "$(sort <<<"$want")" "$(cd "$D" 2>/dev/null && find . -type f | cut -c3- | sort)"
-expect_eq "install: the parser and the example rules have their modes" \
-    "755 644" "$(stat -c %a "$D/usr/libexec/dive/dived-parser" \
+expect_eq "install: the parser, the recorder and the example rules have their modes" \
+    "755 755 644" "$(stat -c %a "$D/usr/libexec/dive/dived-parser" \
+    "$D/usr/libexec/dive/dived-recorder" \
     "$D/etc/dive/rules.example" 2>&1 | tr '\n' ' ' | sed 's/ $//')"
 left=
-for p in unit rawclient dived-hooks dived-parser-hooks tiocsti sigign nsattack; do
+for p in unit rawclient dived-hooks dived-parser-hooks dived-recorder-hooks \
+    tiocsti sigign nsattack svcmgr; do
 	[ -e "$T/src/build/$p" ] && left="$left $p"
 done
 expect_eq "install: builds none of the programs only the tests use" "" "$left"
 
 # Each program, whichever compiler built it, has the project's flags and
 # the distribution's.
-for p in usr/bin/dive usr/sbin/dived usr/libexec/dive/dived-parser; do
+for p in usr/bin/dive usr/sbin/dived usr/libexec/dive/dived-parser \
+    usr/libexec/dive/dived-recorder; do
 	rec=$(readelf -p .GCC.command.line "$D/$p" 2>&1)
 	expect_match "install: ${p##*/} is built with the project's CFLAGS and the environment's" \
 	    '-fstack-clash-protection.*-fno-omit-frame-pointer' "$rec"
@@ -58,7 +62,7 @@ for p in usr/bin/dive usr/sbin/dived usr/libexec/dive/dived-parser; do
 done
 expect_match "install: dived is fortified at the environment's _FORTIFY_SOURCE" \
     '__[a-z0-9]+_chk@' "$(nm -D "$D/usr/sbin/dived" 2>&1)"
-static=usr/libexec/dive/dived-parser
+static="usr/libexec/dive/dived-parser usr/libexec/dive/dived-recorder"
 command -v musl-gcc >/dev/null && static="usr/bin/dive $static"
 for f in $static; do
 	expect_eq "install: ${f##*/} is static-pie with its RELRO under those LDFLAGS" \
@@ -116,9 +120,10 @@ expect_eq "uninstall: removes dive's own directories, but one still in use" \
 mk install DESTDIR="$T/local-root"
 L=$T/local-root/usr/local
 expect_eq "install: the default PREFIX is /usr/local, its rules example in /usr/local/etc" \
-    "etc/dive/rules.example libexec/dive/dived-parser sbin/dived" \
+    "etc/dive/rules.example libexec/dive/dived-parser libexec/dive/dived-recorder sbin/dived" \
     "$(cd "$L" 2>/dev/null && ls etc/dive/rules.example \
-    libexec/dive/dived-parser sbin/dived 2>&1 | tr '\n' ' ' | sed 's/ $//')"
+    libexec/dive/dived-parser libexec/dive/dived-recorder sbin/dived 2>&1 |
+    tr '\n' ' ' | sed 's/ $//')"
 expect_match "install: dived.8 of the default PREFIX names /usr/local/libexec/dive" '^[1-9]' \
     "$(grep -cx '\.It Pa /usr/local/libexec/dive/dived\\-parser' \
     "$L/share/man/man8/dived.8")"

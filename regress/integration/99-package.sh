@@ -95,6 +95,7 @@ holds() {
 }
 want_dive="usr/bin/dive usr/share/man/man1/dive.1.gz"
 want_dived="etc/dive/rules etc/logrotate.d/dive usr/libexec/dive/dived-parser
+    usr/libexec/dive/dived-recorder
     usr/sbin/dived usr/share/dive/dived-audit.schema.json
     usr/share/man/man8/dived.8.gz"
 for m in man/*.5; do

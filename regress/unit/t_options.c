@@ -4,6 +4,7 @@
 
 #include "bounds.h"
 #include "options.h"
+#include "rules.h"
 #include "unit.h"
 
 #define ARGV(...)	((char *[]){ "dived", __VA_ARGS__, NULL })
@@ -491,6 +492,38 @@ test_limits_and_filters(void)
 	    "--deny-syscalls ptrac");
 }
 
+static void
+test_record(void)
+{
+	struct options o;
+
+	CHECK(parse(&o, ARGV("/s")) == 0 && o.record == 0 &&
+	    strcmp(o.record_dir, DEFAULT_RECORD_DIR) == 0 &&
+	    o.record_max == 0, "options: no recording by default");
+	CHECK(parse(&o, ARGV("/s", "--record")) == 0 &&
+	    o.record == RECORD_OUTPUT, "options: --record records the output");
+	CHECK(parse(&o, ARGV("/s", "--record-input", "--record-failopen")) ==
+	    0 && o.record == (RECORD_OUTPUT | RECORD_INPUT | RECORD_FAILOPEN),
+	    "options: --record-input records the keys too, --record-failopen");
+	CHECK(parse(&o, ARGV("/s", "--record-dir", "/srv/rec", "--record-max",
+	    "1099511627776")) == 0 && strcmp(o.record_dir, "/srv/rec") == 0 &&
+	    o.record_max == 1ULL << 40, "options: --record-dir, --record-max");
+	refused("options: a relative --record-dir is refused",
+	    ARGV("/s", "--record-dir", "rec"), "--record-dir rec: not an "
+	    "absolute path");
+	refused("options: --record-max 0 is refused",
+	    ARGV("/s", "--record-max", "0"), "--record-max 0: expected bytes");
+	refused("options: --record-max past its bound is refused",
+	    ARGV("/s", "--record-max", "1099511627777"), "expected bytes");
+	refused("options: --record-max with a unit is refused",
+	    ARGV("/s", "--record-max", "10M"), "--record-max 10M");
+	refused("options: -w cannot record", ARGV("/s", "-w", "--record"),
+	    "-w cannot be combined with --record");
+	refused("options: -J has no session to record",
+	    ARGV("-J", "--record-input", "--", "true"), "-J and -j have no "
+	    "client: --record");
+}
+
 void
 t_options(void)
 {
@@ -508,4 +541,5 @@ t_options(void)
 	test_roots();
 	test_capabilities();
 	test_limits_and_filters();
+	test_record();
 }

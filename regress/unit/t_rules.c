@@ -667,6 +667,65 @@ t_rules_against_options(void)
 	rules_free(rs);
 }
 
+/* The record option, its words after it, and what a decision keeps. */
+static unsigned int
+recorded(const char *rules)
+{
+	struct run c = { rules, 1001, 1001, NULL, 0, { "/bin/sh", NULL },
+	    { NULL } };
+	struct decision d;
+	char why[256];
+	unsigned int rec;
+
+	if (run(&c, &d, why, sizeof(why)) != 0)
+		return 0xdead;
+	rec = d.record;
+	decision_free(&d);
+	return rec;
+}
+
+static void
+t_record(void)
+{
+	struct rules_errors e;
+	struct ruleset *rs;
+
+	CHECK(recorded("permit record alice\n") == RECORD_OUTPUT,
+	    "record: a rule records the output");
+	CHECK(recorded("permit record input alice\n") ==
+	    (RECORD_OUTPUT | RECORD_INPUT), "record input: and the keys");
+	CHECK(recorded("permit record input,failopen nocwd alice\n") ==
+	    (RECORD_OUTPUT | RECORD_INPUT | RECORD_FAILOPEN),
+	    "record input,failopen: and fails open; options follow");
+	CHECK(recorded("permit record failopen alice\n") ==
+	    (RECORD_OUTPUT | RECORD_FAILOPEN), "record failopen alone");
+	CHECK(recorded("permit alice\n") == 0, "record: off without it");
+	CHECK(recorded("permit record * cmd /bin/ls\npermit alice\n") == 0,
+	    "record: only the deciding rule's counts");
+	bad("record: a word that is no list of them is the identity",
+	    "permit record inptu\n", 1, 15, "inptu: no such user");
+	bad("record: given twice", "permit record record alice\n", 1, 15,
+	    "record: given twice in one rule");
+	bad("record: not in a deny rule", "deny record alice\n", 1, 6,
+	    "record: a deny rule takes no options");
+	bad("record: a list with an empty item is no list",
+	    "permit record input, alice\n", 1, 15, "input,: no such user");
+	if (CHECK((rs = parse("permit record \"input\"\n", &e)) == NULL &&
+	    strcmp(e.e[0].msg, "input: no such user") == 0,
+	    "record: a quoted word after it is the identity, never its list"))
+		rules_free(rs);
+	if (CHECK((rs = parse("deny alice\npermit record *\n", &e)) != NULL,
+	    "record: a rule set with a recording rule parses")) {
+		CHECK(rs->records, "record: the set knows a rule records");
+		rules_free(rs);
+	}
+	if (CHECK((rs = parse("permit alice\n", &e)) != NULL,
+	    "record: a rule set without one parses")) {
+		CHECK(!rs->records, "record: and knows none records");
+		rules_free(rs);
+	}
+}
+
 #define ARGV(...)	((char *[]){ "dived", __VA_ARGS__, NULL })
 
 static int
@@ -759,6 +818,7 @@ t_rules(void)
 	t_narrowing();
 	t_roots_and_users();
 	t_rules_against_options();
+	t_record();
 	rules_free(held);
 	held = NULL;
 }

@@ -63,6 +63,8 @@ main(void)
 	t_peer();
 	t_audit();
 	t_describe();
+	t_jsonstr();
+	t_cast();
 	return failures() ? 1 : 0;
 }
 

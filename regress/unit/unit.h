@@ -30,5 +30,7 @@ void	t_sha256(void);
 void	t_peer(void);
 void	t_audit(void);
 void	t_describe(void);
+void	t_jsonstr(void);
+void	t_cast(void);
 
 #endif
