@@ -15,6 +15,7 @@
 #include <grp.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -170,4 +171,17 @@ confine(const struct confinement *c)
 	if (frame_send(SANDBOX_MONITOR_FD, PS_CONFINED, NULL, 0, NULL, 0) ==
 	    -1)
 		_exit(1);
+}
+
+unsigned long
+confine_number(const char *s, unsigned long max)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v > max || *s == '-')
+		_exit(DIVE_EXIT_FAILURE);
+	return v;
 }

@@ -39,4 +39,10 @@ struct confinement {
  */
 void	confine(const struct confinement *);
 
+/*
+ * A number of the command line the monitor gave a confined program, at
+ * most the maximum; anything else ends the program.
+ */
+unsigned long confine_number(const char *, unsigned long);
+
 #endif

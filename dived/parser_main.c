@@ -15,9 +15,7 @@
  */
 #include <sys/prctl.h>
 
-#include <errno.h>
 #include <limits.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -27,19 +25,6 @@
 #include "privsep.h"
 #include "proto.h"
 #include "title.h"
-
-static unsigned long
-number(const char *s, unsigned long max)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v > max || *s == '-')
-		_exit(DIVE_EXIT_FAILURE);
-	return v;
-}
 
 int
 main(int argc, char **argv)
@@ -54,12 +39,12 @@ main(int argc, char **argv)
 	c.name = "parser";
 	c.nofile = DIVE_MAX_FDS + DIVE_MAX_AUXFDS + 8;
 	c.fsize = 0;
-	c.monitor = (pid_t)number(argv[1], INT_MAX);
-	timeout = (unsigned int)number(argv[2], UINT_MAX);
+	c.monitor = (pid_t)confine_number(argv[1], INT_MAX);
+	timeout = (unsigned int)confine_number(argv[2], UINT_MAX);
 	if (strcmp(argv[3], "-") != 0) {
 		c.active = 1;
-		c.uid = (uid_t)number(argv[3], UINT_MAX - 1);
-		c.gid = (gid_t)number(argv[4], UINT_MAX - 1);
+		c.uid = (uid_t)confine_number(argv[3], UINT_MAX - 1);
+		c.gid = (gid_t)confine_number(argv[4], UINT_MAX - 1);
 	}
 	c.dir = argv[5];
 	c.user = argv[6];

@@ -31,19 +31,6 @@
 
 static int sigfd = -1;
 
-static unsigned long
-number(const char *s, unsigned long max)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v > max || *s == '-')
-		_exit(DIVE_EXIT_FAILURE);
-	return v;
-}
-
 /*
  * Before the filter, which forbids them: a session of its own, so that
  * the client's terminal can become its controlling one; SIGWINCH on a
@@ -79,11 +66,11 @@ main(int argc, char **argv)
 		_exit(DIVE_EXIT_FAILURE);
 	memset(&c, 0, sizeof(c));
 	c.name = "recorder";
-	c.monitor = (pid_t)number(argv[1], INT_MAX);
+	c.monitor = (pid_t)confine_number(argv[1], INT_MAX);
 	if (strcmp(argv[3], "-") != 0) {
 		c.active = 1;
-		c.uid = (uid_t)number(argv[3], UINT_MAX - 1);
-		c.gid = (gid_t)number(argv[4], UINT_MAX - 1);
+		c.uid = (uid_t)confine_number(argv[3], UINT_MAX - 1);
+		c.gid = (gid_t)confine_number(argv[4], UINT_MAX - 1);
 	}
 	c.dir = argv[5];
 	c.user = argv[6];
