@@ -97,6 +97,9 @@ start_dived "$S" -C 0777 -s pid --init -n
     echo up >$T/w/init-up; sleep 10 & wait" &
 dvpid=$!
 wait_for test -s "$T/w/init-up"
+# The program may run before dive has heard of its start and forwards
+# signals: wait for that, as a caller's later signal would find it.
+wait_forwarding "$(pgrep -P "$dvpid" -x dive || echo "$dvpid")" TERM
 kill -TERM "$dvpid"
 wait "$dvpid"
 expect_eq "--init with -n: the client's signal reaches the program" "got-term" \
