@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -66,6 +67,18 @@ wait_child(pid_t pid, int *st)
 		if (errno != EINTR)
 			return -1;
 	return 0;
+}
+
+int
+end_confined(pid_t pid, int *st)
+{
+#ifdef DIVE_VALGRIND
+	/* SIGKILL would take valgrind's report on the child with it. */
+	kill(pid, SIGTERM);
+#else
+	kill(pid, SIGKILL);
+#endif
+	return wait_child(pid, st);
 }
 
 static const struct {

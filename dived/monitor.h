@@ -118,6 +118,11 @@ void	session_over(struct session *);
 const char *program_dir(struct session *);
 /* waitpid for one child, through interruptions; -1 on a real error. */
 int	wait_child(pid_t, int *);
+/*
+ * Ends a confined child of the monitor (the parser, the recorder) and
+ * reaps it, its wait status in the int when not NULL; -1 as wait_child.
+ */
+int	end_confined(pid_t, int *);
 
 /* monitor_peer.c */
 void	peer_credentials(struct session *);

@@ -20,13 +20,7 @@ void
 stop_parser(struct session *s)
 {
 	if (s->parser > 0) {
-#ifdef DIVE_VALGRIND
-		/* SIGKILL would take valgrind's report on the parser with it. */
-		kill(s->parser, SIGTERM);
-#else
-		kill(s->parser, SIGKILL);
-#endif
-		wait_child(s->parser, NULL);
+		end_confined(s->parser, NULL);
 		s->parser = 0;
 	}
 }

@@ -74,12 +74,7 @@ recorder_gone(struct session *s, const char *how)
 	s->rs = -1;
 	if (s->recorder > 0) {
 		/* A recorder that still runs is ended; one that has, reaped. */
-#ifdef DIVE_VALGRIND
-		kill(s->recorder, SIGTERM);
-#else
-		kill(s->recorder, SIGKILL);
-#endif
-		if (wait_child(s->recorder, &st) == -1)
+		if (end_confined(s->recorder, &st) == -1)
 			st = 0;
 	}
 	s->recorder = 0;
@@ -106,14 +101,8 @@ stop_recorder(struct session *s)
 	if (s->rs != -1)
 		close(s->rs);
 	s->rs = -1;
-	if (s->recorder > 0) {
-#ifdef DIVE_VALGRIND
-		kill(s->recorder, SIGTERM);
-#else
-		kill(s->recorder, SIGKILL);
-#endif
-		wait_child(s->recorder, NULL);
-	}
+	if (s->recorder > 0)
+		end_confined(s->recorder, NULL);
 	s->recorder = 0;
 }
 
