@@ -108,6 +108,28 @@ take_strings(struct rbuf *rb, uint32_t n, const char ***out, int env,
 	return 0;
 }
 
+/*
+ * The one request of a session, spawn or list: its buffer becomes the
+ * request's, which frees it, and its fixed header is copied out.
+ */
+static int
+take_header(struct spawn_req *r, unsigned char *p, size_t len, void *h,
+    size_t hlen, const char *truncated, const char **why)
+{
+	if (r->strings != NULL) {
+		free(p);
+		*why = "second request";
+		return -1;
+	}
+	r->strings = p;		/* owned from here on, freed with r */
+	if (len < hlen) {
+		*why = truncated;
+		return -1;
+	}
+	memcpy(h, p, hlen);
+	return 0;
+}
+
 int
 ps_take_spawn(struct spawn_req *r, unsigned char *p, size_t len,
     const int *fds, size_t nfds, const char **why)
@@ -116,17 +138,9 @@ ps_take_spawn(struct spawn_req *r, unsigned char *p, size_t len,
 	struct rbuf rb;
 	size_t k = 0;
 
-	if (r->strings != NULL) {
-		free(p);
-		*why = "second request";
+	if (take_header(r, p, len, &h, sizeof(h), "truncated spawn request",
+	    why) == -1)
 		goto fail;
-	}
-	r->strings = p;		/* owned from here on, freed with r */
-	if (len < sizeof(h)) {
-		*why = "truncated spawn request";
-		goto fail;
-	}
-	memcpy(&h, p, sizeof(h));
 	if (h.magic != PS_MAGIC) {
 		*why = "malformed spawn request";
 		goto fail;
@@ -180,17 +194,9 @@ ps_take_list(struct spawn_req *r, unsigned char *p, size_t len,
 	struct ps_list h;
 	struct rbuf rb;
 
-	if (r->strings != NULL) {
-		free(p);
-		*why = "second request";
+	if (take_header(r, p, len, &h, sizeof(h), "truncated list request",
+	    why) == -1)
 		goto fail;
-	}
-	r->strings = p;		/* owned from here on, freed with r */
-	if (len < sizeof(h)) {
-		*why = "truncated list request";
-		goto fail;
-	}
-	memcpy(&h, p, sizeof(h));
 	if (h.magic != PS_LIST_MAGIC) {
 		*why = "malformed list request";
 		goto fail;
