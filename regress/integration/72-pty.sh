@@ -14,47 +14,7 @@ fi
 unset DIVE_PTY
 S=$T/pty.sock
 start_dived "$S"
-TM=(tmux -S "$T/tmux.sock" -f /dev/null)
-
-pty_cleanup() {
-	"${TM[@]}" kill-server 2>/dev/null
-	cleanup
-}
-trap pty_cleanup EXIT
-
-# The pane runs a plain interactive bash in $T, where nobody may enter.
-"${TM[@]}" new-session -d -s t -x 80 -y 24 -c "$T" \
-    env -i PATH="$PATH" HOME="$T" TERM=screen PS1='$ ' \
-    bash --norc --noprofile -i
-"${TM[@]}" set-option -g history-limit 5000 >/dev/null
-
-pane() {
-	"${TM[@]}" capture-pane -p -J -t t -S -
-}
-
-# Waits up to 10 s for the pane to show a line matching an ERE.
-wait_pane() {
-	local i
-	for i in $(seq 100); do
-		pane | grep -Eq -- "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-# Types a line and Enter.  Markers the tests wait for are computed, like
-# M-$((1+1)), so that the typed line itself never matches.
-typeln() {
-	"${TM[@]}" send-keys -t t -l -- "$1"
-	"${TM[@]}" send-keys -t t Enter
-}
-
-# expect_pane NAME ERE: the pane shows it within 10 s.
-expect_pane() {
-	if wait_pane "$2"; then ok "$1"; else
-		fail "$1" "no /$2/ on the screen: $(pane | tail -n 8 | tr '\n' '|')"
-	fi
-}
+start_pane
 
 # The pane's terminal modes now, as stty -g prints them.
 modes_now() {

@@ -113,36 +113,7 @@ expect_eq "record: the directory is made root's alone, 0700" "0 700" \
 
 # --- An interactive shell, typed at in a tmux pane. ---
 unset DIVE_PTY
-TM=(tmux -S "$T/tmux.sock" -f /dev/null)
-rec_cleanup() {
-	"${TM[@]}" kill-server 2>/dev/null
-	cleanup
-}
-trap rec_cleanup EXIT
-"${TM[@]}" new-session -d -s t -x 80 -y 24 -c "$T" \
-    env -i PATH="$PATH" HOME="$T" TERM=screen PS1='$ ' \
-    bash --norc --noprofile -i
-
-pane() {
-	"${TM[@]}" capture-pane -p -J -t t -S -
-}
-wait_pane() {
-	local i
-	for i in $(seq 100); do
-		pane | grep -Eq -- "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-typeln() {
-	"${TM[@]}" send-keys -t t -l -- "$1"
-	"${TM[@]}" send-keys -t t Enter
-}
-expect_pane() {
-	if wait_pane "$2"; then ok "$1"; else
-		fail "$1" "no /$2/ on the screen: $(pane | tail -n 8 | tr '\n' '|')"
-	fi
-}
+start_pane
 
 wait_pane '^\$ ' || fail "record: the tmux pane starts a shell" "$(pane)"
 
