@@ -22,6 +22,13 @@ unicode_escape(char *out, unsigned int cp)
 	return 6;
 }
 
+/* Printable ASCII but the quote and the backslash: kept as it is. */
+static int
+plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
 size_t
 json_escape(char *out, const unsigned char *s, size_t n, enum json_bad bad,
     size_t *used)
@@ -30,6 +37,14 @@ json_escape(char *out, const unsigned char *s, size_t n, enum json_bad bad,
 	unsigned int cp;
 
 	for (i = 0; i < n; i += k) {
+		/* A run of plain bytes is copied at once: most text is one. */
+		for (k = 0; i + k < n && plain(s[i + k]); k++)
+			;
+		if (k > 0) {
+			memcpy(out + w, s + i, k);
+			w += k;
+			continue;
+		}
 		if ((k = utf8_decode(s + i, n - i, &cp)) == 0) {
 			if (bad == JSON_BAD_STOP)
 				break;
