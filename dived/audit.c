@@ -471,6 +471,9 @@ audit_write(const struct audit_rec *a)
 	struct jrec r;
 	int save;
 
+	/* A record no one can read is not written out either. */
+	if (audit_fd == -1 && !syslog_there() && !log_audit_stderr())
+		return 0;
 	build(&r, a);
 	if (audit_fd != -1) {
 		if (jrec_write(&r, audit_fd) == 0)
