@@ -93,27 +93,35 @@ fdbits_std(const struct fdbits *b)
 	return b->bit[0] & PTY_MASK;
 }
 
+void
+proto_request_iovs(struct iovs *p, uint32_t words[REQ_WORDS],
+    const struct request *r)
+{
+	const struct reqhead *h = &r->head;
+
+	words[0] = h->umask;
+	words[1] = h->flags;
+	words[2] = h->waitmode;
+	words[3] = h->sigfwmode;
+	words[4] = h->pty;
+	words[5] = h->rows;
+	words[6] = h->cols;
+	words[7] = h->argc;
+	words[8] = h->envc;
+	iovs_add(p, words, REQ_WORDS * sizeof(uint32_t));
+	iovs_strs(p, r->argv, h->argc);
+	iovs_strs(p, r->envp, h->envc);
+}
+
 int
 proto_encode_request(struct wbuf *w, const struct request *r)
 {
-	const struct reqhead *h = &r->head;
-	uint32_t i;
+	uint32_t words[REQ_WORDS];
+	struct iovs p = { 0 };
 
-	wbuf_reserve(w, 9 * sizeof(uint32_t) + wbuf_strs_size(r->argv,
-	    h->argc) + wbuf_strs_size(r->envp, h->envc));
-	wbuf_u32(w, h->umask);
-	wbuf_u32(w, h->flags);
-	wbuf_u32(w, h->waitmode);
-	wbuf_u32(w, h->sigfwmode);
-	wbuf_u32(w, h->pty);
-	wbuf_u32(w, h->rows);
-	wbuf_u32(w, h->cols);
-	wbuf_u32(w, h->argc);
-	wbuf_u32(w, h->envc);
-	for (i = 0; i < h->argc; i++)
-		wbuf_str(w, r->argv[i]);
-	for (i = 0; i < h->envc; i++)
-		wbuf_str(w, r->envp[i]);
+	proto_request_iovs(&p, words, r);
+	wbuf_iovs(w, &p);
+	iovs_free(&p);
 	return w->err ? -1 : 0;
 }
 
@@ -213,7 +221,6 @@ list_check(uint32_t argc, size_t nfds, const char **why)
 int
 proto_encode_list(struct wbuf *w, const struct listreq *l)
 {
-	wbuf_reserve(w, sizeof(uint32_t) + wbuf_strs_size(l->argv, l->argc));
 	wbuf_u32(w, l->argc);
 	for (uint32_t i = 0; i < l->argc; i++)
 		wbuf_str(w, l->argv[i]);

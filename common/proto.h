@@ -133,6 +133,17 @@ int	fdbits_has(const struct fdbits *, uint32_t);
 /* Those of 0, 1 and 2 taken, as PTY_* bits. */
 uint32_t fdbits_std(const struct fdbits *);
 
+/* A request's fixed words on the wire, before its strings. */
+#define REQ_WORDS	9
+
+/*
+ * A request's pieces for frame_sendv: its fixed words, written into
+ * words, which must last until the frame is sent, then its strings
+ * where they are.
+ */
+void	proto_request_iovs(struct iovs *, uint32_t [REQ_WORDS],
+	    const struct request *);
+/* The same, copied into one buffer. */
 int	proto_encode_request(struct wbuf *, const struct request *);
 /*
  * Decodes and checks a REQUEST payload.  On failure returns -1 and points

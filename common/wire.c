@@ -26,21 +26,28 @@ close_fds(const int *fds, size_t n)
 	errno = save;
 }
 
+/* Pieces of a payload per sendmsg, after the header. */
+#define SEND_IOV	64
+
 int
-frame_send(int sock, uint32_t type, const void *buf, size_t len,
-    const int *fds, size_t nfds)
+frame_sendv(int sock, uint32_t type, const struct iovs *p, const int *fds,
+    size_t nfds)
 {
-	struct hdr h = { type, (uint32_t)len };
+	struct hdr h = { type, (uint32_t)p->len };
 	union {
 		struct cmsghdr	align;
 		char		buf[CMSG_SPACE(sizeof(int) * DIVE_FD_BATCH)];
 	} cm;
-	struct iovec iov[2];
+	struct iovec iov[1 + SEND_IOV];
 	struct msghdr mh;
-	size_t sent = 0, total = sizeof(h) + len;
+	size_t hsent = 0, i = 0, off = 0, j, m;
 	ssize_t n;
 
-	if (len > DIVE_MAX_MSG || nfds > DIVE_FD_BATCH) {
+	if (p->err) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (p->len > DIVE_MAX_MSG || nfds > DIVE_FD_BATCH) {
 		errno = EMSGSIZE;
 		return -1;
 	}
@@ -57,34 +64,93 @@ frame_send(int sock, uint32_t type, const void *buf, size_t len,
 		c->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
 		memcpy(CMSG_DATA(c), fds, sizeof(int) * nfds);
 	}
-	while (sent < total) {
+	/* i and off: the first piece, and its first byte, not yet sent. */
+	while (hsent < sizeof(h) || i < p->n) {
 		int k = 0;
 
-		if (sent < sizeof(h)) {
-			iov[k].iov_base = (char *)&h + sent;
-			iov[k++].iov_len = sizeof(h) - sent;
-			if (len > 0) {
-				iov[k].iov_base = (void *)(uintptr_t)buf;
-				iov[k++].iov_len = len;
-			}
-		} else {
-			iov[k].iov_base = (char *)(uintptr_t)buf +
-			    (sent - sizeof(h));
-			iov[k++].iov_len = total - sent;
+		if (hsent < sizeof(h)) {
+			iov[k].iov_base = (char *)&h + hsent;
+			iov[k++].iov_len = sizeof(h) - hsent;
+		}
+		for (j = i; j < p->n && k <= SEND_IOV; j++, k++) {
+			iov[k].iov_base = (char *)p->v[j].iov_base +
+			    (j == i ? off : 0);
+			iov[k].iov_len = p->v[j].iov_len - (j == i ? off : 0);
 		}
 		mh.msg_iov = iov;
 		mh.msg_iovlen = k;
-		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
-		if (n == -1) {
+		if ((n = sendmsg(sock, &mh, MSG_NOSIGNAL)) == -1) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
-		sent += (size_t)n;
 		mh.msg_control = NULL;	/* descriptors go with the first byte */
 		mh.msg_controllen = 0;
+		m = (size_t)n;
+		if (hsent < sizeof(h)) {
+			j = m < sizeof(h) - hsent ? m : sizeof(h) - hsent;
+			hsent += j;
+			m -= j;
+		}
+		for (; m > 0 && m >= p->v[i].iov_len - off; i++) {
+			m -= p->v[i].iov_len - off;
+			off = 0;
+		}
+		off += m;
 	}
 	return 0;
+}
+
+int
+frame_send(int sock, uint32_t type, const void *buf, size_t len,
+    const int *fds, size_t nfds)
+{
+	struct iovec v = { (void *)(uintptr_t)buf, len };
+	struct iovs p = { &v, len > 0, 1, len, 0 };
+
+	return frame_sendv(sock, type, &p, fds, nfds);
+}
+
+void
+iovs_add(struct iovs *p, const void *b, size_t n)
+{
+	struct iovec *last = p->n > 0 ? &p->v[p->n - 1] : NULL;
+
+	if (p->err || n == 0)
+		return;
+	p->len += n;
+	if (last != NULL && (const char *)last->iov_base + last->iov_len ==
+	    (const char *)b) {
+		last->iov_len += n;
+		return;
+	}
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 16;
+		struct iovec *v;
+
+		if ((v = reallocarray(p->v, cap, sizeof(*v))) == NULL) {
+			p->err = 1;
+			return;
+		}
+		p->v = v;
+		p->cap = cap;
+	}
+	p->v[p->n].iov_base = (void *)(uintptr_t)b;
+	p->v[p->n++].iov_len = n;
+}
+
+void
+iovs_strs(struct iovs *p, const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		iovs_add(p, v[i], strlen(v[i]) + 1);
+}
+
+void
+iovs_free(struct iovs *p)
+{
+	free(p->v);
+	memset(p, 0, sizeof(*p));
 }
 
 /* Collects the descriptors of one recvmsg; -1 if any are unexpected. */
@@ -287,16 +353,6 @@ wbuf_reserve(struct wbuf *w, size_t n)
 	wbuf_grow(w, n);
 }
 
-size_t
-wbuf_strs_size(const char *const *v, size_t n)
-{
-	size_t size = 0;
-
-	for (size_t i = 0; i < n; i++)
-		size += strlen(v[i]) + 1;
-	return size;
-}
-
 void
 wbuf_bytes(struct wbuf *w, const void *p, size_t n)
 {
@@ -305,6 +361,18 @@ wbuf_bytes(struct wbuf *w, const void *p, size_t n)
 		return;
 	memcpy(w->p + w->len, p, n);
 	w->len += n;
+}
+
+void
+wbuf_iovs(struct wbuf *w, const struct iovs *p)
+{
+	if (p->err || p->len > DIVE_MAX_MSG) {
+		w->err = 1;
+		return;
+	}
+	wbuf_reserve(w, p->len);
+	for (size_t i = 0; i < p->n; i++)
+		wbuf_bytes(w, p->v[i].iov_base, p->v[i].iov_len);
 }
 
 void

@@ -9,6 +9,8 @@
 #ifndef DIVE_WIRE_H
 #define DIVE_WIRE_H
 
+#include <sys/uio.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,9 +23,28 @@ struct frame {
 };
 
 /*
- * Returns 0 on success, -1 with errno set on failure.  Never raises
- * SIGPIPE.
+ * A frame's payload in pieces, each pointing into the caller's memory,
+ * which must stay as it is until the frame is sent.  A piece that starts
+ * where the last one ends extends it: strings laid out one after another
+ * go as one.
  */
+struct iovs {
+	struct iovec	*v;
+	size_t		 n, cap;
+	size_t		 len;	/* the payload's bytes */
+	int		 err;	/* set once an allocation failed */
+};
+
+void	iovs_add(struct iovs *, const void *, size_t);
+void	iovs_strs(struct iovs *, const char *const *, size_t); /* NULs too */
+void	iovs_free(struct iovs *);
+
+/*
+ * Sends one frame: 0 on success, -1 with errno set on failure (EMSGSIZE
+ * past DIVE_MAX_MSG, ENOMEM for pieces that could not be kept).  Never
+ * raises SIGPIPE.  frame_send is the same for one piece.
+ */
+int	frame_sendv(int, uint32_t, const struct iovs *, const int *, size_t);
 int	frame_send(int, uint32_t, const void *, size_t, const int *, size_t);
 
 /*
@@ -55,8 +76,8 @@ struct wbuf {
 
 /* Room for n more bytes at once, instead of doubling up to them. */
 void	wbuf_reserve(struct wbuf *, size_t);
-/* What n strings take with their NULs, for wbuf_reserve. */
-size_t	wbuf_strs_size(const char *const *, size_t);
+/* The pieces' bytes, one after another. */
+void	wbuf_iovs(struct wbuf *, const struct iovs *);
 void	wbuf_u32(struct wbuf *, uint32_t);
 void	wbuf_bytes(struct wbuf *, const void *, size_t);
 void	wbuf_str(struct wbuf *, const char *);	/* with its NUL */
