@@ -354,7 +354,8 @@ send_request(int sock, char **argv, int argc, struct request *r0,
     const int *aux, size_t naux)
 {
 	struct request r = *r0;
-	struct wbuf w = { 0 };
+	uint32_t words[REQ_WORDS];
+	struct iovs p = { 0 };
 	size_t envc = 0;
 	mode_t m;
 
@@ -379,14 +380,16 @@ send_request(int sock, char **argv, int argc, struct request *r0,
 	r.head.envc = (uint32_t)envc;
 	if (r.head.argc > DIVE_MAX_ARGS || r.head.envc > DIVE_MAX_ENV)
 		failx("too many arguments or environment variables");
-	if (proto_encode_request(&w, &r) == -1)
+	/* The strings go from where they are, most of them in one piece. */
+	proto_request_iovs(&p, words, &r);
+	if (p.err)
 		fail("malloc");
-	if (w.len > DIVE_MAX_MSG)
+	if (p.len > DIVE_MAX_MSG)
 		failx("arguments and environment too large (%zu bytes, at "
-		    "most %u)", w.len, DIVE_MAX_MSG);
-	if (frame_send(sock, MSG_REQUEST, w.p, w.len, aux, naux) == -1)
+		    "most %u)", p.len, DIVE_MAX_MSG);
+	if (frame_sendv(sock, MSG_REQUEST, &p, aux, naux) == -1)
 		send_failed(sock, "sending request");
-	wbuf_free(&w);
+	iovs_free(&p);
 	free(r.envp);
 }
 
