@@ -101,7 +101,7 @@ pass_request(struct frame *f, uint32_t nfds, const struct fdbits *seen)
 {
 	struct request r;
 	struct ps_spawn h;
-	struct wbuf w = { 0 };
+	struct iovs p = { 0 };
 	const char *why;
 	uint32_t i, k;
 
@@ -131,12 +131,12 @@ pass_request(struct frame *f, uint32_t nfds, const struct fdbits *seen)
 	h.head = r.head;
 	h.head.envc = k;
 	h.nfds = nfds;
-	ps_encode_spawn(&w, &h, r.argv, r.envp);
-	if (w.err || frame_send(mon, PS_SPAWN, w.p, w.len, f->fds,
-	    f->nfds) == -1)
+	/* The strings go on from the client's frame, without a copy. */
+	ps_spawn_iovs(&p, &h, r.argv, r.envp);
+	if (frame_sendv(mon, PS_SPAWN, &p, f->fds, f->nfds) == -1)
 		_exit(1);
 	close_fds(f->fds, f->nfds);
-	wbuf_free(&w);
+	iovs_free(&p);
 	request_free(&r);
 }
 

@@ -244,25 +244,28 @@ ps_take_fail(const unsigned char *p, size_t len, uint32_t *status,
 }
 
 void
+ps_spawn_iovs(struct iovs *p, struct ps_spawn *h, const char *const *argv,
+    const char *const *envp)
+{
+	size_t start;
+
+	iovs_add(p, h, sizeof(*h));
+	start = p->len;
+	iovs_strs(p, argv, h->head.argc);
+	iovs_strs(p, envp, h->head.envc);
+	h->strbytes = (uint32_t)(p->len - start);
+}
+
+void
 ps_encode_spawn(struct wbuf *w, const struct ps_spawn *h,
     const char *const *argv, const char *const *envp)
 {
 	struct ps_spawn hh = *h;
-	size_t start;
-	uint32_t i;
+	struct iovs p = { 0 };
 
-	wbuf_reserve(w, sizeof(hh) + wbuf_strs_size(argv, h->head.argc) +
-	    wbuf_strs_size(envp, h->head.envc));
-	wbuf_bytes(w, &hh, sizeof(hh));
-	start = w->len;
-	for (i = 0; i < h->head.argc; i++)
-		wbuf_str(w, argv[i]);
-	for (i = 0; i < h->head.envc; i++)
-		wbuf_str(w, envp[i]);
-	if (w->err)
-		return;
-	hh.strbytes = (uint32_t)(w->len - start);
-	memcpy(w->p + start - sizeof(hh), &hh, sizeof(hh));
+	ps_spawn_iovs(&p, &hh, argv, envp);
+	wbuf_iovs(w, &p);
+	iovs_free(&p);
 }
 
 void
@@ -272,7 +275,6 @@ ps_encode_list(struct wbuf *w, const struct ps_list *h,
 	struct ps_list hh = *h;
 	size_t start;
 
-	wbuf_reserve(w, sizeof(hh) + wbuf_strs_size(argv, h->argc));
 	wbuf_bytes(w, &hh, sizeof(hh));
 	start = w->len;
 	for (uint32_t i = 0; i < h->argc; i++)
