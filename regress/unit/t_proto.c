@@ -4,11 +4,13 @@
  */
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -679,6 +681,98 @@ test_frame_large(void)
 	free(buf);
 }
 
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * More pieces than one sendmsg takes, none adjacent to the next, through
+ * a small socket buffer while a timer interrupts the sender, so that
+ * sendmsg returns part way through pieces: they arrive in order, intact,
+ * with the descriptor on the first byte.
+ */
+static void
+test_frame_pieces(void)
+{
+	enum { PIECES = 300, STEP = 4099 };
+	size_t len = (size_t)PIECES * STEP, sent = 0;
+	unsigned char *buf = malloc(len * 2), *want = malloc(len);
+	struct iovs p = { 0 };
+	struct frame f;
+	int sv[2], fd = -1, rc, st = -1, small = 4096;
+	pid_t pid;
+
+	for (size_t i = 0; i < len * 2; i++)
+		buf[i] = (unsigned char)(i * 13 + i / 257);
+	/* Every other stretch of the buffer, each a piece of its own. */
+	for (size_t i = 0; i < PIECES; i++) {
+		iovs_add(&p, buf + i * 2 * STEP, STEP);
+		memcpy(want + sent, buf + i * 2 * STEP, STEP);
+		sent += STEP;
+	}
+	CHECK(p.n == PIECES && p.len == len && !p.err,
+	    "iovs: pieces apart stay apart");
+	pair(sv);
+	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
+	if ((pid = fork()) == 0) {
+		struct itimerval it = { { 0, 100 }, { 0, 100 } };
+		struct sigaction sa;
+
+		close(sv[1]);
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_alarm;	/* no SA_RESTART */
+		sigaction(SIGALRM, &sa, NULL);
+		setitimer(ITIMER_REAL, &it, NULL);
+		_exit(frame_sendv(sv[0], 5, &p, &sv[0], 1) == 0 ? 0 : 1);
+	}
+	close(sv[0]);
+	rc = frame_recv(sv[1], &f, DIVE_MAX_MSG, &fd, 1);
+	waitpid(pid, &st, 0);
+	CHECK(rc == 1 && f.type == 5 && f.len == len && f.nfds == 1 &&
+	    memcmp(f.buf, want, len) == 0 && WIFEXITED(st) &&
+	    WEXITSTATUS(st) == 0,
+	    "frame: 300 pieces sent in parts arrive whole and in order");
+	if (rc == 1)
+		frame_free(&f);
+	if (fd != -1)
+		close(fd);
+	close(sv[1]);
+	iovs_free(&p);
+	free(buf);
+	free(want);
+}
+
+static void
+test_iovs(void)
+{
+	const char *v[] = { "ab", "cd", "", "e" };
+	char s[] = "ab\0cd\0\0e";
+	const char *apart[] = { "xy", "z" };
+	struct iovs p = { 0 };
+	struct wbuf w = { 0 };
+
+	/* Strings one after another, as exec lays them out: one piece. */
+	v[0] = s;
+	v[1] = s + 3;
+	v[2] = s + 6;
+	v[3] = s + 7;
+	iovs_strs(&p, v, 4);
+	CHECK(p.n == 1 && p.len == 9 && p.v[0].iov_base == s,
+	    "iovs: adjacent strings become one piece");
+	iovs_strs(&p, apart, 2);
+	wbuf_iovs(&w, &p);
+	CHECK(p.len == 14 && w.len == 14 &&
+	    memcmp(w.p, "ab\0cd\0\0e\0xy\0z", 14) == 0,
+	    "iovs: the bytes are the strings in order, each with its NUL");
+	iovs_add(&p, "", 0);
+	CHECK(p.len == 14, "iovs: an empty piece adds nothing");
+	wbuf_free(&w);
+	iovs_free(&p);
+	CHECK(p.v == NULL && p.n == 0 && p.len == 0, "iovs: freed, it is empty");
+}
+
 /* A LIST payload: argc, then the bytes of the strings. */
 static void
 list_payload(struct wbuf *w, uint32_t argc, const void *s, size_t slen)
@@ -784,4 +878,6 @@ t_proto(void)
 	test_frame_length();
 	test_frame_cut();
 	test_frame_large();
+	test_frame_pieces();
+	test_iovs();
 }
