@@ -161,11 +161,11 @@ intcmp(const void *a, const void *b)
 }
 
 /*
- * Every open descriptor, from /proc, in ascending order: listed before
- * dive opens any of its own.
+ * Every open descriptor, listed in /proc/self/fd, in ascending order.
+ * The listing costs the kernel a lookup for each descriptor.
  */
 static int *
-open_fds(size_t *n)
+listed_fds(size_t *n)
 {
 	DIR *d;
 	struct dirent *de;
@@ -195,10 +195,95 @@ open_fds(size_t *n)
 		fds[(*n)++] = (int)fd;
 	}
 	closedir(d);
+	qsort(fds, *n, sizeof(*fds), intcmp);
+	return fds;
+}
+
+/* The size of the descriptor table, FDSize in /proc/self/status, or -1. */
+static long
+fd_table_size(void)
+{
+	char buf[4096], *p;
+	ssize_t len;
+	int fd;
+
+	if ((fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return -1;
+	buf[len] = '\0';
+	if ((p = strstr(buf, "\nFDSize:")) == NULL)
+		return -1;
+	return strtol(p + 8, NULL, 10);
+}
+
+/*
+ * The descriptors below size that poll(2) finds open, in ascending
+ * order, and in *n their number; NULL if poll cannot look that far.
+ */
+static int *
+polled_fds(long size, size_t *n)
+{
+	struct pollfd *p;
+	int *fds;
+	long i;
+
+	if ((p = calloc((size_t)size, sizeof(*p))) == NULL ||
+	    (fds = calloc((size_t)size, sizeof(*fds))) == NULL)
+		fail("malloc");
+	for (i = 0; i < size; i++)
+		p[i].fd = (int)i;
+	*n = 0;
+	if (poll(p, (nfds_t)size, 0) == -1) {
+		free(p);
+		free(fds);
+		return NULL;
+	}
+	for (i = 0; i < size; i++)
+		if (!(p[i].revents & POLLNVAL))
+			fds[(*n)++] = (int)i;
+	free(p);
+	return fds;
+}
+
+/*
+ * Every open descriptor, in ascending order: listed before dive opens any
+ * of its own.  Listing /proc/self/fd costs a lookup for each, so where
+ * the kernel says how many are open (the size of /proc/self/fd, since
+ * Linux 6.2) one poll(2) finds them, POLLNVAL naming those that are not:
+ * first below 64, where they usually all are, then up to the size of
+ * the descriptor table.  poll does not see O_PATH descriptors: when it
+ * finds fewer than are open, or cannot look far enough, they are listed
+ * after all.
+ */
+static int *
+open_fds(size_t *n)
+{
+	struct stat st;
+	long size = 64;
+	int *fds = NULL;
+
+	if (stat("/proc/self/fd", &st) == 0 && st.st_size > 0) {
+		if ((fds = polled_fds(size, n)) != NULL &&
+		    *n != (size_t)st.st_size) {
+			free(fds);
+			fds = NULL;
+			size = fd_table_size();
+			if (size > 64 && size <= DIVE_MAX_FDNUM + 1 &&
+			    (fds = polled_fds(size, n)) != NULL &&
+			    *n != (size_t)st.st_size) {
+				free(fds);
+				fds = NULL;
+			}
+		}
+	}
+	if (fds == NULL)
+		fds = listed_fds(n);
 	if (*n > DIVE_MAX_FDS)
 		failx("%zu descriptors open, at most %d can be passed", *n,
 		    DIVE_MAX_FDS);
-	qsort(fds, *n, sizeof(*fds), intcmp);
 	return fds;
 }
 

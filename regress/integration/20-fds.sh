@@ -36,6 +36,27 @@ direct=$(bash -c '
 	sh -c "ls /proc/self/fd | wc -l"')
 expect_eq "fds: 300 descriptors all arrive" "$direct" "$many"
 
+# O_PATH descriptors, below 64 and above, which poll(2) does not see.
+opath() {
+	python3 -c '
+import os, sys
+p = os.open("/etc/hostname", os.O_PATH)
+for fd in (7, 700):
+	os.dup2(p, fd)
+os.execvp(sys.argv[1], sys.argv[1:])' "$@"
+}
+direct=$(opath ls -l /proc/self/fd | fdnorm)
+remote=$(opath "$DIVE" "$S" ls -l /proc/self/fd | fdnorm)
+expect_eq "fds: O_PATH descriptors at 7 and 700 reach the program" \
+    "$direct" "$remote"
+expect_match "fds: ...the program does see them" "^700 -> /etc/hostname" \
+    "$remote"
+# A descriptor past a soft limit lowered after it was opened.
+(exec 1000>"$T/lowered"; ulimit -Sn 100
+    "$DIVE" "$S" bash -c 'echo lowered >&1000')
+expect_eq "fds: descriptor 1000 works under a soft limit of 100" lowered \
+    "$(cat "$T/lowered")"
+
 expect_eq "fds: a pipe on stdin works" "y" "$(echo x | "$DIVE" "$S" tr x y)"
 "$DIVE" "$S" sh -c 'echo to-stderr >&2' 2>"$T/stderr"
 expect_eq "fds: stderr goes where the client's goes" to-stderr "$(cat "$T/stderr")"
