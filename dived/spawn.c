@@ -243,10 +243,6 @@ enter_cwd(const struct launch *l, int serverroot)
 		    "directory: %s", strerror(errno));
 }
 
-/*
- * Moves every received descriptor above the highest target, then onto
- * its target number; everything else is marked close-on-exec.
- */
 static void
 move_above(int *fd, uint32_t top)
 {
@@ -316,14 +312,91 @@ spawn_null(const struct spawn_req *r, int *fd)
 	return 0;
 }
 
+/*
+ * The client's descriptors onto their numbers as a parallel move: a
+ * descriptor is placed only once every one still to be read from its
+ * target number has been, and where two wait on each other, one of them
+ * is read from a copy above the targets.  One dup2 each.
+ */
+struct moves {
+	const struct launch	*l;
+	int			*src;	  /* where descriptor i is now */
+	size_t			*reader;  /* number -> 1 + the i to read it */
+	unsigned char		*state;	  /* MOVE_* */
+	uint32_t		 top;	  /* the highest target */
+};
+
+enum { MOVE_WAITING, MOVE_GOING, MOVE_DONE };
+
+static void
+move_fd(struct moves *m, size_t i)
+{
+	const struct launch *l = m->l;
+	uint32_t t = l->r->targets[i];
+	size_t j;
+	int c;
+
+	m->state[i] = MOVE_GOING;
+	if (t <= m->top && (j = m->reader[t]) != 0 && --j != i) {
+		if (m->state[j] == MOVE_WAITING)
+			move_fd(m, j);
+		else {
+			/* j waits on i: j reads from a copy instead. */
+			if ((c = fcntl(m->src[j], F_DUPFD_CLOEXEC,
+			    (int)m->top + 1)) == -1)
+				step_failed(l, DIVE_EXIT_FAILURE, "descriptor "
+				    "%u: %s", l->r->targets[j], strerror(errno));
+			m->reader[t] = 0;
+			m->src[j] = c;
+		}
+	}
+	/* dup2 onto itself would keep close-on-exec. */
+	if (m->src[i] == (int)t ? fcntl((int)t, F_SETFD, 0) == -1 :
+	    dup2(m->src[i], (int)t) == -1)
+		step_failed(l, DIVE_EXIT_FAILURE, "descriptor %u: %s", t,
+		    strerror(errno));
+	if ((uint32_t)m->src[i] <= m->top && m->reader[m->src[i]] == i + 1)
+		m->reader[m->src[i]] = 0;
+	m->state[i] = MOVE_DONE;
+}
+
+static void
+move_fds(struct launch *l, uint32_t top)
+{
+	const struct spawn_req *r = l->r;
+	struct moves m = { l, NULL, NULL, NULL, top };
+	size_t i;
+
+	if ((m.src = calloc(r->nfds + 1, sizeof(*m.src))) == NULL ||
+	    (m.state = calloc(r->nfds + 1, sizeof(*m.state))) == NULL ||
+	    (m.reader = calloc((size_t)top + 1, sizeof(*m.reader))) == NULL)
+		step_failed(l, DIVE_EXIT_FAILURE, "out of memory");
+	for (i = 0; i < r->nfds; i++) {
+		m.src[i] = r->fds[i];
+		if (!from_client(l, i))
+			m.state[i] = MOVE_DONE;
+		else if ((uint32_t)r->fds[i] <= top)
+			m.reader[r->fds[i]] = i + 1;
+	}
+	for (i = 0; i < r->nfds; i++)
+		if (m.state[i] == MOVE_WAITING)
+			move_fd(&m, i);
+	free(m.src);
+	free(m.state);
+	free(m.reader);
+}
+
+/*
+ * Every received descriptor onto its target number, /dev/null and the
+ * terminal onto 0-2 where the client sent none; everything else is
+ * marked close-on-exec.
+ */
 static void
 place_fds(struct launch *l)
 {
 	const struct spawn_req *r = l->r;
 	uint32_t top = 0, prev;
-	int *high;
 	size_t i;
-
 	int pty = r->ptyfd;
 
 	for (i = 0; i < r->nfds; i++)
@@ -332,29 +405,19 @@ place_fds(struct launch *l)
 	for (uint32_t fd = 0; fd <= 2; fd++)
 		if (given(l, fd) && fd > top)
 			top = fd;
-	if ((high = calloc(r->nfds + 1, sizeof(*high))) == NULL)
-		step_failed(l, DIVE_EXIT_FAILURE, "out of memory");
-	for (i = 0; i < r->nfds; i++)
-		if (from_client(l, i) && (high[i] = fcntl(r->fds[i],
-		    F_DUPFD_CLOEXEC, (int)top + 1)) == -1)
-			step_failed(l, DIVE_EXIT_FAILURE, "descriptor %u: %s",
-			    r->targets[i], strerror(errno));
 	/* Our own descriptors must not sit on a target either. */
 	move_above(&l->errfd, top);
 	move_above(&l->replyfd, top);
 	move_above(&l->holdfd, top);
 	move_above(&l->nullfd, top);
 	move_above(&pty, top);
-	/* /dev/null first: the client's and the terminal's replace it. */
+	move_fds(l, top);
+	/* /dev/null where neither the client nor the terminal has one. */
 	for (uint32_t fd = 0; fd <= 2 && l->nullfd != -1; fd++)
-		if (dup2(l->nullfd, (int)fd) == -1)
+		if (!fdbits_has(&r->seen, fd) && !(r->head.pty & (1u << fd)) &&
+		    dup2(l->nullfd, (int)fd) == -1)
 			step_failed(l, DIVE_EXIT_FAILURE, "/dev/null as "
 			    "descriptor %u: %s", fd, strerror(errno));
-	for (i = 0; i < r->nfds; i++)
-		if (from_client(l, i) &&
-		    dup2(high[i], (int)r->targets[i]) == -1)
-			step_failed(l, DIVE_EXIT_FAILURE, "descriptor %u: %s",
-			    r->targets[i], strerror(errno));
 	/* The pseudo-terminal's slave where the client's were terminals. */
 	for (uint32_t fd = 0; fd <= 2; fd++)
 		if ((r->head.pty & (1u << fd)) && dup2(pty, (int)fd) == -1)
@@ -370,7 +433,6 @@ place_fds(struct launch *l)
 		}
 	}
 	close_range(prev, ~0u, CLOSE_RANGE_CLOEXEC);
-	free(high);
 	for (prev = 3; prev <= top && given(l, prev); prev++)
 		;
 	hold(l, (int)prev);
