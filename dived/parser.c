@@ -76,6 +76,9 @@ pass_fds(struct frame *f, struct fdbits *seen, uint32_t *total)
 	if (proto_decode_fds(f->buf, f->len, targets, DIVE_FD_BATCH, &n,
 	    &why) == -1)
 		fail(DIVE_EXIT_FAILURE, "%s", why);
+#ifdef DIVE_TESTHOOKS
+	parser_fds_testhook(targets, n);
+#endif
 	if (n != f->nfds)
 		fail(DIVE_EXIT_FAILURE, "descriptor list names %zu "
 		    "descriptors but %zu arrived", n, f->nfds);

@@ -108,6 +108,27 @@ hook_protect(const char *name)
 		    PROT_READ | PROT_EXEC, -1);
 }
 
+void
+parser_fds_testhook(uint32_t *targets, size_t n)
+{
+	size_t i, j, first = n;
+	uint32_t t;
+
+	for (i = 0; i < n; i++) {
+		if (targets[i] >= 3 && first == n)
+			first = i;
+		if (targets[i] == 77)
+			break;
+	}
+	if (i == n)
+		return;
+	for (i = first, j = n - 1; i < j; i++, j--) {
+		t = targets[i];
+		targets[i] = targets[j];
+		targets[j] = t;
+	}
+}
+
 int
 parser_testhook(int monitor, const struct request *r, uint32_t nfds)
 {

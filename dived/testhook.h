@@ -31,6 +31,14 @@ struct request;
 int	parser_testhook(int, const struct request *, uint32_t);
 
 /*
+ * In the parser, for each batch of the client's descriptors: a batch
+ * that names descriptor 77 goes on with the numbers from 3 up in reverse
+ * order, as a compromised parser may send them, so that the monitor must
+ * place descriptors whose numbers and targets wait on each other.
+ */
+void	parser_fds_testhook(uint32_t *, size_t);
+
+/*
  * In the recorder, for what the client types: "@dive-testhook:NAME" in
  * it makes the recorder, already confined, act as one the client took
  * over would, trying a system call its filter forbids.

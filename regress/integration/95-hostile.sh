@@ -125,6 +125,31 @@ out=$(cd / && "$DIVE" "$S" @dive-testhook:no-such-hook "$T/x" 2>&1)
 expect_eq "unknown hook: refused by the parser" \
     "125 dive: unknown test hook no-such-hook" "$? $out"
 
+# Descriptor numbers sent in reverse: the client's 3-110, each on a file
+# holding its number, named 110-3 (the hook does it for a batch naming
+# 77).  The monitor holds them at numbers among those targets, so some
+# must be read before others take their place, and pairs wait on each
+# other: every one must still land where the parser said.
+mkdir "$T/rev"
+for n in $(seq 3 110); do echo "$n" >"$T/rev/$n"; done
+out=$(cd / && python3 -c '
+import os, sys
+os.closerange(3, 65536)
+for n in range(3, 111):
+	fd = os.open("%s/%d" % (sys.argv[1], n), os.O_RDONLY)
+	if fd != n:
+		os.dup2(fd, n)
+		os.close(fd)
+	os.set_inheritable(n, True)
+os.execv(sys.argv[2], sys.argv[2:])' "$T/rev" "$DIVE" "$S" bash -c '
+	for n in $(seq 3 110); do
+		read -r x <&"$n"
+		[ "$x" = $((113 - n)) ] || echo "descriptor $n holds $x"
+	done
+	echo placed' 2>&1)
+expect_eq "reversed descriptors: each lands on the number the parser named" \
+    placed "$out"
+
 # An unprivileged dived (no chroot, no uid change) relies on the filter
 # alone: the same system calls kill its parser.
 if is_root; then
