@@ -1,9 +1,10 @@
 /*
  * bench: what starting a program through dive costs.  Round trips next
- * to /bin/true and to dive's peers, sessions per second with parallel
- * clients, the memory of dived's processes, and how the time grows with
- * the request's size and descriptors.  Every command is started by
- * posix_spawn and waited for here: no shell runs in the measured loop.
+ * to /bin/true and to dive's peers, where one session's time goes (with
+ * the stage build, -t), sessions per second with parallel clients, the
+ * memory of dived's processes, and how the time grows with the request's
+ * size and descriptors.  Every command is started by posix_spawn and
+ * waited for here: no shell runs in the measured loop.
  *
  * The figures come out twice: a table to read, then one "bench key=value"
  * line per figure.  Targets are informational; the exit status is 0
@@ -28,6 +29,8 @@
 #define WARMUP		20	/* unmeasured runs of each command first */
 #define ROUNDS		300	/* round trips: each command once a round */
 #define ROUND_SECS	60	/* ...unless the rounds take longer */
+#define STAGE_RUNS	200	/* stage table: sessions of the stage build */
+#define STAGE_SECS	30	/* ...unless they take longer */
 #define SESSIONS	1000	/* throughput: sessions for each client count */
 #define TPUT_ROUNDS	3	/* ...in each of this many rounds (odd) */
 #define SCALE_RUNS	100	/* scaling: runs of each command per case */
@@ -92,6 +95,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: bench -d dive -s socket [-p dived_pid] "
 	    "[-S s6_socket] [-P s6_pid] [-u]\n"
+	    "             [-t stage_dive -T stage_socket -f stage_file]\n"
 	    "             [-r rounds] [-n sessions] [-k runs]\n");
 	exit(2);
 }
@@ -248,6 +252,20 @@ summarize(double *t, size_t n)
 	s.median = n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
 	s.p90 = t[(9 * n + 9) / 10 - 1];
 	return s;
+}
+
+/*
+ * S, then spaces up to WIDTH columns: printf pads by bytes, and "µs" or
+ * "→" take more bytes than columns.
+ */
+static void
+label(const char *s, int width)
+{
+	int cols = 0;
+
+	for (const char *p = s; *p != '\0'; p++)
+		cols += ((unsigned char)*p & 0xc0) != 0x80;
+	printf("%s%*s", s, width > cols ? width - cols : 0, "");
 }
 
 static const char *
@@ -514,6 +532,312 @@ report_round_trips(const struct cmd *c, size_t nc)
 	if (dv != NULL && (tr = find(c, nc, "sudo_true")) != NULL)
 		judge("sudo / dive", "sudo_vs_dive",
 		    tr->st.median / dv->st.median, 0, T_SUDO_VS_DIVE);
+}
+
+/* --- stages ----------------------------------------------------------- */
+
+/*
+ * The moments the stage build records of a session (common/stage.h), by
+ * the name in its file; then the bench's own, the spawn and the reap.
+ */
+enum mark {
+	M_CONNECTED, M_ACCEPTED, M_MONITOR, M_HANDED, M_REQUEST, M_DECIDED,
+	M_CLONE, M_EXEC, M_EXITED, M_DIVE_EXIT, M_SPAWN, M_REAPED, M_COUNT
+};
+
+static const char *const mark_names[M_SPAWN] = {
+	"connected", "accepted", "monitor", "handed", "request", "decided",
+	"clone", "exec", "exited", "dive_exit",
+};
+
+/*
+ * Each stage from one moment to the next, so that they add up to the
+ * round trip; a part lies within the stage above it and is not added.
+ * Processes run side by side: a part, or a stage, may come out below 0.
+ */
+static const struct {
+	const char	*key, *label;
+	enum mark	 from, to;
+	int		 part;
+} stages[] = {
+	{ "start", "dive's start → its connect() returned", M_SPAWN,
+	    M_CONNECTED, 0 },
+	{ "handoff", "connect → the monitor has the connection", M_CONNECTED,
+	    M_MONITOR, 0 },
+	{ "accept", "  of which: connect → the master's accept", M_CONNECTED,
+	    M_ACCEPTED, 1 },
+	{ "identify", "the monitor identifies the client", M_MONITOR,
+	    M_HANDED, 0 },
+	{ "request", "request read, decoded by the parser", M_HANDED,
+	    M_REQUEST, 0 },
+	{ "decide", "the monitor's checks and decision", M_REQUEST,
+	    M_DECIDED, 0 },
+	{ "prepare", "the launch prepared, up to the clone", M_DECIDED,
+	    M_CLONE, 0 },
+	{ "exec", "clone → the program's execve", M_CLONE, M_EXEC, 0 },
+	{ "program", "the program runs; its exit seen", M_EXEC, M_EXITED,
+	    0 },
+	{ "exit", "the program's exit → dive's exit", M_EXITED, M_DIVE_EXIT,
+	    0 },
+	{ "reap", "dive's exit → reaped here", M_DIVE_EXIT, M_REAPED, 0 },
+};
+
+struct staged {
+	pid_t	pid;		/* dive's */
+	double	at[M_COUNT];	/* µs on CLOCK_MONOTONIC, 0 unknown */
+};
+
+/* One "stage PID NAME=NS ..." line into the session of that pid. */
+static void
+stage_line(char *l, struct staged *runs, size_t n)
+{
+	char *tok, *save, *eq;
+	struct staged *r = NULL;
+	long pid;
+	size_t i;
+	int m;
+
+	if ((tok = strtok_r(l, " \n", &save)) == NULL ||
+	    strcmp(tok, "stage") != 0 ||
+	    (tok = strtok_r(NULL, " \n", &save)) == NULL)
+		return;
+	pid = strtol(tok, NULL, 10);
+	for (i = 0; i < n && r == NULL; i++)
+		if (runs[i].pid == pid)
+			r = &runs[i];
+	if (r == NULL)
+		return;
+	while ((tok = strtok_r(NULL, " \n", &save)) != NULL) {
+		if ((eq = strchr(tok, '=')) == NULL)
+			continue;
+		*eq = '\0';
+		for (m = 0; m < M_SPAWN; m++)
+			if (strcmp(tok, mark_names[m]) == 0)
+				r->at[m] = strtod(eq + 1, NULL) / 1e3;
+	}
+}
+
+static void
+read_stages(const char *path, struct staged *runs, size_t n)
+{
+	char l[1024];
+	FILE *f;
+
+	if ((f = fopen(path, "re")) == NULL)
+		err(1, "%s", path);
+	while (fgets(l, sizeof(l), f) != NULL)
+		stage_line(l, runs, n);
+	fclose(f);
+}
+
+/* A command measured beside the stage build's sessions. */
+struct beside {
+	const char	*key, *label;
+	char *const	*argv;
+	int		 status;	/* its exit status when it works */
+	int		 floor;		/* part of the floor */
+	int		 usable;
+	double		*t;
+	size_t		 n;
+	struct stats	 st;
+};
+
+static int
+exits_with(int st, int status)
+{
+	return WIFEXITED(st) && WEXITSTATUS(st) == status;
+}
+
+static int
+works_beside(const struct beside *b)
+{
+	int st;
+
+	if (b->status == 0)
+		return works(b->argv, env0);
+	timed(b->argv, env0, &st);
+	return exits_with(st, b->status);
+}
+
+static double
+mean(const double *t, size_t n)
+{
+	double sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sum += t[i];
+	return n > 0 ? sum / (double)n : 0;
+}
+
+static void
+print_stage(const char *what, const char *key, struct stats st, double avg)
+{
+	label(what, 44);
+	printf(" %10.0f %10.0f %10.0f\n", st.median, st.p90, avg);
+	line("bench stage_%s_median_us=%.0f p90_us=%.0f mean_us=%.0f", key,
+	    st.median, st.p90, avg);
+}
+
+/*
+ * The stages of the sessions that have all their moments.  Their means
+ * add up to the mean round trip exactly, their medians nearly.
+ */
+static void
+report_stages(const struct staged *runs, size_t n, const struct beside *b,
+    size_t nb)
+{
+	enum { NS = sizeof(stages) / sizeof(stages[0]) };
+	const struct staged **ok;
+	double *t, med = 0, avg, sum = 0;
+	size_t i, k, nok = 0, nf = 0;
+	struct stats st;
+
+	if ((t = calloc(n + 1, sizeof(*t))) == NULL ||
+	    (ok = calloc(n + 1, sizeof(*ok))) == NULL)
+		err(1, "calloc");
+	for (i = 0; i < n; i++) {
+		int all = 1;
+
+		for (k = 0; k < M_COUNT; k++)
+			all &= runs[i].at[k] != 0;
+		if (all)
+			ok[nok++] = &runs[i];
+	}
+	/* Each "µs" is a column narrower than its bytes. */
+	label("stage", 44);
+	printf(" %11s %11s %11s\n", "median µs", "p90 µs", "mean µs");
+	for (k = 0; k < NS; k++) {
+		for (i = 0; i < nok; i++)
+			t[i] = ok[i]->at[stages[k].to] -
+			    ok[i]->at[stages[k].from];
+		avg = mean(t, nok);
+		st = summarize(t, nok);
+		print_stage(stages[k].label, stages[k].key, st, avg);
+		if (!stages[k].part) {
+			med += st.median;
+			sum += avg;
+		}
+	}
+	for (i = 0; i < nok; i++)
+		t[i] = ok[i]->at[M_REAPED] - ok[i]->at[M_SPAWN];
+	avg = mean(t, nok);
+	st = summarize(t, nok);
+	label("sum of the stages", 44);
+	printf(" %10.0f %10s %10.0f\n", med, "", sum);
+	print_stage("round trip, stage build (measured)", "round_trip", st,
+	    avg);
+	line("bench stage_sum_median_us=%.0f mean_us=%.0f sessions=%zu "
+	    "complete=%zu", med, sum, n, nok);
+	med = 0;
+	for (k = 0; k < nb; k++) {
+		if (b[k].st.n == 0)
+			continue;
+		print_stage(b[k].label, b[k].key, b[k].st, mean(b[k].t,
+		    b[k].n));
+		if (b[k].floor) {
+			med += b[k].st.median;
+			nf++;
+		}
+	}
+	if (nf == 2) {
+		label("floor: the two together", 44);
+		printf(" %10.0f\n", med);
+		line("bench stage_floor_median_us=%.0f", med);
+	}
+	if (nok < n)
+		printf("%zu of %zu sessions without all their moments, left "
+		    "out\n", n - nok, n);
+	free(ok);
+	free(t);
+}
+
+/*
+ * One default session at a time through the stage build (dive and dived
+ * of build/stages, -DDIVE_STAGES), its moments from the file they append
+ * to; interleaved with the release dive's round trip and the floor: the
+ * release dive with no dived listening, and /bin/true.
+ */
+static void
+stage_table(const char *sdive, const char *ssock, const char *file,
+    const char *dive, const char *sock, char *const tru[], int rounds)
+{
+	char *senv[] = { env0[0], NULL, NULL }, *absent;
+	char *sargv[] = { (char *)sdive, (char *)ssock, tru[0], NULL };
+	char *rargv[] = { (char *)dive, (char *)sock, tru[0], NULL };
+	char *fargv[] = { (char *)dive, NULL, tru[0], NULL };
+	/* dive with no dived listening exits 125, having said so. */
+	struct beside fl[] = {
+		{ .key = "release", .label = "round trip, release build",
+		    .argv = rargv },
+		{ .key = "floor_absent", .label = "floor: dive, no dived "
+		    "listening", .argv = fargv, .status = 125, .floor = 1 },
+		{ .key = "floor_true", .label = "floor: /bin/true",
+		    .argv = tru, .floor = 1 },
+	};
+	enum { NF = sizeof(fl) / sizeof(fl[0]) };
+	struct staged *runs;
+	size_t n = 0, k;
+	double t0;
+	int r, st, fd;
+
+	if (asprintf(&senv[1], "DIVE_STAGES=%s", file) == -1 ||
+	    asprintf(&absent, "%s.absent", sock) == -1)
+		err(1, "asprintf");
+	fargv[1] = absent;
+	if (rounds > STAGE_RUNS)
+		rounds = STAGE_RUNS;
+	printf("\n== Stages of one session: dive SOCK /bin/true, the stage "
+	    "build, %d sessions ==\n", rounds);
+	if (!works(sargv, senv)) {
+		printf("the stage build fails: no stage table\n");
+		return;
+	}
+	for (k = 0; k < NF; k++)
+		fl[k].usable = works_beside(&fl[k]);
+	if ((runs = calloc((size_t)rounds, sizeof(*runs))) == NULL)
+		err(1, "calloc");
+	for (k = 0; k < NF; k++)
+		if ((fl[k].t = calloc((size_t)rounds, sizeof(double))) == NULL)
+			err(1, "calloc");
+	warm(sargv, senv);
+	for (k = 0; k < NF; k++)
+		if (fl[k].usable)
+			warm(fl[k].argv, env0);
+	/* Only the measured sessions' moments. */
+	if ((fd = open(file, O_WRONLY | O_TRUNC | O_CLOEXEC)) == -1)
+		err(1, "%s", file);
+	close(fd);
+	t0 = now_us();
+	for (r = 0; r < rounds && now_us() - t0 < STAGE_SECS * 1e6; r++) {
+		struct staged *x = &runs[n];
+
+		memset(x, 0, sizeof(*x));
+		x->at[M_SPAWN] = now_us();
+		x->pid = start(sargv, senv, 0);
+		st = reap(x->pid);
+		x->at[M_REAPED] = now_us();
+		n += st == 0;
+		for (k = 0; k < NF; k++) {
+			double t;
+
+			if (!fl[k].usable)
+				continue;
+			t = timed(fl[k].argv, env0, &st);
+			if (exits_with(st, fl[k].status))
+				fl[k].t[fl[k].n++] = t;
+		}
+	}
+	/* The monitors write theirs as their clients go. */
+	sleep_ms(100);
+	read_stages(file, runs, n);
+	for (k = 0; k < NF; k++)
+		fl[k].st = summarize(fl[k].t, fl[k].n);
+	report_stages(runs, n, fl, NF);
+	for (k = 0; k < NF; k++)
+		free(fl[k].t);
+	free(runs);
+	free(senv[1]);
+	free(absent);
 }
 
 /* --- throughput ------------------------------------------------------- */
@@ -1002,6 +1326,7 @@ scaling(char *const dive[], char *const tru[], int runs)
 
 struct setup {
 	const char	*dive, *sock, *s6sock;
+	const char	*sdive, *ssock, *sfile;	/* the stage build's */
 	pid_t		 dived, s6;
 	int		 use_sudo, rounds, sessions, runs;
 };
@@ -1045,7 +1370,7 @@ parse_args(int argc, char **argv, struct setup *o)
 	o->rounds = ROUNDS;
 	o->sessions = SESSIONS;
 	o->runs = SCALE_RUNS;
-	while ((ch = getopt(argc, argv, "d:s:p:S:P:ur:n:k:")) != -1) {
+	while ((ch = getopt(argc, argv, "d:s:p:S:P:ut:T:f:r:n:k:")) != -1) {
 		switch (ch) {
 		case 'd':
 			o->dive = optarg;
@@ -1065,6 +1390,15 @@ parse_args(int argc, char **argv, struct setup *o)
 		case 'u':
 			o->use_sudo = 1;
 			break;
+		case 't':
+			o->sdive = optarg;
+			break;
+		case 'T':
+			o->ssock = optarg;
+			break;
+		case 'f':
+			o->sfile = optarg;
+			break;
 		case 'r':
 			o->rounds = (int)number(optarg, 1, 100000, "-r");
 			break;
@@ -1078,7 +1412,9 @@ parse_args(int argc, char **argv, struct setup *o)
 			usage();
 		}
 	}
-	if (o->dive == NULL || o->sock == NULL || optind != argc)
+	if (o->dive == NULL || o->sock == NULL || optind != argc ||
+	    (o->sdive != NULL) != (o->ssock != NULL) ||
+	    (o->sdive != NULL) != (o->sfile != NULL))
 		usage();
 }
 
@@ -1107,9 +1443,10 @@ main(int argc, char **argv)
 		spares0 = spares_mem(o.dived, &nspares);
 	nc = commands(&o, cmds, &sudo, &s6sudo);
 
-	printf("bench: %d rounds, %d sessions per client count in each of %d "
-	    "rounds, %d runs per scaling case\n", o.rounds, o.sessions,
-	    TPUT_ROUNDS, o.runs);
+	printf("bench: %d rounds, %d stage sessions, %d sessions per client "
+	    "count in each of %d rounds, %d runs per scaling case\n", o.rounds,
+	    o.sdive != NULL ? (o.rounds < STAGE_RUNS ? o.rounds : STAGE_RUNS) :
+	    0, o.sessions, TPUT_ROUNDS, o.runs);
 	round_trips(cmds, nc, o.rounds);
 	report_round_trips(cmds, nc);
 	if ((tr = find(cmds, nc, "true")) == NULL ||
@@ -1117,6 +1454,9 @@ main(int argc, char **argv)
 		errx(1, "/bin/true or dive SOCK /bin/true does not work: "
 		    "nothing more to measure");
 
+	if (o.sdive != NULL)
+		stage_table(o.sdive, o.ssock, o.sfile, o.dive, o.sock,
+		    tr->argv, o.rounds);
 	throughput(dv->argv, tr->argv, o.sessions, o.dived);
 
 	printf("\n== Memory (smaps_rollup) ==\n");
