@@ -1,10 +1,10 @@
 /*
  * bench: what starting a program through dive costs.  Round trips next
  * to /bin/true and to dive's peers, where one session's time goes (with
- * the stage build, -t), sessions per second with parallel clients, the
- * memory of dived's processes, and how the time grows with the request's
- * size and descriptors.  Every command is started by posix_spawn and
- * waited for here: no shell runs in the measured loop.
+ * the stage build, -t), sessions per second with parallel clients next to
+ * the peers', the memory of dived's processes, and how the time grows
+ * with the request's size and descriptors.  Every command is started by
+ * posix_spawn and waited for here: no shell runs in the measured loop.
  *
  * The figures come out twice: a table to read, then one "bench key=value"
  * line per figure.  Targets are informational; the exit status is 0
@@ -48,12 +48,12 @@
 #define T_DIVE_VS_TRUE	2.2	/* dive round trip, at most × /bin/true */
 #define T_S6_VS_DIVE	2.5	/* s6-sudo, at least × dive */
 #define T_SUDO_VS_DIVE	3.0	/* sudo, at least × dive */
-#define T_PAR8_VS_1	1.6	/* 8 clients, at least × 1 client's rate */
+#define T_TPUT8_VS_S6	2.0	/* 8 clients: dive, at least × s6-sudo */
 #define T_MASTER_RSS	2048	/* KiB, master idle RSS below */
 #define T_SESSION_PSS	3072	/* KiB, monitor + parser PSS below */
 
 /* Throughput client counts: the first is 1 and 8 is among them. */
-static const int clients[] = { 1, 2, 8, 32 };
+static const int clients[] = { 1, 8, 32 };
 static const size_t fills[] = { 1024, 64 * 1024, 1024 * 1024 };
 /* Descriptors passed: 0-2, then as many more as it takes. */
 static const int fdcounts[] = { 3, 64, 250 };
@@ -88,6 +88,13 @@ struct cmd {
 struct mem {
 	long	rss, pss;		/* KiB */
 	long	uss;			/* its own pages: shared with none */
+};
+
+struct setup {
+	const char	*dive, *sock, *s6sock;
+	const char	*sdive, *ssock, *sfile;	/* the stage build's */
+	pid_t		 dived, s6;
+	int		 use_sudo, rounds, sessions, runs;
 };
 
 static void __attribute__((noreturn))
@@ -919,60 +926,109 @@ median_rate(struct rate *r, size_t n)
 	return r[n / 2];
 }
 
-/*
- * Each client count, and /bin/true with 1 and 8 clients, is measured
- * TPUT_ROUNDS times, the counts taking turns, and the median is kept: a
- * burst of other work on a shared machine then moves one round, not the
- * ratio.
- */
+/* A command whose sessions per second are measured. */
+struct tput {
+	const char	*key, *label;
+	char *const	*argv;
+	pid_t		 server;	/* whose CPU is the server's, or 0 */
+	const char	*server_key, *client_key;
+	int		 counts;	/* how many of clients[] */
+	struct rate	 all[sizeof(clients) / sizeof(clients[0])][TPUT_ROUNDS];
+	struct rate	 r[sizeof(clients) / sizeof(clients[0])];
+};
+
 static void
-throughput(char *const dive[], char *const tru[], int total, pid_t dived)
+report_rates(struct tput *x, int total)
 {
-	enum { NC = sizeof(clients) / sizeof(clients[0]) };
-	struct rate all[NC][TPUT_ROUNDS], t1all[TPUT_ROUNDS], t8all[TPUT_ROUNDS];
-	struct rate r[NC], t1, t8;
-	size_t i;
-	int k;
+	for (int i = 0; i < x->counts; i++) {
+		int fails = 0, k;
+		char server[32] = "-";
 
-	printf("\n== Throughput: N clients in parallel, %d sessions each N, "
-	    "median of %d rounds (%ld CPUs) ==\n", total, TPUT_ROUNDS,
-	    sysconf(_SC_NPROCESSORS_ONLN));
-	for (k = 0; k < TPUT_ROUNDS; k++) {
-		for (i = 0; i < NC; i++)
-			all[i][k] = rate(dive, clients[i], total, dived);
-		t1all[k] = rate(tru, 1, total, 0);
-		t8all[k] = rate(tru, 8, total, 0);
-	}
-	printf("%-28s %8s %12s %10s %14s %14s\n", "command", "clients",
-	    "sessions/s", "× 1", "server CPU ms", "client CPU ms");
-	for (i = 0; i < NC; i++) {
-		int fails = 0;
-
-		r[i] = median_rate(all[i], TPUT_ROUNDS);
+		x->r[i] = median_rate(x->all[i], TPUT_ROUNDS);
 		for (k = 0; k < TPUT_ROUNDS; k++)
-			fails += all[i][k].fails;
-		printf("%-28s %8d %12.0f %10.2f %14.3f %14.3f\n",
-		    "dive SOCK /bin/true", clients[i], r[i].per_s,
-		    r[i].per_s / r[0].per_s, r[i].server_ms, r[i].client_ms);
+			fails += x->all[i][k].fails;
+		if (x->server > 0)
+			snprintf(server, sizeof(server), "%.3f",
+			    x->r[i].server_ms);
+		printf("%-28s %8d %12.0f %10.2f %14s %14.3f\n", x->label,
+		    clients[i], x->r[i].per_s, x->r[i].per_s / x->r[0].per_s,
+		    server, x->r[i].client_ms);
 		if (fails)
-			printf("%-28s %d sessions failed\n", "", fails);
-		line("bench dive_throughput_c%d_per_s=%.0f dived_cpu_ms=%.3f "
-		    "dive_cpu_ms=%.3f fails=%d", clients[i], r[i].per_s,
-		    r[i].server_ms, r[i].client_ms, fails);
+			printf("%-28s %d of %d sessions failed\n", "", fails,
+			    total * TPUT_ROUNDS);
+		if (x->server > 0)
+			line("bench %s_throughput_c%d_per_s=%.0f %s=%.3f "
+			    "%s=%.3f fails=%d", x->key, clients[i],
+			    x->r[i].per_s, x->server_key, x->r[i].server_ms,
+			    x->client_key, x->r[i].client_ms, fails);
+		else
+			line("bench %s_throughput_c%d_per_s=%.0f %s=%.3f "
+			    "fails=%d", x->key, clients[i], x->r[i].per_s,
+			    x->client_key, x->r[i].client_ms, fails);
 	}
-	t1 = median_rate(t1all, TPUT_ROUNDS);
-	t8 = median_rate(t8all, TPUT_ROUNDS);
-	printf("%-28s %8d %12.0f %10.2f %14s %14.3f\n", "/bin/true", 1,
-	    t1.per_s, 1.0, "-", t1.client_ms);
-	printf("%-28s %8d %12.0f %10.2f %14s %14.3f\n", "/bin/true", 8,
-	    t8.per_s, t8.per_s / t1.per_s, "-", t8.client_ms);
-	line("bench true_throughput_c1_per_s=%.0f c8_per_s=%.0f "
-	    "ratio_8_vs_1=%.2f", t1.per_s, t8.per_s, t8.per_s / t1.per_s);
+}
+
+/* The rate at 8 clients. */
+static double
+rate8(const struct tput *x)
+{
+	int i;
+
 	for (i = 0; clients[i] != 8; i++)
 		;
+	return x->r[i].per_s;
+}
+
+/*
+ * dive and the peers at each client count, and /bin/true with 1 and 8
+ * clients, each TPUT_ROUNDS times, all taking turns, and the median is
+ * kept: a burst of other work on a shared machine then moves one round,
+ * not the ratio.  The servers' CPU per session is dived's (its monitors
+ * and parsers with it) and s6-ipcserverd's (its s6-sudod with it).
+ */
+static void
+throughput(const struct setup *o, const struct cmd *c, size_t nc)
+{
+	enum { NC = sizeof(clients) / sizeof(clients[0]) };
+	static struct tput x[4];
+	const struct cmd *dv = find(c, nc, "dive_true"), *s6, *su, *tr;
+	size_t nx = 0, j;
+	int i, k;
+
+	x[nx++] = (struct tput){ .key = "dive", .label = "dive SOCK /bin/true",
+	    .argv = dv->argv, .server = o->dived,
+	    .server_key = "dived_cpu_ms", .client_key = "dive_cpu_ms",
+	    .counts = NC };
+	if ((s6 = find(c, nc, "s6sudo_true")) != NULL)
+		x[nx++] = (struct tput){ .key = "s6sudo",
+		    .label = "s6-sudo SOCK2 /bin/true", .argv = s6->argv,
+		    .server = o->s6, .server_key = "s6_cpu_ms",
+		    .client_key = "s6sudo_cpu_ms", .counts = NC };
+	if ((su = find(c, nc, "sudo_true")) != NULL)
+		x[nx++] = (struct tput){ .key = "sudo",
+		    .label = "sudo -n /bin/true", .argv = su->argv,
+		    .client_key = "sudo_cpu_ms", .counts = NC };
+	tr = find(c, nc, "true");
+	x[nx++] = (struct tput){ .key = "true", .label = "/bin/true",
+	    .argv = tr->argv, .client_key = "true_cpu_ms", .counts = 2 };
+
+	printf("\n== Throughput: N clients in parallel, %d sessions each N, "
+	    "median of %d rounds (%ld CPUs) ==\n", o->sessions, TPUT_ROUNDS,
+	    sysconf(_SC_NPROCESSORS_ONLN));
+	for (k = 0; k < TPUT_ROUNDS; k++)
+		for (j = 0; j < nx; j++)
+			for (i = 0; i < x[j].counts; i++)
+				x[j].all[i][k] = rate(x[j].argv, clients[i],
+				    o->sessions, x[j].server);
+	printf("%-28s %8s %12s %10s %14s %14s\n", "command", "clients",
+	    "sessions/s", "× 1", "server CPU ms", "client CPU ms");
+	for (j = 0; j < nx; j++)
+		report_rates(&x[j], o->sessions);
+	if (s6 == NULL)
+		return;
 	printf("\n");
-	judge("dive sessions/s, 8 clients / 1", "dive_throughput_8_vs_1",
-	    r[i].per_s / r[0].per_s, 0, T_PAR8_VS_1);
+	judge("dive sessions/s, 8 clients / s6-sudo's", "dive_vs_s6sudo_c8",
+	    rate8(&x[0]) / rate8(&x[1]), 0, T_TPUT8_VS_S6);
 }
 
 /* --- memory ----------------------------------------------------------- */
@@ -1324,13 +1380,6 @@ scaling(char *const dive[], char *const tru[], int runs)
 	scale_fds(dive, tru, runs);
 }
 
-struct setup {
-	const char	*dive, *sock, *s6sock;
-	const char	*sdive, *ssock, *sfile;	/* the stage build's */
-	pid_t		 dived, s6;
-	int		 use_sudo, rounds, sessions, runs;
-};
-
 /* The round-trip commands: the floor, dive, then what is installed. */
 static size_t
 commands(const struct setup *o, struct cmd *c, char **sudo, char **s6sudo)
@@ -1457,7 +1506,7 @@ main(int argc, char **argv)
 	if (o.sdive != NULL)
 		stage_table(o.sdive, o.ssock, o.sfile, o.dive, o.sock,
 		    tr->argv, o.rounds);
-	throughput(dv->argv, tr->argv, o.sessions, o.dived);
+	throughput(&o, cmds, nc);
 
 	printf("\n== Memory (smaps_rollup) ==\n");
 	printf("%-44s %10s %10s %10s %7s\n", "process", "RSS KiB", "PSS KiB",
