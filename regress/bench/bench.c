@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -49,11 +50,15 @@
 #define T_S6_VS_DIVE	2.5	/* s6-sudo, at least × dive */
 #define T_SUDO_VS_DIVE	3.0	/* sudo, at least × dive */
 #define T_TPUT8_VS_S6	2.0	/* 8 clients: dive, at least × s6-sudo */
-#define T_MASTER_RSS	2048	/* KiB, master idle RSS below */
-#define T_SESSION_PSS	3072	/* KiB, monitor + parser PSS below */
+#define T_MASTER_PSS	1331	/* KiB, master idle PSS at most */
+#define T_SESSION_PSS	1024	/* KiB, monitor + parser PSS below */
+#define T_ARGENV_64K	1000	/* µs, 64 KiB argv+env add at most */
+#define T_ARGENV_1M	2000	/* µs, 1 MiB argv+env add at most */
+#define T_PER_FD	2.0	/* µs per added descriptor at most (250) */
 
 /* Throughput client counts: the first is 1 and 8 is among them. */
 static const int clients[] = { 1, 8, 32 };
+/* The 64 KiB and 1 MiB cases, second and third, have targets. */
 static const size_t fills[] = { 1024, 64 * 1024, 1024 * 1024 };
 /* Descriptors passed: 0-2, then as many more as it takes. */
 static const int fdcounts[] = { 3, 64, 250 };
@@ -281,20 +286,54 @@ verdict(int pass)
 	return pass ? "PASS" : "MISS";
 }
 
-/* A ratio next to its target, in the table and as a bench line. */
+enum bound {
+	AT_MOST,
+	BELOW,
+	AT_LEAST,
+};
+
+static const struct {
+	const char	*sign, *key;
+} bounds[] = {
+	[AT_MOST] = { "<=", "max" },
+	[BELOW] = { "<", "below" },
+	[AT_LEAST] = { ">=", "min" },
+};
+
 static void
-judge(const char *label, const char *key, double ratio, int at_most,
+targets_head(void)
+{
+	printf("\n%-44s %9s %12s %7s\n", "target", "measured", "limit",
+	    "result");
+}
+
+/*
+ * A measure next to its target, in the table and as a bench line: UNIT
+ * names the measure in the line, with DIGITS decimals (the limit with
+ * LDIGITS).
+ */
+static void
+target(const char *what, const char *key, const char *unit, int digits,
+    double v, enum bound b, double limit, int ldigits)
+{
+	int pass = b == AT_MOST ? v <= limit : b == BELOW ? v < limit :
+	    v >= limit;
+	char lim[32];
+
+	snprintf(lim, sizeof(lim), "%s %.*f", bounds[b].sign, ldigits, limit);
+	label(what, 44);
+	printf(" %9.*f %12s %7s\n", digits, v, lim, verdict(pass));
+	line("bench target_%s %s=%.*f %s=%.*f result=%s", key, unit, digits,
+	    v, bounds[b].key, ldigits, limit, verdict(pass));
+}
+
+/* A ratio next to its target. */
+static void
+judge(const char *what, const char *key, double ratio, int at_most,
     double limit)
 {
-	int pass = at_most ? ratio <= limit : ratio >= limit;
-	char target[32];
-
-	snprintf(target, sizeof(target), "%s %.1f", at_most ? "<=" : ">=",
-	    limit);
-	printf("%-44s %9.2f %12s %7s\n", label, ratio, target,
-	    verdict(pass));
-	line("bench target_%s ratio=%.2f %s=%.1f result=%s", key, ratio,
-	    at_most ? "max" : "min", limit, verdict(pass));
+	target(what, key, "ratio", 2, ratio, at_most ? AT_MOST : AT_LEAST,
+	    limit, 1);
 }
 
 /* --- /proc ------------------------------------------------------------ */
@@ -528,8 +567,7 @@ report_round_trips(const struct cmd *c, size_t nc)
 		    tr && x != tr ? vt : "", dv && x != dv ? " ratio_vs_dive=" :
 		    "", dv && x != dv ? vd : "");
 	}
-	printf("\n%-44s %9s %12s %7s\n", "ratio", "measured", "target",
-	    "result");
+	targets_head();
 	if (tr != NULL && dv != NULL)
 		judge("dive / true", "dive_vs_true",
 		    dv->st.median / tr->st.median, 1, T_DIVE_VS_TRUE);
@@ -1026,7 +1064,7 @@ throughput(const struct setup *o, const struct cmd *c, size_t nc)
 		report_rates(&x[j], o->sessions);
 	if (s6 == NULL)
 		return;
-	printf("\n");
+	targets_head();
 	judge("dive sessions/s, 8 clients / s6-sudo's", "dive_vs_s6sudo_c8",
 	    rate8(&x[0]) / rate8(&x[1]), 0, T_TPUT8_VS_S6);
 }
@@ -1119,20 +1157,18 @@ sum_mem(const pid_t *procs, size_t n)
 	return total;
 }
 
+/* *session_pss gets the session's monitor and parser, or -1. */
 static void
 dived_memory(const char *dive, const char *sock, const char *sleep,
     pid_t master, const struct mem *idle0, const struct mem *spares,
-    int nspares)
+    int nspares, long *session_pss)
 {
 	char *argv[] = { (char *)dive, (char *)sock, (char *)sleep, HOLD_SECS,
 	    NULL };
 	pid_t procs[MAX_PROCS], monitor = -1, parser = -1, client;
 	struct mem idle1 = { -1, -1, 0 }, mon = { -1, -1, 0 }, par = { -1, -1, 0 };
-	char rss_max[16], pss_max[16], label[64];
+	char label[64];
 	size_t n, i;
-
-	snprintf(rss_max, sizeof(rss_max), "< %d", T_MASTER_RSS);
-	snprintf(pss_max, sizeof(pss_max), "< %d", T_SESSION_PSS);
 
 	client = hold_session(argv, master, "dived: monitor", procs, &n);
 	for (i = 0; i < n; i++) {
@@ -1144,9 +1180,8 @@ dived_memory(const char *dive, const char *sock, const char *sleep,
 	reap(client);
 	sleep_ms(100);
 	smaps(master, &idle1);
-	printf("%-44s %10ld %10ld %10s %7s\n", "dived master, idle, at start",
-	    idle0->rss, idle0->pss, rss_max, verdict(idle0->rss <
-	    T_MASTER_RSS));
+	printf("%-44s %10ld %10ld\n", "dived master, idle, at start",
+	    idle0->rss, idle0->pss);
 	printf("%-44s %10ld %10ld\n", "dived master, idle, after all sessions",
 	    idle1.rss, idle1.pss);
 	printf("%-44s %10ld\n", "dived master, idle: pages of its own (USS)",
@@ -1157,24 +1192,36 @@ dived_memory(const char *dive, const char *sock, const char *sleep,
 	line("bench dived_spares=%d rss_kib=%ld pss_kib=%ld", nspares,
 	    spares->rss, spares->pss);
 	line("bench dived_master_idle_rss_kib=%ld pss_kib=%ld uss_kib=%ld "
-	    "after_sessions_rss_kib=%ld pss_kib=%ld max_rss_kib=%d result=%s",
-	    idle0->rss, idle0->pss, idle0->uss, idle1.rss, idle1.pss,
-	    T_MASTER_RSS, verdict(idle0->rss < T_MASTER_RSS));
+	    "after_sessions_rss_kib=%ld pss_kib=%ld", idle0->rss, idle0->pss,
+	    idle0->uss, idle1.rss, idle1.pss);
 	if (monitor == -1 || parser == -1) {
 		printf("%-44s not found (monitor %ld, parser %ld)\n",
 		    "dived session", (long)monitor, (long)parser);
+		*session_pss = -1;
 		return;
 	}
 	printf("%-44s %10ld %10ld\n", "dived monitor", mon.rss, mon.pss);
 	printf("%-44s %10ld %10ld\n", "dived parser", par.rss, par.pss);
-	printf("%-44s %10ld %10ld %10s %7s\n", "dived monitor + parser",
-	    mon.rss + par.rss, mon.pss + par.pss, pss_max,
-	    verdict(mon.pss + par.pss < T_SESSION_PSS));
+	printf("%-44s %10ld %10ld\n", "dived monitor + parser",
+	    mon.rss + par.rss, mon.pss + par.pss);
 	line("bench dived_session_rss_kib=%ld pss_kib=%ld monitor_rss_kib=%ld "
-	    "monitor_pss_kib=%ld parser_rss_kib=%ld parser_pss_kib=%ld "
-	    "max_pss_kib=%d result=%s", mon.rss + par.rss, mon.pss + par.pss,
-	    mon.rss, mon.pss, par.rss, par.pss, T_SESSION_PSS,
-	    verdict(mon.pss + par.pss < T_SESSION_PSS));
+	    "monitor_pss_kib=%ld parser_rss_kib=%ld parser_pss_kib=%ld",
+	    mon.rss + par.rss, mon.pss + par.pss, mon.rss, mon.pss, par.rss,
+	    par.pss);
+	*session_pss = mon.pss + par.pss;
+}
+
+/* After the table: the targets of dived's memory. */
+static void
+memory_targets(const struct mem *idle0, long session_pss)
+{
+	targets_head();
+	target("dived master idle PSS, KiB", "master_idle_pss", "kib", 0,
+	    (double)idle0->pss, AT_MOST, T_MASTER_PSS, 0);
+	if (session_pss >= 0)
+		target("one session's monitor + parser PSS, KiB",
+		    "session_pss", "kib", 0, (double)session_pss, BELOW,
+		    T_SESSION_PSS, 0);
 }
 
 static void
@@ -1300,8 +1347,9 @@ pair(char *const dive[], char *const tru[], char *const envp[],
 	free(tt);
 }
 
+/* added[i] gets what fills[i] adds to dive over /bin/true, or NAN. */
 static void
-scale_argenv(char *const dive[], char *const tru[], int runs)
+scale_argenv(char *const dive[], char *const tru[], int runs, double *added)
 {
 	struct stats sd, st;
 	size_t i;
@@ -1314,6 +1362,7 @@ scale_argenv(char *const dive[], char *const tru[], int runs)
 		pair(da, ta, ev, runs, &sd, &st);
 		snprintf(what, sizeof(what), "argv+env %zu KiB",
 		    fills[i] / 1024);
+		added[i] = sd.n > 0 && st.n > 0 ? sd.median - st.median : NAN;
 		if (sd.n == 0)
 			printf("%-28s fails\n", what);
 		else {
@@ -1330,13 +1379,16 @@ scale_argenv(char *const dive[], char *const tru[], int runs)
 	}
 }
 
+/* *last_per_fd gets the time per added descriptor of the last case. */
 static void
-scale_fds(char *const dive[], char *const tru[], int runs)
+scale_fds(char *const dive[], char *const tru[], int runs,
+    double *last_per_fd)
 {
 	struct stats sd, st, base = { 0, 0, 0 };
 	double per_fd;
 	size_t i;
 
+	*last_per_fd = NAN;
 	for (i = 0; i < sizeof(fdcounts) / sizeof(fdcounts[0]); i++) {
 		int extra[MAX_FDS], k, n = fdcounts[i] - 3;
 		char what[64];
@@ -1357,6 +1409,8 @@ scale_fds(char *const dive[], char *const tru[], int runs)
 			base = sd;
 		per_fd = i > 0 && base.n ? (sd.median - base.median) /
 		    (fdcounts[i] - fdcounts[0]) : 0;
+		if (i > 0 && base.n)
+			*last_per_fd = per_fd;
 		printf("%-28s %8zu %12.0f %12.0f %12.0f", what, sd.n,
 		    sd.median, st.median, sd.median - st.median);
 		if (i > 0 && base.n)
@@ -1372,12 +1426,26 @@ scale_fds(char *const dive[], char *const tru[], int runs)
 static void
 scaling(char *const dive[], char *const tru[], int runs)
 {
+	double added[sizeof(fills) / sizeof(fills[0])], per_fd;
+
 	printf("\n== Scaling: dive SOCK /bin/true next to /bin/true with the "
 	    "same request ==\n");
 	printf("%-28s %8s %12s %12s %12s\n", "request", "runs",
 	    "dive µs", "true µs", "dive − true");
-	scale_argenv(dive, tru, runs);
-	scale_fds(dive, tru, runs);
+	scale_argenv(dive, tru, runs, added);
+	scale_fds(dive, tru, runs, &per_fd);
+	targets_head();
+	if (!isnan(added[1]))
+		target("argv+env 64 KiB, µs added over /bin/true",
+		    "argenv_64k_added", "us", 0, added[1], AT_MOST,
+		    T_ARGENV_64K, 0);
+	if (!isnan(added[2]))
+		target("argv+env 1 MiB, µs added over /bin/true",
+		    "argenv_1m_added", "us", 0, added[2], AT_MOST,
+		    T_ARGENV_1M, 0);
+	if (!isnan(per_fd))
+		target("250 descriptors, µs per added descriptor",
+		    "per_added_fd", "us", 2, per_fd, AT_MOST, T_PER_FD, 1);
 }
 
 /* The round-trip commands: the floor, dive, then what is installed. */
@@ -1474,6 +1542,7 @@ main(int argc, char **argv)
 	struct cmd cmds[8];
 	const struct cmd *tr, *dv;
 	struct mem idle0 = { -1, -1, 0 }, spares0 = { 0, 0, 0 };
+	long session_pss = -1;
 	int nspares = 0;
 	char *sleep, *sudo, *s6sudo;
 	double t0 = now_us();
@@ -1509,15 +1578,16 @@ main(int argc, char **argv)
 	throughput(&o, cmds, nc);
 
 	printf("\n== Memory (smaps_rollup) ==\n");
-	printf("%-44s %10s %10s %10s %7s\n", "process", "RSS KiB", "PSS KiB",
-	    "target", "result");
+	printf("%-44s %10s %10s\n", "process", "RSS KiB", "PSS KiB");
 	if (o.dived > 0)
 		dived_memory(o.dive, o.sock, sleep, o.dived, &idle0, &spares0,
-		    nspares);
+		    nspares, &session_pss);
 	if (s6sudo != NULL && o.s6 > 0)
 		s6_memory(s6sudo, o.s6sock, sleep, o.s6);
 	if (sudo != NULL)
 		sudo_memory(sudo, sleep);
+	if (o.dived > 0)
+		memory_targets(&idle0, session_pss);
 
 	scaling(dv->argv, tr->argv, o.runs);
 
