@@ -26,6 +26,7 @@
 #include "proto.h"
 #include "relay.h"
 #include "sock.h"
+#include "stage.h"
 
 #define USAGE	"usage: dive [-t | -T] [--] socket_path|@abstract_name " \
 		"[program [argument ...]]\n" \
@@ -539,6 +540,8 @@ static void __attribute__((noreturn))
 mirror(uint32_t how, uint32_t value)
 {
 	relay_restore();
+	STAGE(dive_exit);
+	STAGE_WRITE();
 	if (how == EXIT_EXITED)
 		exit((int)(value & 0xff));
 	if (value == 0 || value > DIVE_MAX_SIGNAL)
@@ -945,6 +948,7 @@ main(int argc, char **argv)
 	s.r = &r;
 	s.name = name;
 	s.sock = connect_to(name);
+	STAGE(connected);
 	check_server(s.sock, name, named);
 	if (proto_send_u32(s.sock, MSG_HELLO, DIVE_PROTO_VERSION) == -1)
 		send_failed(s.sock, name);

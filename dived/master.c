@@ -32,6 +32,7 @@
 #include "rulefile.h"
 #include "sessid.h"
 #include "spawn.h"
+#include "stage.h"
 #include "title.h"
 #include "wire.h"
 
@@ -375,6 +376,7 @@ reserve_slot(const struct config *cfg, int c, const char *id)
 		    strerror(errno));
 		return -1;
 	}
+	STAGE_KEY(uc.pid);
 	for (size_t i = 0; i < nslots; i++)
 		mine += slots[i].uid == uc.uid;
 	if (nslots >= cfg->o.max_sessions)
@@ -694,6 +696,8 @@ accept_loop(struct config *cfg, int ls, const sigset_t *waitmask,
 		size_t n = 1;
 		int c;
 
+		/* The last connection's moment, off its path. */
+		STAGE_WRITE();
 		if (!cfg->o.no_fork)
 			w = add_spares(cfg, ls, orig, &wait);
 		pfds[0] = (struct pollfd){ ls, POLLIN, 0 };
@@ -719,6 +723,7 @@ accept_loop(struct config *cfg, int ls, const sigset_t *waitmask,
 				logmsg(LOG_ERR, "accept: %s", strerror(errno));
 			continue;
 		}
+		STAGE(accepted);
 		if (cfg->o.no_fork)
 			serve_here(cfg, ls, c, orig);
 		sessid_format(id, sizeof(id), ++conns);
@@ -837,6 +842,7 @@ master_run(struct config *cfg)
 
 	if (cfg->o.detach)
 		daemon_detach();
+	STAGE_OPEN();
 	sessid_start();
 	/* Blocked until the first poll: a stop signal finds all in place. */
 	handlers(cfg, &waitmask);

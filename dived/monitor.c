@@ -25,6 +25,7 @@
 #include "log.h"
 #include "monitor.h"
 #include "pty.h"
+#include "stage.h"
 #include "testhook.h"
 #include "title.h"
 
@@ -244,6 +245,7 @@ finish(struct session *s, int st)
 	double secs;
 	int left;
 
+	STAGE(exited);
 	/* What the program wrote last reaches the client before its end. */
 	record_drain(s);
 	/*
@@ -284,6 +286,7 @@ finish(struct session *s, int st)
 		    (uint32_t)WEXITSTATUS(st));
 	}
 	stop_parser(s);
+	STAGE_WRITE();
 	if (left != 0) {
 		linger(s);
 		session_over(s);
@@ -330,6 +333,8 @@ prepare(struct session *s)
 static void __attribute__((noreturn))
 serve(struct session *s)
 {
+	STAGE_KEY(s->peer.pid);
+	STAGE(handed);
 	give_client(s);
 	peer_name(s);
 	if (!client_ahead(s->client) && greet(s) == -1) {
@@ -339,11 +344,13 @@ serve(struct session *s)
 		_exit(1);
 	}
 	read_request(s);
+	STAGE(request);
 	if (s->req.list)
 		answer_list(s);
 	terminal(s);
 	authenticate(s);
 	decide(s);
+	STAGE(decided);
 	launch(s);
 	finish(s, await_program(s));
 }
@@ -354,6 +361,7 @@ monitor_run(const struct config *cfg, int client, const char *id,
 {
 	struct session s;
 
+	STAGE(monitor);
 	init_session(&s, cfg);
 	s.master = master;
 	identify(&s, client, id);
@@ -450,6 +458,7 @@ monitor_spare(const struct config *cfg, int master, int report)
 		stop_parser(&s);
 		_exit(0);
 	}
+	STAGE(monitor);
 	memcpy(&n, f.buf, sizeof(n));
 	frame_free(&f);
 	sessid_format(id, sizeof(id), (unsigned long)n);

@@ -23,6 +23,7 @@
 #include "pty.h"
 #include "rlimits.h"
 #include "spawn.h"
+#include "stage.h"
 
 extern char **environ;
 
@@ -183,6 +184,7 @@ create_program(struct session *s, struct launch *l, int errfd[2])
 	if (wait && pipe2(go, O_CLOEXEC) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "pipe: %s", strerror(errno));
 	l->nsready = 1;
+	STAGE(clone);
 	clock_gettime(CLOCK_MONOTONIC, &s->t0);
 	if (flags == 0 && !wait && SHARE_MEMORY) {
 		if ((s->pid = share_process(s, l)) == -1)

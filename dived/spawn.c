@@ -47,6 +47,7 @@
 #include "rlimits.h"
 #include "root.h"
 #include "spawn.h"
+#include "stage.h"
 #ifdef DIVE_TESTHOOKS
 #include "testhook.h"
 #endif
@@ -556,6 +557,7 @@ exec_program(const struct launch *l)
 {
 	const char *prog = l->d->argv[0];
 
+	STAGE_NOW(exec);
 	environ = l->d->envp;
 	execvp(prog, l->d->argv);
 	step_failed(l, errno == ENOENT || errno == ENOTDIR ?

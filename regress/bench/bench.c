@@ -1,8 +1,9 @@
 /*
  * bench: what starting a program through dive costs.  Round trips next
- * to /bin/true and to dive's peers, sessions per second with parallel
- * clients, the memory of dived's processes, and how the time grows with
- * the request's size and descriptors.  Every command is started by
+ * to /bin/true and to dive's peers, where one session's time goes (with
+ * the stage build, -t), sessions per second with parallel clients next to
+ * the peers', the memory of dived's processes, and how the time grows
+ * with the request's size and descriptors.  Every command is started by
  * posix_spawn and waited for here: no shell runs in the measured loop.
  *
  * The figures come out twice: a table to read, then one "bench key=value"
@@ -17,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,6 +30,8 @@
 #define WARMUP		20	/* unmeasured runs of each command first */
 #define ROUNDS		300	/* round trips: each command once a round */
 #define ROUND_SECS	60	/* ...unless the rounds take longer */
+#define STAGE_RUNS	200	/* stage table: sessions of the stage build */
+#define STAGE_SECS	30	/* ...unless they take longer */
 #define SESSIONS	1000	/* throughput: sessions for each client count */
 #define TPUT_ROUNDS	3	/* ...in each of this many rounds (odd) */
 #define SCALE_RUNS	100	/* scaling: runs of each command per case */
@@ -45,12 +49,16 @@
 #define T_DIVE_VS_TRUE	2.2	/* dive round trip, at most × /bin/true */
 #define T_S6_VS_DIVE	2.5	/* s6-sudo, at least × dive */
 #define T_SUDO_VS_DIVE	3.0	/* sudo, at least × dive */
-#define T_PAR8_VS_1	1.6	/* 8 clients, at least × 1 client's rate */
-#define T_MASTER_RSS	2048	/* KiB, master idle RSS below */
-#define T_SESSION_PSS	3072	/* KiB, monitor + parser PSS below */
+#define T_TPUT8_VS_S6	2.0	/* 8 clients: dive, at least × s6-sudo */
+#define T_MASTER_PSS	1331	/* KiB, master idle PSS at most */
+#define T_SESSION_PSS	1024	/* KiB, monitor + parser PSS below */
+#define T_ARGENV_64K	1000	/* µs, 64 KiB argv+env add at most */
+#define T_ARGENV_1M	2000	/* µs, 1 MiB argv+env add at most */
+#define T_PER_FD	2.0	/* µs per added descriptor at most (250) */
 
 /* Throughput client counts: the first is 1 and 8 is among them. */
-static const int clients[] = { 1, 2, 8, 32 };
+static const int clients[] = { 1, 8, 32 };
+/* The 64 KiB and 1 MiB cases, second and third, have targets. */
 static const size_t fills[] = { 1024, 64 * 1024, 1024 * 1024 };
 /* Descriptors passed: 0-2, then as many more as it takes. */
 static const int fdcounts[] = { 3, 64, 250 };
@@ -87,11 +95,19 @@ struct mem {
 	long	uss;			/* its own pages: shared with none */
 };
 
+struct setup {
+	const char	*dive, *sock, *s6sock;
+	const char	*sdive, *ssock, *sfile;	/* the stage build's */
+	pid_t		 dived, s6;
+	int		 use_sudo, rounds, sessions, runs;
+};
+
 static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: bench -d dive -s socket [-p dived_pid] "
 	    "[-S s6_socket] [-P s6_pid] [-u]\n"
+	    "             [-t stage_dive -T stage_socket -f stage_file]\n"
 	    "             [-r rounds] [-n sessions] [-k runs]\n");
 	exit(2);
 }
@@ -250,26 +266,74 @@ summarize(double *t, size_t n)
 	return s;
 }
 
+/*
+ * S, then spaces up to WIDTH columns: printf pads by bytes, and "µs" or
+ * "→" take more bytes than columns.
+ */
+static void
+label(const char *s, int width)
+{
+	int cols = 0;
+
+	for (const char *p = s; *p != '\0'; p++)
+		cols += ((unsigned char)*p & 0xc0) != 0x80;
+	printf("%s%*s", s, width > cols ? width - cols : 0, "");
+}
+
 static const char *
 verdict(int pass)
 {
 	return pass ? "PASS" : "MISS";
 }
 
-/* A ratio next to its target, in the table and as a bench line. */
+enum bound {
+	AT_MOST,
+	BELOW,
+	AT_LEAST,
+};
+
+static const struct {
+	const char	*sign, *key;
+} bounds[] = {
+	[AT_MOST] = { "<=", "max" },
+	[BELOW] = { "<", "below" },
+	[AT_LEAST] = { ">=", "min" },
+};
+
 static void
-judge(const char *label, const char *key, double ratio, int at_most,
+targets_head(void)
+{
+	printf("\n%-44s %9s %12s %7s\n", "target", "measured", "limit",
+	    "result");
+}
+
+/*
+ * A measure next to its target, in the table and as a bench line: UNIT
+ * names the measure in the line, with DIGITS decimals (the limit with
+ * LDIGITS).
+ */
+static void
+target(const char *what, const char *key, const char *unit, int digits,
+    double v, enum bound b, double limit, int ldigits)
+{
+	int pass = b == AT_MOST ? v <= limit : b == BELOW ? v < limit :
+	    v >= limit;
+	char lim[32];
+
+	snprintf(lim, sizeof(lim), "%s %.*f", bounds[b].sign, ldigits, limit);
+	label(what, 44);
+	printf(" %9.*f %12s %7s\n", digits, v, lim, verdict(pass));
+	line("bench target_%s %s=%.*f %s=%.*f result=%s", key, unit, digits,
+	    v, bounds[b].key, ldigits, limit, verdict(pass));
+}
+
+/* A ratio next to its target. */
+static void
+judge(const char *what, const char *key, double ratio, int at_most,
     double limit)
 {
-	int pass = at_most ? ratio <= limit : ratio >= limit;
-	char target[32];
-
-	snprintf(target, sizeof(target), "%s %.1f", at_most ? "<=" : ">=",
-	    limit);
-	printf("%-44s %9.2f %12s %7s\n", label, ratio, target,
-	    verdict(pass));
-	line("bench target_%s ratio=%.2f %s=%.1f result=%s", key, ratio,
-	    at_most ? "max" : "min", limit, verdict(pass));
+	target(what, key, "ratio", 2, ratio, at_most ? AT_MOST : AT_LEAST,
+	    limit, 1);
 }
 
 /* --- /proc ------------------------------------------------------------ */
@@ -503,8 +567,7 @@ report_round_trips(const struct cmd *c, size_t nc)
 		    tr && x != tr ? vt : "", dv && x != dv ? " ratio_vs_dive=" :
 		    "", dv && x != dv ? vd : "");
 	}
-	printf("\n%-44s %9s %12s %7s\n", "ratio", "measured", "target",
-	    "result");
+	targets_head();
 	if (tr != NULL && dv != NULL)
 		judge("dive / true", "dive_vs_true",
 		    dv->st.median / tr->st.median, 1, T_DIVE_VS_TRUE);
@@ -514,6 +577,312 @@ report_round_trips(const struct cmd *c, size_t nc)
 	if (dv != NULL && (tr = find(c, nc, "sudo_true")) != NULL)
 		judge("sudo / dive", "sudo_vs_dive",
 		    tr->st.median / dv->st.median, 0, T_SUDO_VS_DIVE);
+}
+
+/* --- stages ----------------------------------------------------------- */
+
+/*
+ * The moments the stage build records of a session (common/stage.h), by
+ * the name in its file; then the bench's own, the spawn and the reap.
+ */
+enum mark {
+	M_CONNECTED, M_ACCEPTED, M_MONITOR, M_HANDED, M_REQUEST, M_DECIDED,
+	M_CLONE, M_EXEC, M_EXITED, M_DIVE_EXIT, M_SPAWN, M_REAPED, M_COUNT
+};
+
+static const char *const mark_names[M_SPAWN] = {
+	"connected", "accepted", "monitor", "handed", "request", "decided",
+	"clone", "exec", "exited", "dive_exit",
+};
+
+/*
+ * Each stage from one moment to the next, so that they add up to the
+ * round trip; a part lies within the stage above it and is not added.
+ * Processes run side by side: a part, or a stage, may come out below 0.
+ */
+static const struct {
+	const char	*key, *label;
+	enum mark	 from, to;
+	int		 part;
+} stages[] = {
+	{ "start", "dive's start → its connect() returned", M_SPAWN,
+	    M_CONNECTED, 0 },
+	{ "handoff", "connect → the monitor has the connection", M_CONNECTED,
+	    M_MONITOR, 0 },
+	{ "accept", "  of which: connect → the master's accept", M_CONNECTED,
+	    M_ACCEPTED, 1 },
+	{ "identify", "the monitor identifies the client", M_MONITOR,
+	    M_HANDED, 0 },
+	{ "request", "request read, decoded by the parser", M_HANDED,
+	    M_REQUEST, 0 },
+	{ "decide", "the monitor's checks and decision", M_REQUEST,
+	    M_DECIDED, 0 },
+	{ "prepare", "the launch prepared, up to the clone", M_DECIDED,
+	    M_CLONE, 0 },
+	{ "exec", "clone → the program's execve", M_CLONE, M_EXEC, 0 },
+	{ "program", "the program runs; its exit seen", M_EXEC, M_EXITED,
+	    0 },
+	{ "exit", "the program's exit → dive's exit", M_EXITED, M_DIVE_EXIT,
+	    0 },
+	{ "reap", "dive's exit → reaped here", M_DIVE_EXIT, M_REAPED, 0 },
+};
+
+struct staged {
+	pid_t	pid;		/* dive's */
+	double	at[M_COUNT];	/* µs on CLOCK_MONOTONIC, 0 unknown */
+};
+
+/* One "stage PID NAME=NS ..." line into the session of that pid. */
+static void
+stage_line(char *l, struct staged *runs, size_t n)
+{
+	char *tok, *save, *eq;
+	struct staged *r = NULL;
+	long pid;
+	size_t i;
+	int m;
+
+	if ((tok = strtok_r(l, " \n", &save)) == NULL ||
+	    strcmp(tok, "stage") != 0 ||
+	    (tok = strtok_r(NULL, " \n", &save)) == NULL)
+		return;
+	pid = strtol(tok, NULL, 10);
+	for (i = 0; i < n && r == NULL; i++)
+		if (runs[i].pid == pid)
+			r = &runs[i];
+	if (r == NULL)
+		return;
+	while ((tok = strtok_r(NULL, " \n", &save)) != NULL) {
+		if ((eq = strchr(tok, '=')) == NULL)
+			continue;
+		*eq = '\0';
+		for (m = 0; m < M_SPAWN; m++)
+			if (strcmp(tok, mark_names[m]) == 0)
+				r->at[m] = strtod(eq + 1, NULL) / 1e3;
+	}
+}
+
+static void
+read_stages(const char *path, struct staged *runs, size_t n)
+{
+	char l[1024];
+	FILE *f;
+
+	if ((f = fopen(path, "re")) == NULL)
+		err(1, "%s", path);
+	while (fgets(l, sizeof(l), f) != NULL)
+		stage_line(l, runs, n);
+	fclose(f);
+}
+
+/* A command measured beside the stage build's sessions. */
+struct beside {
+	const char	*key, *label;
+	char *const	*argv;
+	int		 status;	/* its exit status when it works */
+	int		 floor;		/* part of the floor */
+	int		 usable;
+	double		*t;
+	size_t		 n;
+	struct stats	 st;
+};
+
+static int
+exits_with(int st, int status)
+{
+	return WIFEXITED(st) && WEXITSTATUS(st) == status;
+}
+
+static int
+works_beside(const struct beside *b)
+{
+	int st;
+
+	if (b->status == 0)
+		return works(b->argv, env0);
+	timed(b->argv, env0, &st);
+	return exits_with(st, b->status);
+}
+
+static double
+mean(const double *t, size_t n)
+{
+	double sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sum += t[i];
+	return n > 0 ? sum / (double)n : 0;
+}
+
+static void
+print_stage(const char *what, const char *key, struct stats st, double avg)
+{
+	label(what, 44);
+	printf(" %10.0f %10.0f %10.0f\n", st.median, st.p90, avg);
+	line("bench stage_%s_median_us=%.0f p90_us=%.0f mean_us=%.0f", key,
+	    st.median, st.p90, avg);
+}
+
+/*
+ * The stages of the sessions that have all their moments.  Their means
+ * add up to the mean round trip exactly, their medians nearly.
+ */
+static void
+report_stages(const struct staged *runs, size_t n, const struct beside *b,
+    size_t nb)
+{
+	enum { NS = sizeof(stages) / sizeof(stages[0]) };
+	const struct staged **ok;
+	double *t, med = 0, avg, sum = 0;
+	size_t i, k, nok = 0, nf = 0;
+	struct stats st;
+
+	if ((t = calloc(n + 1, sizeof(*t))) == NULL ||
+	    (ok = calloc(n + 1, sizeof(*ok))) == NULL)
+		err(1, "calloc");
+	for (i = 0; i < n; i++) {
+		int all = 1;
+
+		for (k = 0; k < M_COUNT; k++)
+			all &= runs[i].at[k] != 0;
+		if (all)
+			ok[nok++] = &runs[i];
+	}
+	/* Each "µs" is a column narrower than its bytes. */
+	label("stage", 44);
+	printf(" %11s %11s %11s\n", "median µs", "p90 µs", "mean µs");
+	for (k = 0; k < NS; k++) {
+		for (i = 0; i < nok; i++)
+			t[i] = ok[i]->at[stages[k].to] -
+			    ok[i]->at[stages[k].from];
+		avg = mean(t, nok);
+		st = summarize(t, nok);
+		print_stage(stages[k].label, stages[k].key, st, avg);
+		if (!stages[k].part) {
+			med += st.median;
+			sum += avg;
+		}
+	}
+	for (i = 0; i < nok; i++)
+		t[i] = ok[i]->at[M_REAPED] - ok[i]->at[M_SPAWN];
+	avg = mean(t, nok);
+	st = summarize(t, nok);
+	label("sum of the stages", 44);
+	printf(" %10.0f %10s %10.0f\n", med, "", sum);
+	print_stage("round trip, stage build (measured)", "round_trip", st,
+	    avg);
+	line("bench stage_sum_median_us=%.0f mean_us=%.0f sessions=%zu "
+	    "complete=%zu", med, sum, n, nok);
+	med = 0;
+	for (k = 0; k < nb; k++) {
+		if (b[k].st.n == 0)
+			continue;
+		print_stage(b[k].label, b[k].key, b[k].st, mean(b[k].t,
+		    b[k].n));
+		if (b[k].floor) {
+			med += b[k].st.median;
+			nf++;
+		}
+	}
+	if (nf == 2) {
+		label("floor: the two together", 44);
+		printf(" %10.0f\n", med);
+		line("bench stage_floor_median_us=%.0f", med);
+	}
+	if (nok < n)
+		printf("%zu of %zu sessions without all their moments, left "
+		    "out\n", n - nok, n);
+	free(ok);
+	free(t);
+}
+
+/*
+ * One default session at a time through the stage build (dive and dived
+ * of build/stages, -DDIVE_STAGES), its moments from the file they append
+ * to; interleaved with the release dive's round trip and the floor: the
+ * release dive with no dived listening, and /bin/true.
+ */
+static void
+stage_table(const char *sdive, const char *ssock, const char *file,
+    const char *dive, const char *sock, char *const tru[], int rounds)
+{
+	char *senv[] = { env0[0], NULL, NULL }, *absent;
+	char *sargv[] = { (char *)sdive, (char *)ssock, tru[0], NULL };
+	char *rargv[] = { (char *)dive, (char *)sock, tru[0], NULL };
+	char *fargv[] = { (char *)dive, NULL, tru[0], NULL };
+	/* dive with no dived listening exits 125, having said so. */
+	struct beside fl[] = {
+		{ .key = "release", .label = "round trip, release build",
+		    .argv = rargv },
+		{ .key = "floor_absent", .label = "floor: dive, no dived "
+		    "listening", .argv = fargv, .status = 125, .floor = 1 },
+		{ .key = "floor_true", .label = "floor: /bin/true",
+		    .argv = tru, .floor = 1 },
+	};
+	enum { NF = sizeof(fl) / sizeof(fl[0]) };
+	struct staged *runs;
+	size_t n = 0, k;
+	double t0;
+	int r, st, fd;
+
+	if (asprintf(&senv[1], "DIVE_STAGES=%s", file) == -1 ||
+	    asprintf(&absent, "%s.absent", sock) == -1)
+		err(1, "asprintf");
+	fargv[1] = absent;
+	if (rounds > STAGE_RUNS)
+		rounds = STAGE_RUNS;
+	printf("\n== Stages of one session: dive SOCK /bin/true, the stage "
+	    "build, %d sessions ==\n", rounds);
+	if (!works(sargv, senv)) {
+		printf("the stage build fails: no stage table\n");
+		return;
+	}
+	for (k = 0; k < NF; k++)
+		fl[k].usable = works_beside(&fl[k]);
+	if ((runs = calloc((size_t)rounds, sizeof(*runs))) == NULL)
+		err(1, "calloc");
+	for (k = 0; k < NF; k++)
+		if ((fl[k].t = calloc((size_t)rounds, sizeof(double))) == NULL)
+			err(1, "calloc");
+	warm(sargv, senv);
+	for (k = 0; k < NF; k++)
+		if (fl[k].usable)
+			warm(fl[k].argv, env0);
+	/* Only the measured sessions' moments. */
+	if ((fd = open(file, O_WRONLY | O_TRUNC | O_CLOEXEC)) == -1)
+		err(1, "%s", file);
+	close(fd);
+	t0 = now_us();
+	for (r = 0; r < rounds && now_us() - t0 < STAGE_SECS * 1e6; r++) {
+		struct staged *x = &runs[n];
+
+		memset(x, 0, sizeof(*x));
+		x->at[M_SPAWN] = now_us();
+		x->pid = start(sargv, senv, 0);
+		st = reap(x->pid);
+		x->at[M_REAPED] = now_us();
+		n += st == 0;
+		for (k = 0; k < NF; k++) {
+			double t;
+
+			if (!fl[k].usable)
+				continue;
+			t = timed(fl[k].argv, env0, &st);
+			if (exits_with(st, fl[k].status))
+				fl[k].t[fl[k].n++] = t;
+		}
+	}
+	/* The monitors write theirs as their clients go. */
+	sleep_ms(100);
+	read_stages(file, runs, n);
+	for (k = 0; k < NF; k++)
+		fl[k].st = summarize(fl[k].t, fl[k].n);
+	report_stages(runs, n, fl, NF);
+	for (k = 0; k < NF; k++)
+		free(fl[k].t);
+	free(runs);
+	free(senv[1]);
+	free(absent);
 }
 
 /* --- throughput ------------------------------------------------------- */
@@ -595,60 +964,109 @@ median_rate(struct rate *r, size_t n)
 	return r[n / 2];
 }
 
-/*
- * Each client count, and /bin/true with 1 and 8 clients, is measured
- * TPUT_ROUNDS times, the counts taking turns, and the median is kept: a
- * burst of other work on a shared machine then moves one round, not the
- * ratio.
- */
+/* A command whose sessions per second are measured. */
+struct tput {
+	const char	*key, *label;
+	char *const	*argv;
+	pid_t		 server;	/* whose CPU is the server's, or 0 */
+	const char	*server_key, *client_key;
+	int		 counts;	/* how many of clients[] */
+	struct rate	 all[sizeof(clients) / sizeof(clients[0])][TPUT_ROUNDS];
+	struct rate	 r[sizeof(clients) / sizeof(clients[0])];
+};
+
 static void
-throughput(char *const dive[], char *const tru[], int total, pid_t dived)
+report_rates(struct tput *x, int total)
 {
-	enum { NC = sizeof(clients) / sizeof(clients[0]) };
-	struct rate all[NC][TPUT_ROUNDS], t1all[TPUT_ROUNDS], t8all[TPUT_ROUNDS];
-	struct rate r[NC], t1, t8;
-	size_t i;
-	int k;
+	for (int i = 0; i < x->counts; i++) {
+		int fails = 0, k;
+		char server[32] = "-";
 
-	printf("\n== Throughput: N clients in parallel, %d sessions each N, "
-	    "median of %d rounds (%ld CPUs) ==\n", total, TPUT_ROUNDS,
-	    sysconf(_SC_NPROCESSORS_ONLN));
-	for (k = 0; k < TPUT_ROUNDS; k++) {
-		for (i = 0; i < NC; i++)
-			all[i][k] = rate(dive, clients[i], total, dived);
-		t1all[k] = rate(tru, 1, total, 0);
-		t8all[k] = rate(tru, 8, total, 0);
-	}
-	printf("%-28s %8s %12s %10s %14s %14s\n", "command", "clients",
-	    "sessions/s", "× 1", "server CPU ms", "client CPU ms");
-	for (i = 0; i < NC; i++) {
-		int fails = 0;
-
-		r[i] = median_rate(all[i], TPUT_ROUNDS);
+		x->r[i] = median_rate(x->all[i], TPUT_ROUNDS);
 		for (k = 0; k < TPUT_ROUNDS; k++)
-			fails += all[i][k].fails;
-		printf("%-28s %8d %12.0f %10.2f %14.3f %14.3f\n",
-		    "dive SOCK /bin/true", clients[i], r[i].per_s,
-		    r[i].per_s / r[0].per_s, r[i].server_ms, r[i].client_ms);
+			fails += x->all[i][k].fails;
+		if (x->server > 0)
+			snprintf(server, sizeof(server), "%.3f",
+			    x->r[i].server_ms);
+		printf("%-28s %8d %12.0f %10.2f %14s %14.3f\n", x->label,
+		    clients[i], x->r[i].per_s, x->r[i].per_s / x->r[0].per_s,
+		    server, x->r[i].client_ms);
 		if (fails)
-			printf("%-28s %d sessions failed\n", "", fails);
-		line("bench dive_throughput_c%d_per_s=%.0f dived_cpu_ms=%.3f "
-		    "dive_cpu_ms=%.3f fails=%d", clients[i], r[i].per_s,
-		    r[i].server_ms, r[i].client_ms, fails);
+			printf("%-28s %d of %d sessions failed\n", "", fails,
+			    total * TPUT_ROUNDS);
+		if (x->server > 0)
+			line("bench %s_throughput_c%d_per_s=%.0f %s=%.3f "
+			    "%s=%.3f fails=%d", x->key, clients[i],
+			    x->r[i].per_s, x->server_key, x->r[i].server_ms,
+			    x->client_key, x->r[i].client_ms, fails);
+		else
+			line("bench %s_throughput_c%d_per_s=%.0f %s=%.3f "
+			    "fails=%d", x->key, clients[i], x->r[i].per_s,
+			    x->client_key, x->r[i].client_ms, fails);
 	}
-	t1 = median_rate(t1all, TPUT_ROUNDS);
-	t8 = median_rate(t8all, TPUT_ROUNDS);
-	printf("%-28s %8d %12.0f %10.2f %14s %14.3f\n", "/bin/true", 1,
-	    t1.per_s, 1.0, "-", t1.client_ms);
-	printf("%-28s %8d %12.0f %10.2f %14s %14.3f\n", "/bin/true", 8,
-	    t8.per_s, t8.per_s / t1.per_s, "-", t8.client_ms);
-	line("bench true_throughput_c1_per_s=%.0f c8_per_s=%.0f "
-	    "ratio_8_vs_1=%.2f", t1.per_s, t8.per_s, t8.per_s / t1.per_s);
+}
+
+/* The rate at 8 clients. */
+static double
+rate8(const struct tput *x)
+{
+	int i;
+
 	for (i = 0; clients[i] != 8; i++)
 		;
-	printf("\n");
-	judge("dive sessions/s, 8 clients / 1", "dive_throughput_8_vs_1",
-	    r[i].per_s / r[0].per_s, 0, T_PAR8_VS_1);
+	return x->r[i].per_s;
+}
+
+/*
+ * dive and the peers at each client count, and /bin/true with 1 and 8
+ * clients, each TPUT_ROUNDS times, all taking turns, and the median is
+ * kept: a burst of other work on a shared machine then moves one round,
+ * not the ratio.  The servers' CPU per session is dived's (its monitors
+ * and parsers with it) and s6-ipcserverd's (its s6-sudod with it).
+ */
+static void
+throughput(const struct setup *o, const struct cmd *c, size_t nc)
+{
+	enum { NC = sizeof(clients) / sizeof(clients[0]) };
+	static struct tput x[4];
+	const struct cmd *dv = find(c, nc, "dive_true"), *s6, *su, *tr;
+	size_t nx = 0, j;
+	int i, k;
+
+	x[nx++] = (struct tput){ .key = "dive", .label = "dive SOCK /bin/true",
+	    .argv = dv->argv, .server = o->dived,
+	    .server_key = "dived_cpu_ms", .client_key = "dive_cpu_ms",
+	    .counts = NC };
+	if ((s6 = find(c, nc, "s6sudo_true")) != NULL)
+		x[nx++] = (struct tput){ .key = "s6sudo",
+		    .label = "s6-sudo SOCK2 /bin/true", .argv = s6->argv,
+		    .server = o->s6, .server_key = "s6_cpu_ms",
+		    .client_key = "s6sudo_cpu_ms", .counts = NC };
+	if ((su = find(c, nc, "sudo_true")) != NULL)
+		x[nx++] = (struct tput){ .key = "sudo",
+		    .label = "sudo -n /bin/true", .argv = su->argv,
+		    .client_key = "sudo_cpu_ms", .counts = NC };
+	tr = find(c, nc, "true");
+	x[nx++] = (struct tput){ .key = "true", .label = "/bin/true",
+	    .argv = tr->argv, .client_key = "true_cpu_ms", .counts = 2 };
+
+	printf("\n== Throughput: N clients in parallel, %d sessions each N, "
+	    "median of %d rounds (%ld CPUs) ==\n", o->sessions, TPUT_ROUNDS,
+	    sysconf(_SC_NPROCESSORS_ONLN));
+	for (k = 0; k < TPUT_ROUNDS; k++)
+		for (j = 0; j < nx; j++)
+			for (i = 0; i < x[j].counts; i++)
+				x[j].all[i][k] = rate(x[j].argv, clients[i],
+				    o->sessions, x[j].server);
+	printf("%-28s %8s %12s %10s %14s %14s\n", "command", "clients",
+	    "sessions/s", "× 1", "server CPU ms", "client CPU ms");
+	for (j = 0; j < nx; j++)
+		report_rates(&x[j], o->sessions);
+	if (s6 == NULL)
+		return;
+	targets_head();
+	judge("dive sessions/s, 8 clients / s6-sudo's", "dive_vs_s6sudo_c8",
+	    rate8(&x[0]) / rate8(&x[1]), 0, T_TPUT8_VS_S6);
 }
 
 /* --- memory ----------------------------------------------------------- */
@@ -739,20 +1157,18 @@ sum_mem(const pid_t *procs, size_t n)
 	return total;
 }
 
+/* *session_pss gets the session's monitor and parser, or -1. */
 static void
 dived_memory(const char *dive, const char *sock, const char *sleep,
     pid_t master, const struct mem *idle0, const struct mem *spares,
-    int nspares)
+    int nspares, long *session_pss)
 {
 	char *argv[] = { (char *)dive, (char *)sock, (char *)sleep, HOLD_SECS,
 	    NULL };
 	pid_t procs[MAX_PROCS], monitor = -1, parser = -1, client;
 	struct mem idle1 = { -1, -1, 0 }, mon = { -1, -1, 0 }, par = { -1, -1, 0 };
-	char rss_max[16], pss_max[16], label[64];
+	char label[64];
 	size_t n, i;
-
-	snprintf(rss_max, sizeof(rss_max), "< %d", T_MASTER_RSS);
-	snprintf(pss_max, sizeof(pss_max), "< %d", T_SESSION_PSS);
 
 	client = hold_session(argv, master, "dived: monitor", procs, &n);
 	for (i = 0; i < n; i++) {
@@ -764,9 +1180,8 @@ dived_memory(const char *dive, const char *sock, const char *sleep,
 	reap(client);
 	sleep_ms(100);
 	smaps(master, &idle1);
-	printf("%-44s %10ld %10ld %10s %7s\n", "dived master, idle, at start",
-	    idle0->rss, idle0->pss, rss_max, verdict(idle0->rss <
-	    T_MASTER_RSS));
+	printf("%-44s %10ld %10ld\n", "dived master, idle, at start",
+	    idle0->rss, idle0->pss);
 	printf("%-44s %10ld %10ld\n", "dived master, idle, after all sessions",
 	    idle1.rss, idle1.pss);
 	printf("%-44s %10ld\n", "dived master, idle: pages of its own (USS)",
@@ -777,24 +1192,36 @@ dived_memory(const char *dive, const char *sock, const char *sleep,
 	line("bench dived_spares=%d rss_kib=%ld pss_kib=%ld", nspares,
 	    spares->rss, spares->pss);
 	line("bench dived_master_idle_rss_kib=%ld pss_kib=%ld uss_kib=%ld "
-	    "after_sessions_rss_kib=%ld pss_kib=%ld max_rss_kib=%d result=%s",
-	    idle0->rss, idle0->pss, idle0->uss, idle1.rss, idle1.pss,
-	    T_MASTER_RSS, verdict(idle0->rss < T_MASTER_RSS));
+	    "after_sessions_rss_kib=%ld pss_kib=%ld", idle0->rss, idle0->pss,
+	    idle0->uss, idle1.rss, idle1.pss);
 	if (monitor == -1 || parser == -1) {
 		printf("%-44s not found (monitor %ld, parser %ld)\n",
 		    "dived session", (long)monitor, (long)parser);
+		*session_pss = -1;
 		return;
 	}
 	printf("%-44s %10ld %10ld\n", "dived monitor", mon.rss, mon.pss);
 	printf("%-44s %10ld %10ld\n", "dived parser", par.rss, par.pss);
-	printf("%-44s %10ld %10ld %10s %7s\n", "dived monitor + parser",
-	    mon.rss + par.rss, mon.pss + par.pss, pss_max,
-	    verdict(mon.pss + par.pss < T_SESSION_PSS));
+	printf("%-44s %10ld %10ld\n", "dived monitor + parser",
+	    mon.rss + par.rss, mon.pss + par.pss);
 	line("bench dived_session_rss_kib=%ld pss_kib=%ld monitor_rss_kib=%ld "
-	    "monitor_pss_kib=%ld parser_rss_kib=%ld parser_pss_kib=%ld "
-	    "max_pss_kib=%d result=%s", mon.rss + par.rss, mon.pss + par.pss,
-	    mon.rss, mon.pss, par.rss, par.pss, T_SESSION_PSS,
-	    verdict(mon.pss + par.pss < T_SESSION_PSS));
+	    "monitor_pss_kib=%ld parser_rss_kib=%ld parser_pss_kib=%ld",
+	    mon.rss + par.rss, mon.pss + par.pss, mon.rss, mon.pss, par.rss,
+	    par.pss);
+	*session_pss = mon.pss + par.pss;
+}
+
+/* After the table: the targets of dived's memory. */
+static void
+memory_targets(const struct mem *idle0, long session_pss)
+{
+	targets_head();
+	target("dived master idle PSS, KiB", "master_idle_pss", "kib", 0,
+	    (double)idle0->pss, AT_MOST, T_MASTER_PSS, 0);
+	if (session_pss >= 0)
+		target("one session's monitor + parser PSS, KiB",
+		    "session_pss", "kib", 0, (double)session_pss, BELOW,
+		    T_SESSION_PSS, 0);
 }
 
 static void
@@ -920,8 +1347,9 @@ pair(char *const dive[], char *const tru[], char *const envp[],
 	free(tt);
 }
 
+/* added[i] gets what fills[i] adds to dive over /bin/true, or NAN. */
 static void
-scale_argenv(char *const dive[], char *const tru[], int runs)
+scale_argenv(char *const dive[], char *const tru[], int runs, double *added)
 {
 	struct stats sd, st;
 	size_t i;
@@ -934,6 +1362,7 @@ scale_argenv(char *const dive[], char *const tru[], int runs)
 		pair(da, ta, ev, runs, &sd, &st);
 		snprintf(what, sizeof(what), "argv+env %zu KiB",
 		    fills[i] / 1024);
+		added[i] = sd.n > 0 && st.n > 0 ? sd.median - st.median : NAN;
 		if (sd.n == 0)
 			printf("%-28s fails\n", what);
 		else {
@@ -950,13 +1379,16 @@ scale_argenv(char *const dive[], char *const tru[], int runs)
 	}
 }
 
+/* *last_per_fd gets the time per added descriptor of the last case. */
 static void
-scale_fds(char *const dive[], char *const tru[], int runs)
+scale_fds(char *const dive[], char *const tru[], int runs,
+    double *last_per_fd)
 {
 	struct stats sd, st, base = { 0, 0, 0 };
 	double per_fd;
 	size_t i;
 
+	*last_per_fd = NAN;
 	for (i = 0; i < sizeof(fdcounts) / sizeof(fdcounts[0]); i++) {
 		int extra[MAX_FDS], k, n = fdcounts[i] - 3;
 		char what[64];
@@ -977,6 +1409,8 @@ scale_fds(char *const dive[], char *const tru[], int runs)
 			base = sd;
 		per_fd = i > 0 && base.n ? (sd.median - base.median) /
 		    (fdcounts[i] - fdcounts[0]) : 0;
+		if (i > 0 && base.n)
+			*last_per_fd = per_fd;
 		printf("%-28s %8zu %12.0f %12.0f %12.0f", what, sd.n,
 		    sd.median, st.median, sd.median - st.median);
 		if (i > 0 && base.n)
@@ -992,19 +1426,27 @@ scale_fds(char *const dive[], char *const tru[], int runs)
 static void
 scaling(char *const dive[], char *const tru[], int runs)
 {
+	double added[sizeof(fills) / sizeof(fills[0])], per_fd;
+
 	printf("\n== Scaling: dive SOCK /bin/true next to /bin/true with the "
 	    "same request ==\n");
 	printf("%-28s %8s %12s %12s %12s\n", "request", "runs",
 	    "dive µs", "true µs", "dive − true");
-	scale_argenv(dive, tru, runs);
-	scale_fds(dive, tru, runs);
+	scale_argenv(dive, tru, runs, added);
+	scale_fds(dive, tru, runs, &per_fd);
+	targets_head();
+	if (!isnan(added[1]))
+		target("argv+env 64 KiB, µs added over /bin/true",
+		    "argenv_64k_added", "us", 0, added[1], AT_MOST,
+		    T_ARGENV_64K, 0);
+	if (!isnan(added[2]))
+		target("argv+env 1 MiB, µs added over /bin/true",
+		    "argenv_1m_added", "us", 0, added[2], AT_MOST,
+		    T_ARGENV_1M, 0);
+	if (!isnan(per_fd))
+		target("250 descriptors, µs per added descriptor",
+		    "per_added_fd", "us", 2, per_fd, AT_MOST, T_PER_FD, 1);
 }
-
-struct setup {
-	const char	*dive, *sock, *s6sock;
-	pid_t		 dived, s6;
-	int		 use_sudo, rounds, sessions, runs;
-};
 
 /* The round-trip commands: the floor, dive, then what is installed. */
 static size_t
@@ -1045,7 +1487,7 @@ parse_args(int argc, char **argv, struct setup *o)
 	o->rounds = ROUNDS;
 	o->sessions = SESSIONS;
 	o->runs = SCALE_RUNS;
-	while ((ch = getopt(argc, argv, "d:s:p:S:P:ur:n:k:")) != -1) {
+	while ((ch = getopt(argc, argv, "d:s:p:S:P:ut:T:f:r:n:k:")) != -1) {
 		switch (ch) {
 		case 'd':
 			o->dive = optarg;
@@ -1065,6 +1507,15 @@ parse_args(int argc, char **argv, struct setup *o)
 		case 'u':
 			o->use_sudo = 1;
 			break;
+		case 't':
+			o->sdive = optarg;
+			break;
+		case 'T':
+			o->ssock = optarg;
+			break;
+		case 'f':
+			o->sfile = optarg;
+			break;
 		case 'r':
 			o->rounds = (int)number(optarg, 1, 100000, "-r");
 			break;
@@ -1078,7 +1529,9 @@ parse_args(int argc, char **argv, struct setup *o)
 			usage();
 		}
 	}
-	if (o->dive == NULL || o->sock == NULL || optind != argc)
+	if (o->dive == NULL || o->sock == NULL || optind != argc ||
+	    (o->sdive != NULL) != (o->ssock != NULL) ||
+	    (o->sdive != NULL) != (o->sfile != NULL))
 		usage();
 }
 
@@ -1089,6 +1542,7 @@ main(int argc, char **argv)
 	struct cmd cmds[8];
 	const struct cmd *tr, *dv;
 	struct mem idle0 = { -1, -1, 0 }, spares0 = { 0, 0, 0 };
+	long session_pss = -1;
 	int nspares = 0;
 	char *sleep, *sudo, *s6sudo;
 	double t0 = now_us();
@@ -1107,9 +1561,10 @@ main(int argc, char **argv)
 		spares0 = spares_mem(o.dived, &nspares);
 	nc = commands(&o, cmds, &sudo, &s6sudo);
 
-	printf("bench: %d rounds, %d sessions per client count in each of %d "
-	    "rounds, %d runs per scaling case\n", o.rounds, o.sessions,
-	    TPUT_ROUNDS, o.runs);
+	printf("bench: %d rounds, %d stage sessions, %d sessions per client "
+	    "count in each of %d rounds, %d runs per scaling case\n", o.rounds,
+	    o.sdive != NULL ? (o.rounds < STAGE_RUNS ? o.rounds : STAGE_RUNS) :
+	    0, o.sessions, TPUT_ROUNDS, o.runs);
 	round_trips(cmds, nc, o.rounds);
 	report_round_trips(cmds, nc);
 	if ((tr = find(cmds, nc, "true")) == NULL ||
@@ -1117,18 +1572,22 @@ main(int argc, char **argv)
 		errx(1, "/bin/true or dive SOCK /bin/true does not work: "
 		    "nothing more to measure");
 
-	throughput(dv->argv, tr->argv, o.sessions, o.dived);
+	if (o.sdive != NULL)
+		stage_table(o.sdive, o.ssock, o.sfile, o.dive, o.sock,
+		    tr->argv, o.rounds);
+	throughput(&o, cmds, nc);
 
 	printf("\n== Memory (smaps_rollup) ==\n");
-	printf("%-44s %10s %10s %10s %7s\n", "process", "RSS KiB", "PSS KiB",
-	    "target", "result");
+	printf("%-44s %10s %10s\n", "process", "RSS KiB", "PSS KiB");
 	if (o.dived > 0)
 		dived_memory(o.dive, o.sock, sleep, o.dived, &idle0, &spares0,
-		    nspares);
+		    nspares, &session_pss);
 	if (s6sudo != NULL && o.s6 > 0)
 		s6_memory(s6sudo, o.s6sock, sleep, o.s6);
 	if (sudo != NULL)
 		sudo_memory(sudo, sleep);
+	if (o.dived > 0)
+		memory_targets(&idle0, session_pss);
 
 	scaling(dv->argv, tr->argv, o.runs);
 
