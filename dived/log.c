@@ -83,6 +83,10 @@ log_clean(char *s)
 	unsigned int cp;
 
 	while (r < n) {
+		if (u[r] >= 0x20 && u[r] < 0x7f) {	/* ASCII, most of it */
+			s[w++] = s[r++];
+			continue;
+		}
 		if ((k = utf8_decode(u + r, n - r, &cp)) == 0 ||
 		    utf8_unsafe(cp)) {
 			s[w++] = '?';
@@ -108,8 +112,12 @@ log_quote(const char *s, char *buf, size_t len)
 		return;
 	memcpy(part, s, n);
 	part[n] = '\0';
-	strvis(tmp, part, VIS_CSTYLE | VIS_OCTAL | VIS_TAB | VIS_NL |
-	    VIS_DQ);
+	/* strvis would keep such a string as it is, only slowly. */
+	if (strspn(part, LOG_PLAIN) == n)
+		memcpy(tmp, part, n + 1);
+	else
+		strvis(tmp, part, VIS_CSTYLE | VIS_OCTAL | VIS_TAB | VIS_NL |
+		    VIS_DQ);
 	snprintf(buf, len, "\"%s%s\"", tmp, s[n] != '\0' ? "..." : "");
 }
 

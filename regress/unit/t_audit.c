@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <vis.h>
 
 #include "audit.h"
 #include "log.h"
@@ -111,6 +112,35 @@ test_cut(void)
 	    "it ends %s", q);
 }
 
+/*
+ * log_quote keeps LOG_PLAIN strings without asking strvis: each of those
+ * characters is one strvis keeps as it is, and every other byte one it
+ * would escape, so the quoting is what it always was.
+ */
+static void
+test_log_plain(void)
+{
+	char in[2] = { 0, 0 }, out[8], q[64];
+	int same = 1, escaped = 1;
+
+	for (int c = 1; c < 256; c++) {
+		in[0] = (char)c;
+		strvis(out, in, VIS_CSTYLE | VIS_OCTAL | VIS_TAB | VIS_NL |
+		    VIS_DQ);
+		if (strchr(LOG_PLAIN, c) != NULL)
+			same &= strcmp(out, in) == 0;
+		else
+			escaped &= strcmp(out, in) != 0;
+	}
+	check(same, "log: strvis keeps every LOG_PLAIN character as it is",
+	    "it escapes one");
+	check(escaped, "log: and escapes every other byte", "it keeps one");
+	log_quote("a \"b\" \\ c\n", q, sizeof(q));
+	check(strcmp(q, "\"a \\\"b\\\" \\\\ c\\n\"") == 0,
+	    "log: a string with quotes, a backslash and a newline is escaped",
+	    "got %s", q);
+}
+
 /* The net under every log message, for client strings left unquoted. */
 static void
 cleaned(const char *name, const char *s, const char *want)
@@ -147,4 +177,5 @@ t_audit(void)
 	test_not_utf8();
 	test_cut();
 	test_log_clean();
+	test_log_plain();
 }
