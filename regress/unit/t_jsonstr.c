@@ -57,6 +57,36 @@ test_stop(void)
 	    "used %zu, wrote %zu", used, w);
 }
 
+/*
+ * Plain bytes are tested eight at a time: each byte value at each place
+ * of a longer text comes out as it does alone, where no eight are taken.
+ */
+static void
+test_words(void)
+{
+	unsigned char in[24];
+	char out[JSON_ESCAPED_MAX(24)], one[8], want[JSON_ESCAPED_MAX(24)];
+	size_t used, w, k, bad = 0;
+
+	for (int c = 0; c < 256; c++) {
+		in[0] = (unsigned char)c;
+		k = json_escape(one, in, 1, JSON_BAD_REPLACE, &used);
+		for (size_t at = 0; at < sizeof(in); at++) {
+			memset(in, 'a', sizeof(in));
+			in[at] = (unsigned char)c;
+			memset(want, 'a', at);
+			memcpy(want + at, one, k);
+			memset(want + at + k, 'a', sizeof(in) - at - 1);
+			w = json_escape(out, in, sizeof(in), JSON_BAD_REPLACE,
+			    &used);
+			bad += w != sizeof(in) - 1 + k ||
+			    memcmp(out, want, w) != 0;
+		}
+	}
+	check(bad == 0, "json: every byte at every place of a text is "
+	    "escaped as it is alone", "%zu differ", bad);
+}
+
 static void
 partial(const char *name, const char *s, size_t n, size_t want)
 {
@@ -89,5 +119,6 @@ t_jsonstr(void)
 {
 	test_replace();
 	test_stop();
+	test_words();
 	test_partial();
 }
