@@ -105,7 +105,7 @@ pass_request(struct frame *f, uint32_t nfds, const struct fdbits *seen)
 	struct request r;
 	struct ps_spawn h;
 	struct iovs p = { 0 };
-	const char *why;
+	const char *why, *end, *next;
 	uint32_t i, k;
 
 	if (proto_decode_request(f->buf, f->len, &r, &why) == -1)
@@ -124,18 +124,30 @@ pass_request(struct frame *f, uint32_t nfds, const struct fdbits *seen)
 		return;
 	}
 #endif
-	/* DIVE_* belong to dived; a client's own are dropped. */
-	for (i = k = 0; i < r.head.envc; i++)
-		if (!env_is_dive(r.envp[i]))
-			r.envp[k++] = r.envp[i];
-	r.envp[k] = NULL;
 	memset(&h, 0, sizeof(h));
 	h.magic = PS_MAGIC;
 	h.head = r.head;
-	h.head.envc = k;
 	h.nfds = nfds;
-	/* The strings go on from the client's frame, without a copy. */
-	ps_spawn_iovs(&p, &h, r.argv, r.envp);
+	/*
+	 * The strings lie one after another in the client's frame, up to its
+	 * end, as decoding it made sure: they go on from there, without a
+	 * copy or another pass over them, as the stretches between the
+	 * entries dropped: DIVE_* belong to dived, and a client's own go.
+	 */
+	end = (const char *)f->buf + f->len;
+	iovs_add(&p, &h, sizeof(h));
+	if (r.head.argc > 0)
+		iovs_add(&p, r.argv[0], (size_t)((r.head.envc > 0 ?
+		    r.envp[0] : end) - r.argv[0]));
+	for (i = k = 0; i < r.head.envc; i++) {
+		next = i + 1 < r.head.envc ? r.envp[i + 1] : end;
+		if (!env_is_dive(r.envp[i])) {
+			iovs_add(&p, r.envp[i], (size_t)(next - r.envp[i]));
+			k++;
+		}
+	}
+	h.head.envc = k;
+	h.strbytes = (uint32_t)(p.len - sizeof(h));
 	if (frame_sendv(mon, PS_SPAWN, &p, f->fds, f->nfds) == -1)
 		_exit(1);
 	close_fds(f->fds, f->nfds);

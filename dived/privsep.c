@@ -243,8 +243,8 @@ ps_take_fail(const unsigned char *p, size_t len, uint32_t *status,
 	return 0;
 }
 
-void
-ps_spawn_iovs(struct iovs *p, struct ps_spawn *h, const char *const *argv,
+static void
+spawn_iovs(struct iovs *p, struct ps_spawn *h, const char *const *argv,
     const char *const *envp)
 {
 	size_t start;
@@ -263,7 +263,7 @@ ps_encode_spawn(struct wbuf *w, const struct ps_spawn *h,
 	struct ps_spawn hh = *h;
 	struct iovs p = { 0 };
 
-	ps_spawn_iovs(&p, &hh, argv, envp);
+	spawn_iovs(&p, &hh, argv, envp);
 	wbuf_iovs(w, &p);
 	iovs_free(&p);
 }

@@ -106,12 +106,6 @@ void	ps_fail(int, uint32_t, const char *, ...)
 
 /* Parser side: the spawn header and strings, ready to send. */
 struct wbuf;
-/*
- * The same as pieces for frame_sendv, the strings where they are; fills
- * in h->strbytes.  h and the strings must last until the frame is sent.
- */
-void	ps_spawn_iovs(struct iovs *, struct ps_spawn *, const char *const *,
-	    const char *const *);
 void	ps_encode_spawn(struct wbuf *, const struct ps_spawn *,
 	    const char *const *, const char *const *);
 /* Parser side: a list request's header and command line, ready to send. */
