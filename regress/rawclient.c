@@ -32,7 +32,11 @@
  *                                  request for PROG once a line is read
  *                                  from standard input
  *   rawclient SOCK request ARG...  a request whose command line is ARG...
- *                                  (environment PATH, no descriptor)
+ *                                  (no descriptor); its environment
+ *                                  PATH, A=1, B=2, C=3, and between
+ *                                  them DIVE_UID=12345 and
+ *                                  DIVE_FORGED=1, which a real client
+ *                                  never sends
  *   rawclient SOCK list-argc N     a list request claiming N arguments
  *                                  and holding none
  *   rawclient SOCK list-fds        a list request with a descriptor
@@ -165,7 +169,8 @@ send_request(int s, const char *prog, int cut)
 static void
 send_argv(int s, char **argv, int argc)
 {
-	const char *envp[] = { "PATH=/usr/bin:/bin", NULL };
+	const char *envp[] = { "A=1", "DIVE_UID=12345", "B=2",
+	    "DIVE_FORGED=1", "PATH=/usr/bin:/bin", "C=3", NULL };
 	struct request r;
 	struct wbuf w = { 0 };
 
@@ -173,7 +178,7 @@ send_argv(int s, char **argv, int argc)
 	r.head.umask = 022;
 	r.head.argc = (uint32_t)argc;
 	r.argv = (const char **)argv;
-	r.head.envc = 1;
+	r.head.envc = 6;
 	r.envp = envp;
 	proto_encode_request(&w, &r);
 	frame_send(s, MSG_REQUEST, w.p, w.len, NULL, 0);

@@ -30,6 +30,16 @@ expect_eq "version: dive refuses a dived of another version" 125 "$rc"
 expect_eq "version: dive names both versions" \
     "dive: $T/fake.sock: dived speaks protocol 7, dive speaks $proto" "$err"
 
+# A client's own DIVE_* variables, among others: the parser drops them
+# and passes every other one on.
+"$RAW" "$S" request /bin/sh -c "env >$T/rawenv" >/dev/null
+out=$(cat "$T/rawenv")
+expect_eq "env: a raw client's variables around its DIVE_* ones arrive" \
+    "A=1 B=2 C=3 PATH=/usr/bin:/bin" \
+    "$(grep -E '^(A|B|C|PATH)=' <<<"$out" | sort | tr '\n' ' ' | sed 's/ $//')"
+expect_no_match "env: a raw client's DIVE_* variables do not" \
+    "DIVE_FORGED|DIVE_UID=12345" "$out"
+
 out=$("$RAW" "$S" oversize)
 expect_match "oversize: a frame over the maximum is refused" \
     "^error 125 request too large" "$out"
