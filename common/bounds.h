@@ -7,7 +7,7 @@
 #define DIVE_BOUNDS_H
 
 /* Protocol version; both sides refuse any other. */
-#define DIVE_PROTO_VERSION	4
+#define DIVE_PROTO_VERSION	5
 
 /* The payload of one framed message. */
 #define DIVE_MAX_MSG		(4u * 1024 * 1024)

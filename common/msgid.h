@@ -19,6 +19,7 @@ enum {
 	MSG_PTY,
 	MSG_LIST,
 	MSG_LISTING,
+	MSG_SEALED,
 };
 
 /*
@@ -34,6 +35,7 @@ enum {
 	PS_PROGRAM,
 	PS_CONFINED,
 	PS_LIST,
+	PS_SEALED,
 };
 
 /*

@@ -9,7 +9,13 @@
  *            u32 pty, u32 rows, u32 cols,
  *            u32 argc, u32 envc, argc + envc NUL-terminated strings;
  *            the cwd, root and terminal descriptors named by flags attached
- *   SIGNAL   u32 signo (any number of them, after REQUEST)
+ *   or
+ *   SEALED   u32 length: the payload REQUEST would carry, in a memfd of
+ *            exactly length bytes sealed against any change (write,
+ *            shrink, grow and seal: common/sealed.h), attached first,
+ *            then the descriptors REQUEST would carry; for a large
+ *            request, which then crosses no socket
+ *   SIGNAL   u32 signo (any number of them, after REQUEST or SEALED)
  *
  * or, to ask what may run rather than to run it (dive -l):
  *   HELLO

@@ -25,6 +25,7 @@
 #include "peer.h"
 #include "proto.h"
 #include "relay.h"
+#include "sealed.h"
 #include "sock.h"
 #include "stage.h"
 
@@ -435,6 +436,30 @@ open_aux(int *aux, uint32_t *flags)
 	return n;
 }
 
+/*
+ * A large request in a sealed memfd, so that it crosses no socket; any
+ * other, or where no memfd is to be had, in its frame.
+ */
+static void
+send_pieces(int sock, const struct iovs *p, const int *aux, size_t naux)
+{
+	int fds[1 + DIVE_MAX_AUXFDS], fd = -1;
+	uint32_t len = (uint32_t)p->len;
+
+	if (p->len >= SEALED_MIN && naux < sizeof(fds) / sizeof(fds[0]) &&
+	    (fd = sealed_create(p)) != -1) {
+		fds[0] = fd;
+		memcpy(fds + 1, aux, naux * sizeof(*aux));
+		if (frame_send(sock, MSG_SEALED, &len, sizeof(len), fds,
+		    naux + 1) == -1)
+			send_failed(sock, "sending request");
+		close(fd);
+		return;
+	}
+	if (frame_sendv(sock, MSG_REQUEST, p, aux, naux) == -1)
+		send_failed(sock, "sending request");
+}
+
 static void
 send_request(int sock, char **argv, int argc, struct request *r0,
     const int *aux, size_t naux)
@@ -473,8 +498,7 @@ send_request(int sock, char **argv, int argc, struct request *r0,
 	if (p.len > DIVE_MAX_MSG)
 		failx("arguments and environment too large (%zu bytes, at "
 		    "most %u)", p.len, DIVE_MAX_MSG);
-	if (frame_sendv(sock, MSG_REQUEST, &p, aux, naux) == -1)
-		send_failed(sock, "sending request");
+	send_pieces(sock, &p, aux, naux);
 	iovs_free(&p);
 	free(r.envp);
 }

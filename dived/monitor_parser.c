@@ -179,6 +179,13 @@ read_request(struct session *s)
 				    "parser: %s", why);
 			refuse_own_fds(s);
 			return;
+		case PS_SEALED:
+			if (ps_take_sealed(&s->req, f.buf, f.len, f.fds, f.nfds,
+			    &why) == -1)
+				refuse(s, DIVE_EXIT_FAILURE, "bad request from "
+				    "parser: %s", why);
+			refuse_own_fds(s);
+			return;
 		case PS_LIST:
 			/* The buffer now belongs to the request. */
 			if (ps_take_list(&s->req, f.buf, f.len, f.fds, f.nfds,

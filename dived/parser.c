@@ -1,3 +1,5 @@
+#include <sys/mman.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +11,7 @@
 #include "privsep.h"
 #include "proto.h"
 #include "sandbox.h"
+#include "sealed.h"
 #include "testhook.h"
 #include "title.h"
 #include "wire.h"
@@ -156,6 +159,44 @@ pass_request(struct frame *f, uint32_t nfds, const struct fdbits *seen)
 }
 
 /*
+ * A request in a sealed memfd: checked as any other, mapped, and passed
+ * on as it is, for the monitor to map and decode again.  Its DIVE_*
+ * variables cannot be taken out of it: the monitor drops them.
+ */
+static void
+pass_sealed(struct frame *f, uint32_t nfds, const struct fdbits *seen)
+{
+	const unsigned char *map;
+	struct ps_sealed h;
+	struct request r;
+	const char *why;
+	uint32_t len;
+
+	if (proto_decode_u32(f->buf, f->len, &len) == -1 || f->nfds < 1)
+		fail(DIVE_EXIT_FAILURE, "malformed sealed request");
+	if ((map = sealed_map(f->fds[0], len, &why)) == NULL)
+		fail(DIVE_EXIT_FAILURE, "%s", why);
+	if (proto_decode_request(map, len, &r, &why) == -1)
+		fail(DIVE_EXIT_FAILURE, "%s", why);
+	if (f->nfds - 1 != request_nauxfds(r.head.flags))
+		fail(DIVE_EXIT_FAILURE, "request names %zu directory and "
+		    "terminal descriptors but %zu arrived",
+		    request_nauxfds(r.head.flags), f->nfds - 1);
+	if (r.head.pty & fdbits_std(seen))
+		fail(DIVE_EXIT_FAILURE, "a descriptor sent under a number "
+		    "the pseudo-terminal takes");
+	memset(&h, 0, sizeof(h));
+	h.magic = PS_SEALED_MAGIC;
+	h.nfds = nfds;
+	h.len = len;
+	if (frame_send(mon, PS_SEALED, &h, sizeof(h), f->fds, f->nfds) == -1)
+		_exit(1);
+	close_fds(f->fds, f->nfds);
+	request_free(&r);
+	munmap((void *)(uintptr_t)map, len);
+}
+
+/*
  * A list request asks, and nothing follows it: once it is passed on the
  * parser has nothing left to do.
  */
@@ -242,6 +283,10 @@ parser_run(int monitor, unsigned int timeout)
 			pass_fds(&f, &seen, &nfds);
 		else if (f.type == MSG_REQUEST) {
 			pass_request(&f, nfds, &seen);
+			frame_free(&f);
+			break;
+		} else if (f.type == MSG_SEALED) {
+			pass_sealed(&f, nfds, &seen);
 			frame_free(&f);
 			break;
 		} else if (f.type == MSG_LIST)

@@ -1,3 +1,5 @@
+#include <sys/mman.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +9,7 @@
 #include "bounds.h"
 #include "privsep.h"
 #include "proto.h"
+#include "sealed.h"
 #include "wire.h"
 
 void
@@ -33,6 +36,8 @@ spawn_req_free(struct spawn_req *r)
 	free(r->argv);
 	free(r->envp);
 	free(r->strings);
+	if (r->map != NULL)
+		munmap((void *)(uintptr_t)r->map, r->maplen);
 	spawn_req_init(r);
 }
 
@@ -130,13 +135,39 @@ take_header(struct spawn_req *r, unsigned char *p, size_t len, void *h,
 	return 0;
 }
 
+/*
+ * A request's directory and terminal descriptors, as its flags name
+ * them; the slave's numbers are the server's to fill.
+ */
+static int
+take_aux(struct spawn_req *r, const struct reqhead *h, const int *fds,
+    size_t nfds, const char **why)
+{
+	size_t k = 0;
+
+	if (h->pty & fdbits_std(&r->seen)) {
+		*why = "a descriptor sent where the pseudo-terminal goes";
+		return -1;
+	}
+	if (nfds != request_nauxfds(h->flags)) {
+		*why = "directory and terminal descriptors do not match";
+		return -1;
+	}
+	if (h->flags & REQ_HAS_CWD)
+		r->cwdfd = fds[k++];
+	if (h->flags & REQ_HAS_ROOT)
+		r->rootfd = fds[k++];
+	if (h->flags & REQ_HAS_TTY)
+		r->ttyfd = fds[k++];
+	return 0;
+}
+
 int
 ps_take_spawn(struct spawn_req *r, unsigned char *p, size_t len,
     const int *fds, size_t nfds, const char **why)
 {
 	struct ps_spawn h;
 	struct rbuf rb;
-	size_t k = 0;
 
 	if (take_header(r, p, len, &h, sizeof(h), "truncated spawn request",
 	    why) == -1)
@@ -151,25 +182,12 @@ ps_take_spawn(struct spawn_req *r, unsigned char *p, size_t len,
 		*why = "descriptor count does not match";
 		goto fail;
 	}
-	/* The slave's numbers are the server's to fill. */
-	if (h.head.pty & fdbits_std(&r->seen)) {
-		*why = "a descriptor sent where the pseudo-terminal goes";
-		goto fail;
-	}
 	if (h.strbytes > DIVE_MAX_STRBYTES || h.strbytes != len - sizeof(h)) {
 		*why = "spawn request lengths out of range";
 		goto fail;
 	}
-	if (nfds != request_nauxfds(h.head.flags)) {
-		*why = "directory and terminal descriptors do not match";
+	if (take_aux(r, &h.head, fds, nfds, why) == -1)
 		goto fail;
-	}
-	if (h.head.flags & REQ_HAS_CWD)
-		r->cwdfd = fds[k++];
-	if (h.head.flags & REQ_HAS_ROOT)
-		r->rootfd = fds[k++];
-	if (h.head.flags & REQ_HAS_TTY)
-		r->ttyfd = fds[k++];
 	r->head = h.head;
 	rb.p = p + sizeof(h);
 	rb.left = h.strbytes;
@@ -181,6 +199,54 @@ ps_take_spawn(struct spawn_req *r, unsigned char *p, size_t len,
 		*why = "trailing bytes in spawn request";
 		return -1;
 	}
+	return 0;
+fail:
+	close_fds(fds, nfds);
+	return -1;
+}
+
+/*
+ * The client's own request, in the sealed memfd the parser checked and
+ * passed on: mapped and decoded here again, with the client's DIVE_*
+ * variables dropped as the parser drops them from any other request.
+ */
+int
+ps_take_sealed(struct spawn_req *r, unsigned char *p, size_t len,
+    const int *fds, size_t nfds, const char **why)
+{
+	struct ps_sealed h;
+	struct request q;
+	uint32_t i, k;
+
+	if (take_header(r, p, len, &h, sizeof(h), "truncated sealed request",
+	    why) == -1)
+		goto fail;
+	if (h.magic != PS_SEALED_MAGIC || len != sizeof(h) || nfds < 1) {
+		*why = "malformed sealed request";
+		goto fail;
+	}
+	if (h.nfds != r->nfds) {
+		*why = "descriptor count does not match";
+		goto fail;
+	}
+	if ((r->map = sealed_map(fds[0], h.len, why)) == NULL)
+		goto fail;
+	r->maplen = h.len;
+	if (proto_decode_request(r->map, r->maplen, &q, why) == -1)
+		goto fail;
+	for (i = k = 0; i < q.head.envc; i++)
+		if (!env_is_dive(q.envp[i]))
+			q.envp[k++] = q.envp[i];
+	q.envp[k] = NULL;
+	q.head.envc = k;
+	r->argv = q.argv;
+	r->envp = q.envp;
+	if (take_aux(r, &q.head, fds + 1, nfds - 1, why) == -1) {
+		close_fds(fds, nfds);
+		return -1;
+	}
+	close(fds[0]);
+	r->head = q.head;
 	return 0;
 fail:
 	close_fds(fds, nfds);

@@ -11,6 +11,10 @@
  *   PS_FDS    u32 count, count x u32 target numbers; count descriptors
  *   PS_SPAWN  struct ps_spawn, then argc + envc NUL-terminated strings
  *             filling exactly strbytes; the aux descriptors of flags
+ *   PS_SEALED struct ps_sealed; the client's sealed memfd (MSG_SEALED),
+ *             then the aux descriptors of the request in it: the monitor
+ *             decodes that request itself, as the parser did, and drops
+ *             its DIVE_* variables
  *   PS_LIST   struct ps_list, then argc NUL-terminated strings filling
  *             exactly strbytes; no descriptor, with it or before it:
  *             the client asks what it may run (dive -l), or whether this
@@ -48,6 +52,14 @@ struct ps_spawn {
 	uint32_t	strbytes;
 };
 
+#define PS_SEALED_MAGIC	0x7365616cu
+
+struct ps_sealed {
+	uint32_t	magic;
+	uint32_t	nfds;		/* descriptors sent by PS_FDS before */
+	uint32_t	len;		/* the memfd's bytes */
+};
+
 #define PS_LIST_MAGIC	0x6c697374u
 
 struct ps_list {
@@ -71,6 +83,8 @@ struct spawn_req {
 	const char	**argv;		/* pointing into strings */
 	const char	**envp;
 	unsigned char	 *strings;
+	const unsigned char *map;	/* or a sealed request's mapping */
+	size_t		  maplen;
 	struct fdbits	  seen;		/* targets taken */
 };
 
@@ -85,6 +99,8 @@ void	spawn_req_free(struct spawn_req *);
 int	ps_take_fds(struct spawn_req *, const unsigned char *, size_t,
 	    const int *, size_t, const char **);
 int	ps_take_spawn(struct spawn_req *, unsigned char *, size_t,
+	    const int *, size_t, const char **);
+int	ps_take_sealed(struct spawn_req *, unsigned char *, size_t,
 	    const int *, size_t, const char **);
 int	ps_take_list(struct spawn_req *, unsigned char *, size_t,
 	    const int *, size_t, const char **);
