@@ -37,6 +37,13 @@
  *                                  them DIVE_UID=12345 and
  *                                  DIVE_FORGED=1, which a real client
  *                                  never sends
+ *   rawclient SOCK sealed HOW ARG... the request of "request ARG..." in a
+ *                                  memfd (MSG_SEALED), made as HOW says:
+ *                                  "ok" sealed as dive seals it,
+ *                                  "unsealed" writable still, "file" in
+ *                                  a file that is no memfd, "size" with
+ *                                  a length one byte over the memfd's,
+ *                                  "nofd" with no descriptor at all
  *   rawclient SOCK list-argc N     a list request claiming N arguments
  *                                  and holding none
  *   rawclient SOCK list-fds        a list request with a descriptor
@@ -59,6 +66,7 @@
  * "exit HOW VALUE", "error STATUS TEXT", "listing STATUS" and the
  * answer's text as it came, then "eof".
  */
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -73,6 +81,7 @@
 
 #include "bounds.h"
 #include "proto.h"
+#include "sealed.h"
 #include "sock.h"
 #include "wire.h"
 
@@ -183,6 +192,44 @@ send_argv(int s, char **argv, int argc)
 	proto_encode_request(&w, &r);
 	frame_send(s, MSG_REQUEST, w.p, w.len, NULL, 0);
 	wbuf_free(&w);
+}
+
+static void
+send_sealed(int s, const char *how, char **argv, int argc)
+{
+	const char *envp[] = { "A=1", "DIVE_UID=12345", "B=2",
+	    "DIVE_FORGED=1", "PATH=/usr/bin:/bin", "C=3", NULL };
+	uint32_t words[REQ_WORDS], len;
+	struct request r;
+	struct iovs p = { 0 };
+	char path[] = "/tmp/rawclient.XXXXXX";
+	int fd = -1;
+
+	memset(&r, 0, sizeof(r));
+	r.head.umask = 022;
+	r.head.argc = (uint32_t)argc;
+	r.argv = (const char **)argv;
+	r.head.envc = 6;
+	r.envp = envp;
+	proto_request_iovs(&p, words, &r);
+	len = (uint32_t)p.len;
+	if (strcmp(how, "ok") == 0 || strcmp(how, "size") == 0)
+		fd = sealed_create(&p);
+	else if (strcmp(how, "unsealed") == 0)
+		fd = memfd_create("raw", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	else if (strcmp(how, "file") == 0 && (fd = mkstemp(path)) != -1)
+		unlink(path);
+	if (fd != -1 && strcmp(how, "ok") != 0 && strcmp(how, "size") != 0)
+		for (size_t i = 0; i < p.n; i++)
+			(void)!write(fd, p.v[i].iov_base, p.v[i].iov_len);
+	if (strcmp(how, "size") == 0)
+		len++;
+	if (strcmp(how, "nofd") != 0 && fd == -1)
+		err(1, "sealed %s", how);
+	frame_send(s, MSG_SEALED, &len, sizeof(len), &fd, fd == -1 ? 0 : 1);
+	if (fd != -1)
+		close(fd);
+	iovs_free(&p);
 }
 
 /* A list request for /bin/true, with fd 0 attached when nfds is 1. */
@@ -552,6 +599,8 @@ main(int argc, char **argv)
 			return 0;
 		} else if (strcmp(argv[2], "request") == 0 && argc > 3) {
 			send_argv(s, argv + 3, argc - 3);
+		} else if (strcmp(argv[2], "sealed") == 0 && argc > 4) {
+			send_sealed(s, argv[3], argv + 4, argc - 4);
 		} else if (strcmp(argv[2], "list-argc") == 0 && argc > 3) {
 			uint32_t n = (uint32_t)strtoul(argv[3], NULL, 10);
 

@@ -126,3 +126,32 @@ expect_default_signals "signals: none blocked, ignored or caught in the program"
 expect_default_signals \
     "signals: -J starts the program with every signal at its default" \
     "$("$BIN/sigign" 1 2 10 32 33 -- "$DIVED" -J -- cat /proc/self/status)"
+
+# A large request, 200 arguments and 200 variables of 2000 bytes: dive
+# passes it in a sealed memfd, and the program gets every byte.
+big=$(head -c 1999 /dev/zero | tr '\0' 'b')
+bigargs=()
+bigenv=()
+for i in $(seq 200); do
+	bigargs+=("$i$big")
+	bigenv+=("BIG$i=$big")
+done
+bigsum() { sh -c 'printf "%s\n" "$@" | md5sum; env | grep "^BIG" | sort | md5sum' - "$@"; }
+direct=$(env "${bigenv[@]}" bash -c "$(declare -f bigsum); bigsum \"\$@\"" - "${bigargs[@]}")
+remote=$(env "${bigenv[@]}" "$DIVE" "$S" bash -c "$(declare -f bigsum); bigsum \"\$@\"" - \
+    "${bigargs[@]}")
+expect_eq "large: 800 KiB of arguments and environment arrive whole" \
+    "$direct" "$remote"
+# How it is sent: a sealed request, its memfd the only descriptor.
+"$RAW" --record "$T/big.sock" "$T/big.bin" >"$T/big.out" &
+rec=$!
+wait_for grep -q listening "$T/big.out"
+"$DIVE" "$T/big.sock" true "${bigargs[@]}" </dev/null >/dev/null 2>&1
+wait "$rec"
+expect_eq "large: dive sends it in a memfd, not through the socket" \
+    "small 1" "$([ "$(stat -c %s "$T/big.bin")" -lt 4096 ] && echo small) $(grep -c "^descriptors [1-9]" "$T/big.out")"
+# Under a file size limit a memfd cannot hold it: it goes in its frame.
+remote=$(ulimit -f 100; env "${bigenv[@]}" "$DIVE" "$S" bash -c \
+    "$(declare -f bigsum); bigsum \"\$@\"" - "${bigargs[@]}")
+expect_eq "large: under ulimit -f it arrives whole in its frame" \
+    "$direct" "$remote"

@@ -40,6 +40,35 @@ expect_eq "env: a raw client's variables around its DIVE_* ones arrive" \
 expect_no_match "env: a raw client's DIVE_* variables do not" \
     "DIVE_FORGED|DIVE_UID=12345" "$out"
 
+# A large request goes in a sealed memfd (MSG_SEALED).  One the client
+# could still change, one in a plain file, one of another size than it
+# says and one without its memfd are each refused, and start nothing.
+for how in unsealed file size nofd; do
+	rm -f "$T/sealed-$how"
+	out=$("$RAW" "$S" sealed "$how" /bin/sh -c ": >$T/sealed-$how")
+	case $how in
+	unsealed) want="request memfd not sealed against change" ;;
+	file) want="sealed request not in a memfd" ;;
+	size) want="request memfd of another size than announced" ;;
+	nofd) want="malformed sealed request" ;;
+	esac
+	expect_match "sealed, $how: the client is told why" "^error 125 $want" \
+	    "$out"
+	expect_eq "sealed, $how: nothing ran" absent \
+	    "$([ -e "$T/sealed-$how" ] && echo present || echo absent)"
+	expect_match "sealed, $how: the refusal is logged" "refused: $want" \
+	    "$(tail -n 5 "$T/dived.log")"
+done
+served sealed
+# A sealed one as dive makes it runs, without the client's DIVE_*.
+"$RAW" "$S" sealed ok /bin/sh -c "env >$T/sealedenv" >/dev/null
+out=$(cat "$T/sealedenv")
+expect_eq "sealed: the request's variables arrive" \
+    "A=1 B=2 C=3 PATH=/usr/bin:/bin" \
+    "$(grep -E '^(A|B|C|PATH)=' <<<"$out" | sort | tr '\n' ' ' | sed 's/ $//')"
+expect_no_match "sealed: the client's DIVE_* variables do not" \
+    "DIVE_FORGED|DIVE_UID=12345" "$out"
+
 out=$("$RAW" "$S" oversize)
 expect_match "oversize: a frame over the maximum is refused" \
     "^error 125 request too large" "$out"

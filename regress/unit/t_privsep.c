@@ -4,8 +4,14 @@
  * and each refusal must leave no descriptor open once the request is
  * freed.
  */
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
 #include <err.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +20,7 @@
 #include "bounds.h"
 #include "privsep.h"
 #include "proto.h"
+#include "sealed.h"
 #include "wire.h"
 #include "unit.h"
 
@@ -685,6 +692,124 @@ test_list(void)
 	wbuf_free(&w);
 }
 
+/* A request for /bin/echo hi with A=1, DIVE_UID=0 and B=2, and a cwd. */
+static void
+sealed_request(struct iovs *p, uint32_t words[REQ_WORDS])
+{
+	static const char *argv[] = { "/bin/echo", "hi", NULL };
+	static const char *envp[] = { "A=1", "DIVE_UID=0", "B=2", NULL };
+	struct request q;
+
+	memset(&q, 0, sizeof(q));
+	q.head.umask = 022;
+	q.head.flags = REQ_HAS_CWD;
+	q.head.argc = 2;
+	q.head.envc = 3;
+	q.argv = argv;
+	q.envp = envp;
+	memset(p, 0, sizeof(*p));
+	proto_request_iovs(p, words, &q);
+}
+
+/* ps_take_sealed on fd, announced as len bytes, with a cwd; its refusal. */
+static const char *
+sealed_case(const char *name, int fd, uint32_t len, uint32_t nfds,
+    const char *want)
+{
+	struct ps_sealed h = { PS_SEALED_MAGIC, nfds, len };
+	struct spawn_req r;
+	unsigned char *buf = malloc(sizeof(h));
+	const char *why = NULL;
+	int fds[2] = { fd, devnull() }, before = count_fds(), rc;
+
+	memcpy(buf, &h, sizeof(h));
+	spawn_req_init(&r);
+	rc = ps_take_sealed(&r, buf, sizeof(h), fds, 2, &why);
+	spawn_req_free(&r);
+	if (want == NULL)
+		check(rc == 0, name, "refused: %s", why);
+	else
+		check(rc == -1 && why != NULL && strstr(why, want) != NULL,
+		    name, "rc %d, why %s", rc, why ? why : "(none)");
+	CHECK(count_fds() == before - 2, "privsep: ...and both descriptors "
+	    "are closed");
+	return why;
+}
+
+static void
+test_sealed(void)
+{
+	uint32_t words[REQ_WORDS];
+	struct iovs p;
+	struct ps_sealed h;
+	struct spawn_req r;
+	struct rlimit small = { 10, RLIM_INFINITY };
+	const char *why = "";
+	unsigned char *buf;
+	int fd, fds[2], rc, st;
+	pid_t pid;
+
+	sealed_request(&p, words);
+	/* A good one: decoded, DIVE_UID dropped, the cwd taken. */
+	fd = sealed_create(&p);
+	CHECK(fd != -1, "sealed: a request goes into a sealed memfd");
+	h = (struct ps_sealed){ PS_SEALED_MAGIC, 0, (uint32_t)p.len };
+	buf = malloc(sizeof(h));
+	memcpy(buf, &h, sizeof(h));
+	fds[0] = fd;
+	fds[1] = devnull();
+	spawn_req_init(&r);
+	rc = ps_take_sealed(&r, buf, sizeof(h), fds, 2, &why);
+	if (check(rc == 0, "sealed: the monitor takes a sealed request",
+	    "refused: %s", why)) {
+		CHECK(r.head.argc == 2 && strcmp(r.argv[0], "/bin/echo") == 0 &&
+		    strcmp(r.argv[1], "hi") == 0 && r.argv[2] == NULL,
+		    "sealed: its arguments come back");
+		CHECK(r.head.envc == 2 && strcmp(r.envp[0], "A=1") == 0 &&
+		    strcmp(r.envp[1], "B=2") == 0 && r.envp[2] == NULL,
+		    "sealed: its environment, without the client's DIVE_*");
+		CHECK(r.cwdfd == fds[1] && fcntl(fd, F_GETFD) == -1,
+		    "sealed: the cwd is kept and the memfd closed");
+	}
+	spawn_req_free(&r);
+
+	sealed_case("sealed: a file that is no memfd is refused",
+	    open("/etc/hostname", O_RDONLY | O_CLOEXEC), 10, 0,
+	    "not in a memfd");
+	fd = memfd_create("t", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	for (size_t i = 0; i < p.n; i++)
+		(void)!write(fd, p.v[i].iov_base, p.v[i].iov_len);
+	fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
+	sealed_case("sealed: a memfd that may still be written is refused",
+	    fd, (uint32_t)p.len, 0, "not sealed");
+	fd = memfd_create("t", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	for (size_t i = 0; i < p.n; i++)
+		(void)!write(fd, p.v[i].iov_base, p.v[i].iov_len);
+	fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW);
+	sealed_case("sealed: a memfd whose seals may still change is refused",
+	    fd, (uint32_t)p.len, 0, "not sealed");
+	sealed_case("sealed: a size other than the memfd's is refused",
+	    sealed_create(&p), (uint32_t)p.len + 1, 0, "another size");
+	sealed_case("sealed: a size over the bound is refused",
+	    sealed_create(&p), DIVE_MAX_MSG + 1, 0, "out of bounds");
+	sealed_case("sealed: descriptors the parser did not send first are "
+	    "refused", sealed_create(&p), (uint32_t)p.len, 3,
+	    "count does not match");
+	sealed_case("sealed: and a good one is taken", sealed_create(&p),
+	    (uint32_t)p.len, 0, NULL);
+
+	/* Under a file size limit dive sends the request in its frame. */
+	if ((pid = fork()) == 0) {
+		setrlimit(RLIMIT_FSIZE, &small);
+		fd = sealed_create(&p);
+		_exit(fd == -1 && errno == EFBIG ? 0 : 1);
+	}
+	waitpid(pid, &st, 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	    "sealed: under a small RLIMIT_FSIZE no memfd is made, no SIGXFSZ");
+	iovs_free(&p);
+}
+
 void
 t_privsep(void)
 {
@@ -702,5 +827,6 @@ t_privsep(void)
 	test_spawn_strings();
 	test_encode_roundtrip();
 	test_spawn_pty();
+	test_sealed();
 	test_fail();
 }
