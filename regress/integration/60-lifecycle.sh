@@ -193,7 +193,11 @@ expect_eq "hard descriptor limit 1024: a session is served" served \
 expect_match "hard descriptor limit 1024: dived warns at start" \
     "warning: the hard limit on descriptors is 1024 and cannot be raised" \
     "$(cat "$T/lowfd.log")"
+# Each descriptor is placed with one dup2, without a copy: 1000 fit.
 out=$("$RAW" "$S" manyfds 1000 true)
+expect_match "hard descriptor limit 1024: 1000 descriptors are passed" \
+    "exit 0 0" "$out"
+out=$("$RAW" "$S" manyfds 1015 true)
 expect_match "hard descriptor limit 1024: too many descriptors are refused" \
     "error 125 .*(Too many open files|Too many references)" "$out"
 expect_eq "hard descriptor limit 1024: dived serves on" again \
