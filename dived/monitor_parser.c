@@ -172,16 +172,11 @@ read_request(struct session *s)
 			frame_free(&f);
 			break;
 		case PS_SPAWN:
-			/* The buffer now belongs to the request. */
-			if (ps_take_spawn(&s->req, f.buf, f.len, f.fds, f.nfds,
-			    &why) == -1)
-				refuse(s, DIVE_EXIT_FAILURE, "bad request from "
-				    "parser: %s", why);
-			refuse_own_fds(s);
-			return;
 		case PS_SEALED:
-			if (ps_take_sealed(&s->req, f.buf, f.len, f.fds, f.nfds,
-			    &why) == -1)
+			/* The buffer now belongs to the request. */
+			if ((f.type == PS_SPAWN ? ps_take_spawn :
+			    ps_take_sealed)(&s->req, f.buf, f.len, f.fds,
+			    f.nfds, &why) == -1)
 				refuse(s, DIVE_EXIT_FAILURE, "bad request from "
 				    "parser: %s", why);
 			refuse_own_fds(s);

@@ -175,20 +175,28 @@ send_request(int s, const char *prog, int cut)
 }
 
 /* A request for this command line, as dive would send it. */
+/* The command line given, with DIVE_* variables among four others. */
+static void
+raw_request(struct request *r, char **argv, int argc)
+{
+	static const char *envp[] = { "A=1", "DIVE_UID=12345", "B=2",
+	    "DIVE_FORGED=1", "PATH=/usr/bin:/bin", "C=3", NULL };
+
+	memset(r, 0, sizeof(*r));
+	r->head.umask = 022;
+	r->head.argc = (uint32_t)argc;
+	r->argv = (const char **)argv;
+	r->head.envc = 6;
+	r->envp = envp;
+}
+
 static void
 send_argv(int s, char **argv, int argc)
 {
-	const char *envp[] = { "A=1", "DIVE_UID=12345", "B=2",
-	    "DIVE_FORGED=1", "PATH=/usr/bin:/bin", "C=3", NULL };
 	struct request r;
 	struct wbuf w = { 0 };
 
-	memset(&r, 0, sizeof(r));
-	r.head.umask = 022;
-	r.head.argc = (uint32_t)argc;
-	r.argv = (const char **)argv;
-	r.head.envc = 6;
-	r.envp = envp;
+	raw_request(&r, argv, argc);
 	proto_encode_request(&w, &r);
 	frame_send(s, MSG_REQUEST, w.p, w.len, NULL, 0);
 	wbuf_free(&w);
@@ -197,20 +205,13 @@ send_argv(int s, char **argv, int argc)
 static void
 send_sealed(int s, const char *how, char **argv, int argc)
 {
-	const char *envp[] = { "A=1", "DIVE_UID=12345", "B=2",
-	    "DIVE_FORGED=1", "PATH=/usr/bin:/bin", "C=3", NULL };
 	uint32_t words[REQ_WORDS], len;
 	struct request r;
 	struct iovs p = { 0 };
 	char path[] = "/tmp/rawclient.XXXXXX";
 	int fd = -1;
 
-	memset(&r, 0, sizeof(r));
-	r.head.umask = 022;
-	r.head.argc = (uint32_t)argc;
-	r.argv = (const char **)argv;
-	r.head.envc = 6;
-	r.envp = envp;
+	raw_request(&r, argv, argc);
 	proto_request_iovs(&p, words, &r);
 	len = (uint32_t)p.len;
 	if (strcmp(how, "ok") == 0 || strcmp(how, "size") == 0)

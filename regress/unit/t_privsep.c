@@ -711,6 +711,18 @@ sealed_request(struct iovs *p, uint32_t words[REQ_WORDS])
 	proto_request_iovs(p, words, &q);
 }
 
+/* A memfd holding the pieces, with only the seals given. */
+static int
+memfd_sealed(const struct iovs *p, int seals)
+{
+	int fd = memfd_create("t", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+
+	for (size_t i = 0; i < p->n; i++)
+		(void)!write(fd, p->v[i].iov_base, p->v[i].iov_len);
+	fcntl(fd, F_ADD_SEALS, seals);
+	return fd;
+}
+
 /* ps_take_sealed on fd, announced as len bytes, with a cwd; its refusal. */
 static const char *
 sealed_case(const char *name, int fd, uint32_t len, uint32_t nfds,
@@ -776,18 +788,12 @@ test_sealed(void)
 	sealed_case("sealed: a file that is no memfd is refused",
 	    open("/etc/hostname", O_RDONLY | O_CLOEXEC), 10, 0,
 	    "not in a memfd");
-	fd = memfd_create("t", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	for (size_t i = 0; i < p.n; i++)
-		(void)!write(fd, p.v[i].iov_base, p.v[i].iov_len);
-	fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
 	sealed_case("sealed: a memfd that may still be written is refused",
-	    fd, (uint32_t)p.len, 0, "not sealed");
-	fd = memfd_create("t", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	for (size_t i = 0; i < p.n; i++)
-		(void)!write(fd, p.v[i].iov_base, p.v[i].iov_len);
-	fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW);
+	    memfd_sealed(&p, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL),
+	    (uint32_t)p.len, 0, "not sealed");
 	sealed_case("sealed: a memfd whose seals may still change is refused",
-	    fd, (uint32_t)p.len, 0, "not sealed");
+	    memfd_sealed(&p, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW),
+	    (uint32_t)p.len, 0, "not sealed");
 	sealed_case("sealed: a size other than the memfd's is refused",
 	    sealed_create(&p), (uint32_t)p.len + 1, 0, "another size");
 	sealed_case("sealed: a size over the bound is refused",
