@@ -113,6 +113,7 @@ static const struct {
 static const int refused_vg[] = {
 	SCMP_SYS(readlink), SCMP_SYS(getsockname), SCMP_SYS(getpeername),
 	SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(getsockopt),
+	SCMP_SYS(statx),	/* on each file it maps */
 };
 #endif
 
