@@ -102,6 +102,23 @@ pass_fds(struct frame *f, struct fdbits *seen, uint32_t *total)
 	wbuf_free(&w);
 }
 
+/*
+ * A decoded request's directory and terminal descriptors, naux of them,
+ * against its flags; and no client descriptor where its pseudo-terminal
+ * goes.
+ */
+static void
+check_aux(const struct request *r, size_t naux, const struct fdbits *seen)
+{
+	if (naux != request_nauxfds(r->head.flags))
+		fail(DIVE_EXIT_FAILURE, "request names %zu directory and "
+		    "terminal descriptors but %zu arrived",
+		    request_nauxfds(r->head.flags), naux);
+	if (r->head.pty & fdbits_std(seen))
+		fail(DIVE_EXIT_FAILURE, "a descriptor sent under a number "
+		    "the pseudo-terminal takes");
+}
+
 static void
 pass_request(struct frame *f, uint32_t nfds, const struct fdbits *seen)
 {
@@ -113,13 +130,7 @@ pass_request(struct frame *f, uint32_t nfds, const struct fdbits *seen)
 
 	if (proto_decode_request(f->buf, f->len, &r, &why) == -1)
 		fail(DIVE_EXIT_FAILURE, "%s", why);
-	if (f->nfds != request_nauxfds(r.head.flags))
-		fail(DIVE_EXIT_FAILURE, "request names %zu directory and "
-		    "terminal descriptors but %zu arrived",
-		    request_nauxfds(r.head.flags), f->nfds);
-	if (r.head.pty & fdbits_std(seen))
-		fail(DIVE_EXIT_FAILURE, "a descriptor sent under a number "
-		    "the pseudo-terminal takes");
+	check_aux(&r, f->nfds, seen);
 #ifdef DIVE_TESTHOOKS
 	if (parser_testhook(mon, &r, nfds)) {
 		close_fds(f->fds, f->nfds);
@@ -178,13 +189,7 @@ pass_sealed(struct frame *f, uint32_t nfds, const struct fdbits *seen)
 		fail(DIVE_EXIT_FAILURE, "%s", why);
 	if (proto_decode_request(map, len, &r, &why) == -1)
 		fail(DIVE_EXIT_FAILURE, "%s", why);
-	if (f->nfds - 1 != request_nauxfds(r.head.flags))
-		fail(DIVE_EXIT_FAILURE, "request names %zu directory and "
-		    "terminal descriptors but %zu arrived",
-		    request_nauxfds(r.head.flags), f->nfds - 1);
-	if (r.head.pty & fdbits_std(seen))
-		fail(DIVE_EXIT_FAILURE, "a descriptor sent under a number "
-		    "the pseudo-terminal takes");
+	check_aux(&r, f->nfds - 1, seen);
 	memset(&h, 0, sizeof(h));
 	h.magic = PS_SEALED_MAGIC;
 	h.nfds = nfds;

@@ -241,10 +241,8 @@ ps_take_sealed(struct spawn_req *r, unsigned char *p, size_t len,
 	q.head.envc = k;
 	r->argv = q.argv;
 	r->envp = q.envp;
-	if (take_aux(r, &q.head, fds + 1, nfds - 1, why) == -1) {
-		close_fds(fds, nfds);
-		return -1;
-	}
+	if (take_aux(r, &q.head, fds + 1, nfds - 1, why) == -1)
+		goto fail;
 	close(fds[0]);
 	r->head = q.head;
 	return 0;
@@ -309,19 +307,6 @@ ps_take_fail(const unsigned char *p, size_t len, uint32_t *status,
 	return 0;
 }
 
-static void
-spawn_iovs(struct iovs *p, struct ps_spawn *h, const char *const *argv,
-    const char *const *envp)
-{
-	size_t start;
-
-	iovs_add(p, h, sizeof(*h));
-	start = p->len;
-	iovs_strs(p, argv, h->head.argc);
-	iovs_strs(p, envp, h->head.envc);
-	h->strbytes = (uint32_t)(p->len - start);
-}
-
 void
 ps_encode_spawn(struct wbuf *w, const struct ps_spawn *h,
     const char *const *argv, const char *const *envp)
@@ -329,7 +314,10 @@ ps_encode_spawn(struct wbuf *w, const struct ps_spawn *h,
 	struct ps_spawn hh = *h;
 	struct iovs p = { 0 };
 
-	spawn_iovs(&p, &hh, argv, envp);
+	iovs_add(&p, &hh, sizeof(hh));
+	iovs_strs(&p, argv, hh.head.argc);
+	iovs_strs(&p, envp, hh.head.envc);
+	hh.strbytes = (uint32_t)(p.len - sizeof(hh));
 	wbuf_iovs(w, &p);
 	iovs_free(&p);
 }
