@@ -52,6 +52,18 @@ plain8(const unsigned char *p)
 }
 
 size_t
+json_plain(const unsigned char *s, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k + 8 <= n && plain8(s + k); k += 8)
+		;
+	for (; k < n && plain(s[k]); k++)
+		;
+	return k;
+}
+
+size_t
 json_escape(char *out, const unsigned char *s, size_t n, enum json_bad bad,
     size_t *used)
 {
@@ -60,11 +72,7 @@ json_escape(char *out, const unsigned char *s, size_t n, enum json_bad bad,
 
 	for (i = 0; i < n; i += k) {
 		/* A run of plain bytes is copied at once: most text is one. */
-		for (k = 0; i + k + 8 <= n && plain8(s + i + k); k += 8)
-			;
-		for (; i + k < n && plain(s[i + k]); k++)
-			;
-		if (k > 0) {
+		if ((k = json_plain(s + i, n - i)) > 0) {
 			memcpy(out + w, s + i, k);
 			w += k;
 			continue;

@@ -17,6 +17,13 @@ enum json_bad {
 };
 
 /*
+ * How many of the n bytes at s, from the first, are plain: printable
+ * ASCII but the quote and the backslash, kept as they are here and by
+ * the log's quoting (log_quote).
+ */
+size_t	json_plain(const unsigned char *, size_t);
+
+/*
  * Writes the n bytes at s into out, which has room for
  * JSON_ESCAPED_MAX(n) bytes, as the inside of a JSON string: quotes and
  * backslashes escaped, \n and \t as such, every other character that

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <vis.h>
 
+#include "jsonstr.h"
 #include "log.h"
 #include "utf8.h"
 
@@ -113,7 +114,7 @@ log_quote(const char *s, char *buf, size_t len)
 	memcpy(part, s, n);
 	part[n] = '\0';
 	/* strvis would keep such a string as it is, only slowly. */
-	if (strspn(part, LOG_PLAIN) == n)
+	if (json_plain((const unsigned char *)part, n) == n)
 		memcpy(tmp, part, n + 1);
 	else
 		strvis(tmp, part, VIS_CSTYLE | VIS_OCTAL | VIS_TAB | VIS_NL |

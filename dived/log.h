@@ -29,11 +29,6 @@ void	logmsg(int, const char *, ...)
  */
 void	log_clean(char *);
 
-/* What log_quote keeps as it is: printable ASCII but quote and backslash. */
-#define LOG_PLAIN	" !#$%&'()*+,-./0123456789:;<=>?@" \
-			"ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`" \
-			"abcdefghijklmnopqrstuvwxyz{|}~"
-
 /*
  * Writes s into buf escaped so that it fits on one line and cannot
  * imitate log syntax: control bytes, backslashes, quotes and bytes over

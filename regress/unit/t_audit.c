@@ -9,6 +9,7 @@
 #include <vis.h>
 
 #include "audit.h"
+#include "jsonstr.h"
 #include "log.h"
 #include "unit.h"
 
@@ -113,9 +114,9 @@ test_cut(void)
 }
 
 /*
- * log_quote keeps LOG_PLAIN strings without asking strvis: each of those
- * characters is one strvis keeps as it is, and every other byte one it
- * would escape, so the quoting is what it always was.
+ * log_quote keeps plain strings (json_plain) without asking strvis: each
+ * of those characters is one strvis keeps as it is, and every other byte
+ * one it would escape, so the quoting is what it always was.
  */
 static void
 test_log_plain(void)
@@ -127,12 +128,12 @@ test_log_plain(void)
 		in[0] = (char)c;
 		strvis(out, in, VIS_CSTYLE | VIS_OCTAL | VIS_TAB | VIS_NL |
 		    VIS_DQ);
-		if (strchr(LOG_PLAIN, c) != NULL)
+		if (json_plain((const unsigned char *)in, 1) == 1)
 			same &= strcmp(out, in) == 0;
 		else
 			escaped &= strcmp(out, in) != 0;
 	}
-	check(same, "log: strvis keeps every LOG_PLAIN character as it is",
+	check(same, "log: strvis keeps every plain character as it is",
 	    "it escapes one");
 	check(escaped, "log: and escapes every other byte", "it keeps one");
 	log_quote("a \"b\" \\ c\n", q, sizeof(q));
