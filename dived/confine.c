@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -184,4 +185,17 @@ confine_number(const char *s, unsigned long max)
 	if (errno != 0 || end == s || *end != '\0' || v > max || *s == '-')
 		_exit(DIVE_EXIT_FAILURE);
 	return v;
+}
+
+void
+confine_args(struct confinement *c, char **argv)
+{
+	c->monitor = (pid_t)confine_number(argv[1], INT_MAX);
+	if (strcmp(argv[3], "-") != 0) {
+		c->active = 1;
+		c->uid = (uid_t)confine_number(argv[3], UINT_MAX - 1);
+		c->gid = (gid_t)confine_number(argv[4], UINT_MAX - 1);
+	}
+	c->dir = argv[5];
+	c->user = argv[6];
 }

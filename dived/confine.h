@@ -45,4 +45,11 @@ void	confine(const struct confinement *);
  */
 unsigned long confine_number(const char *, unsigned long);
 
+/*
+ * The confinement the monitor's command line names, argv[1] and argv[3]
+ * to argv[6] of both programs: its pid, the uid and gid ("-" for none:
+ * no chroot or setuid), the directory and the user.
+ */
+void	confine_args(struct confinement *, char **);
+
 #endif

@@ -39,15 +39,8 @@ main(int argc, char **argv)
 	c.name = "parser";
 	c.nofile = DIVE_MAX_FDS + DIVE_MAX_AUXFDS + 8;
 	c.fsize = 0;
-	c.monitor = (pid_t)confine_number(argv[1], INT_MAX);
+	confine_args(&c, argv);
 	timeout = (unsigned int)confine_number(argv[2], UINT_MAX);
-	if (strcmp(argv[3], "-") != 0) {
-		c.active = 1;
-		c.uid = (uid_t)confine_number(argv[3], UINT_MAX - 1);
-		c.gid = (gid_t)confine_number(argv[4], UINT_MAX - 1);
-	}
-	c.dir = argv[5];
-	c.user = argv[6];
 	(void)prctl(PR_SET_NAME, "dived", 0, 0, 0);
 	confine(&c);
 	title_set("parser [spare]");

@@ -14,7 +14,6 @@
 #include <sys/signalfd.h>
 
 #include <errno.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,14 +65,7 @@ main(int argc, char **argv)
 		_exit(DIVE_EXIT_FAILURE);
 	memset(&c, 0, sizeof(c));
 	c.name = "recorder";
-	c.monitor = (pid_t)confine_number(argv[1], INT_MAX);
-	if (strcmp(argv[3], "-") != 0) {
-		c.active = 1;
-		c.uid = (uid_t)confine_number(argv[3], UINT_MAX - 1);
-		c.gid = (gid_t)confine_number(argv[4], UINT_MAX - 1);
-	}
-	c.dir = argv[5];
-	c.user = argv[6];
+	confine_args(&c, argv);
 	c.nofile = RECORDER_NOFILE;
 	/* The client's output may go to a file of any size. */
 	c.fsize = RLIM_INFINITY;
