@@ -733,8 +733,10 @@ planted() {
 	"$DIVED" "$s" -C 0777 "$2" "$3" >"$T/planted.out" 2>&1 &
 	pid=$!
 	DIVED_PIDS+=("$pid")
+	# dived listens before it writes its pidfiles, so a socket that
+	# listens does not mean it started: one that refuses exits soon after.
 	for i in $(seq 50); do
-		alive "$pid" && ! listening "$s" || break
+		alive "$pid" || break
 		sleep 0.1
 	done
 	if alive "$pid"; then
