@@ -13,6 +13,7 @@
 #include "errbuf.h"
 #include "log.h"
 #include "monitor.h"
+#include "pidfd.h"
 #include "pty.h"
 #include "root.h"
 #include "rulefile.h"
@@ -172,7 +173,7 @@ decide(struct session *s)
 
 	policy_now(s, &b);
 	/* DIVE_PID and the records name the client only while it lives. */
-	if (s->peerfd != -1 && spawn_pidfd_pid(s->peerfd) != s->peer.pid)
+	if (s->peerfd != -1 && pidfd_pid(s->peerfd) != s->peer.pid)
 		s->peer.pid = 0;
 	if (judge(s, &b, why, sizeof(why)) == -1)
 		refuse(s, DIVE_EXIT_FAILURE, "%s", why);

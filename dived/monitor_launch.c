@@ -20,6 +20,7 @@
 
 #include "log.h"
 #include "monitor.h"
+#include "pidfd.h"
 #include "pty.h"
 #include "rlimits.h"
 #include "spawn.h"
@@ -274,7 +275,7 @@ take_program(struct session *s, int sock)
 	if (frame_recv(sock, &f, 0, fd, 1) != 1)
 		return;
 	if (f.type == PS_PROGRAM && f.nfds == 1 &&
-	    (s->progpid = spawn_pidfd_pid(f.fds[0])) > 0)
+	    (s->progpid = pidfd_pid(f.fds[0])) > 0)
 		s->progfd = f.fds[0];
 	else
 		close_fds(f.fds, f.nfds);

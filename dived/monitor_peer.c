@@ -14,6 +14,7 @@
 
 #include "log.h"
 #include "monitor.h"
+#include "pidfd.h"
 #include "spawn.h"
 
 #ifndef SO_PEERPIDFD
@@ -46,7 +47,7 @@ peer_pin(struct session *s, pid_t cred)
 		    strerror(errno));
 		_exit(1);
 	}
-	return (pid = spawn_pidfd_pid(s->peerfd)) == -1 ? 0 : pid;
+	return (pid = pidfd_pid(s->peerfd)) == -1 ? 0 : pid;
 }
 
 void

@@ -40,6 +40,7 @@
 #include "bounds.h"
 #include "caps.h"
 #include "dived.h"
+#include "pidfd.h"
 #include "pidinit.h"
 #include "progfilter.h"
 #include "proto.h"
@@ -498,28 +499,6 @@ ctty_of(pid_t pid)
 	return (dev_t)tty;
 }
 
-pid_t
-spawn_pidfd_pid(int pidfd)
-{
-	char path[64], buf[512], *p;
-	long pid = -1;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	if ((p = strstr(buf, "\nPid:")) == NULL ||
-	    sscanf(p + 5, "%ld", &pid) != 1 || pid <= 0)
-		return -1;
-	return (pid_t)pid;
-}
-
 int
 spawn_may_steal_tty(int tty, int peerfd, uid_t uid)
 {
@@ -528,7 +507,7 @@ spawn_may_steal_tty(int tty, int peerfd, uid_t uid)
 	dev_t own;
 
 	if (tty == -1 || peerfd == -1 || fstat(tty, &st) == -1 ||
-	    !S_ISCHR(st.st_mode) || (pid = spawn_pidfd_pid(peerfd)) == -1 ||
+	    !S_ISCHR(st.st_mode) || (pid = pidfd_pid(peerfd)) == -1 ||
 	    (own = ctty_of(pid)) == 0 || own != st.st_rdev)
 		return 0;
 	/*
@@ -536,7 +515,7 @@ spawn_may_steal_tty(int tty, int peerfd, uid_t uid)
 	 * reaped, no other process can have it, so what was read was the
 	 * client's own.
 	 */
-	if (spawn_pidfd_pid(peerfd) != pid)
+	if (pidfd_pid(peerfd) != pid)
 		return 0;
 	return uid == 0 || st.st_uid == uid;
 }

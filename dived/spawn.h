@@ -25,8 +25,6 @@ struct launch_error {
  * one would let the program type into that user's shell.
  */
 int	spawn_may_steal_tty(int, int, uid_t);
-/* The pid a pidfd pins, in dived's /proc; -1 once reaped or unknown. */
-pid_t	spawn_pidfd_pid(int);
 
 /*
  * For a program that runs as another user: *fd is /dev/null, opened

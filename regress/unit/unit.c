@@ -65,6 +65,7 @@ main(void)
 	t_describe();
 	t_jsonstr();
 	t_cast();
+	t_pidfd();
 	return failures() ? 1 : 0;
 }
 

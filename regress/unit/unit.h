@@ -32,5 +32,6 @@ void	t_audit(void);
 void	t_describe(void);
 void	t_jsonstr(void);
 void	t_cast(void);
+void	t_pidfd(void);
 
 #endif
