@@ -305,8 +305,8 @@ audit_open(const char *file, int fd, char *err, size_t len)
 	struct stat st;
 	int nfd, save;
 
-	if ((nfd = ownfile_open(file, O_WRONLY | O_APPEND, 0600, &st, err,
-	    len)) == -1)
+	if ((nfd = ownfile_open(file, O_WRONLY | O_APPEND | O_CREAT, 0600, &st,
+	    err, len)) == -1)
 		return -1;
 	if (ownfile_check(&st, err, len) == -1) {
 		close(nfd);

@@ -133,22 +133,26 @@ daemon_forked(int keep_stderr)
 }
 
 /*
- * Returns 1 for a cgroup file, 0 for a regular pidfile, -1 on error.  A
- * cgroup file is the kernel's: nobody can plant one, and it is neither
- * truncated nor removed.
+ * Opens a -p file (with O_CREAT, made if missing) and checks it: 1 for
+ * a cgroup file, 0 for a regular pidfile, -1 with the message in e (and
+ * errno set).  A cgroup file is the kernel's: nobody can plant one, and
+ * it is neither truncated nor removed.
  */
 static int
-write_pidfile(const char *path, pid_t pid, struct stat *id, int *keep,
+open_pidfile(const char *path, int create, int *fdp, struct stat *st,
     char *e, size_t len)
 {
 	struct statfs sf;
-	struct stat st;
-	char buf[32], why[256];
-	int fd, n, cgroup;
+	char why[256];
+	int fd, cgroup, save;
 
-	if ((fd = ownfile_open(path, O_WRONLY, 0644, &st, why,
-	    sizeof(why))) == -1)
-		return errbuf(e, len, "pidfile %s: %s", path, why);
+	if ((fd = ownfile_open(path, O_WRONLY | create, 0644, st, why,
+	    sizeof(why))) == -1) {
+		save = errno;
+		errbuf(e, len, "pidfile %s: %s", path, why);
+		errno = save;
+		return -1;
+	}
 	if (fstatfs(fd, &sf) == -1) {
 		errbuf(e, len, "pidfile %s: %s", path, strerror(errno));
 		close(fd);
@@ -156,10 +160,26 @@ write_pidfile(const char *path, pid_t pid, struct stat *id, int *keep,
 	}
 	cgroup = sf.f_type == CGROUP2_SUPER_MAGIC ||
 	    sf.f_type == CGROUP_SUPER_MAGIC;
-	if (!cgroup && ownfile_check(&st, why, sizeof(why)) == -1) {
+	if (!cgroup && ownfile_check(st, why, sizeof(why)) == -1) {
 		close(fd);
+		errno = EPERM;
 		return errbuf(e, len, "pidfile %s: %s", path, why);
 	}
+	*fdp = fd;
+	return cgroup;
+}
+
+/* As open_pidfile, the file then holding pid. */
+static int
+write_pidfile(const char *path, pid_t pid, struct stat *id, int *keep,
+    char *e, size_t len)
+{
+	struct stat st;
+	char buf[32];
+	int fd, n, cgroup;
+
+	if ((cgroup = open_pidfile(path, O_CREAT, &fd, &st, e, len)) == -1)
+		return -1;
 	n = snprintf(buf, sizeof(buf), "%ld\n", (long)pid);
 	/* The mode is 0644 whatever the umask: anyone may read a pid. */
 	if ((!cgroup && (ftruncate(fd, 0) == -1 || fchmod(fd, 0644) == -1)) ||
@@ -176,6 +196,23 @@ write_pidfile(const char *path, pid_t pid, struct stat *id, int *keep,
 	if (close(fd) == -1)
 		return errbuf(e, len, "pidfile %s: %s", path, strerror(errno));
 	return 1;
+}
+
+int
+pidfiles_check(const struct options *o, char *e, size_t len)
+{
+	struct stat st;
+	int fd;
+
+	for (size_t i = 0; i < o->npidfiles; i++) {
+		if (open_pidfile(o->pidfiles[i], 0, &fd, &st, e, len) == -1) {
+			if (errno == ENOENT)
+				continue;
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
 }
 
 int

@@ -38,6 +38,12 @@ int	daemon_forked(int);
  * Returns -1 with a message naming the file.
  */
 int	pidfiles_write(const struct options *, char *, size_t);
+/*
+ * Before the socket listens: each -p file already there must be one
+ * pidfiles_write would accept, so that a dived that is going to refuse one
+ * never listens.  Nothing is made or written; pidfiles_write checks again.
+ */
+int	pidfiles_check(const struct options *, char *, size_t);
 void	pidfiles_remove(void);
 
 /* -D: a new session, /dev/null on 0, 1 and 2 (not 2 with keep_stderr). */

@@ -864,6 +864,8 @@ master_run(struct config *cfg)
 	 */
 	if (!cfg->o.no_wait && !cfg->o.no_fork)
 		adopting = prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;
+	if (pidfiles_check(&cfg->o, e, sizeof(e)) == -1)
+		errx(1, "%s", e);
 	ls = listen_socket(cfg);
 	if (pidfiles_write(&cfg->o, e, sizeof(e)) == -1) {
 		listen_remove();

@@ -20,11 +20,13 @@ int
 ownfile_open(const char *path, int flags, mode_t mode, struct stat *st,
     char *err, size_t len)
 {
-	int base = flags | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK;
+	int base = (flags & ~O_CREAT) | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW |
+	    O_NONBLOCK;
 	int fd = -1, e;
 
 	for (int i = 0; i < OWNFILE_TRIES; i++) {
-		if ((fd = open(path, base)) != -1 || errno != ENOENT)
+		if ((fd = open(path, base)) != -1 || errno != ENOENT ||
+		    !(flags & O_CREAT))
 			break;
 		if ((fd = open(path, base | O_CREAT | O_EXCL, mode)) != -1 ||
 		    errno != EEXIST)
@@ -33,9 +35,10 @@ ownfile_open(const char *path, int flags, mode_t mode, struct stat *st,
 	if (fd == -1) {
 		e = errno;
 		/* O_NONBLOCK: a FIFO nobody reads, or a socket. */
-		return errbuf(err, len, "%s", e == ELOOP ?
-		    "is a symbolic link" : e == ENXIO ? "not a regular file" :
-		    strerror(e));
+		errbuf(err, len, "%s", e == ELOOP ? "is a symbolic link" :
+		    e == ENXIO ? "not a regular file" : strerror(e));
+		errno = e;
+		return -1;
 	}
 	if (fstat(fd, st) == -1) {
 		e = errno;

@@ -12,9 +12,10 @@
 /*
  * Opens path for writing, with flags (O_WRONLY, O_APPEND): the file that
  * is there, never through a symbolic link and never waiting for a FIFO's
- * reader; or, when there is none, a new one with mode, made with O_EXCL.
- * The descriptor, close-on-exec, with the file's status in *st; -1 with
- * the reason in err.
+ * reader; or, when there is none and flags hold O_CREAT, a new one with
+ * mode, made with O_EXCL.  The descriptor, close-on-exec, with the file's
+ * status in *st; -1 with the reason in err and errno set (ENOENT: no file
+ * and no O_CREAT).
  */
 int	ownfile_open(const char *, int, mode_t, struct stat *, char *, size_t);
 

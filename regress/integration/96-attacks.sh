@@ -759,6 +759,15 @@ planted "an audit log nobody made first" --audit-log "$PD/audit.log" \
     "owned by uid 65534, not by dived's uid 0"
 planted "a pidfile nobody made first" -p "$PD/dived.pid" \
     "owned by uid 65534, not by dived's uid 0"
+# Refused before the socket is bound: once bound, the hooked dived would
+# pause 3 s, past the 2 s it is given.
+rm -f "$PD/early.sock"
+st=$(DIVED_TESTHOOK_BOUND_MS=3000 timeout -k 1 2 "$HOOKED" "$PD/early.sock" \
+    -p "$PD/dived.pid" >/dev/null 2>&1; echo $?)
+expect_eq "files: a pidfile nobody made first: refused before the socket \
+is bound" 1 "$st"
+expect_eq "files: a pidfile nobody made first: no socket file is made" \
+    "no socket" "$([ -e "$PD/early.sock" ] && echo socket || echo no socket)"
 as_nobody ln -s "$T/rootfile" "$PD/link.log"
 as_nobody ln -s "$T/rootfile" "$PD/link.pid"
 planted "an audit log that is nobody's link to a root file" --audit-log \
