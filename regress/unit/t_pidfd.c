@@ -40,14 +40,17 @@ test_lifetime(void)
 {
 	siginfo_t si;
 	pid_t pid;
-	int fd;
+	int fd = -1;
 
 	if ((pid = fork()) == 0) {
 		pause();
 		_exit(0);
 	}
-	if (!CHECK(pid > 0 && (fd = open_pidfd(pid)) != -1,
-	    "pidfd: a child and its pidfd"))
+	if (pid > 0 && (fd = open_pidfd(pid)) == -1) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	if (!CHECK(fd != -1, "pidfd: a child and its pidfd"))
 		return;
 	both(fd, pid, "pidfd: a live child's pid");
 	kill(pid, SIGKILL);
