@@ -1,3 +1,4 @@
+/* The pid behind a pidfd (pidfd.h). */
 #include <sys/ioctl.h>
 
 #include <errno.h>
@@ -34,7 +35,8 @@ pidfd_pid(int pidfd)
 	/*
 	 * One call where the kernel has it, which fails with ESRCH once the
 	 * process is reaped or when it is outside our namespace.  Kernels
-	 * without it say ENOTTY, as does any other kind of file.
+	 * without it, where a pidfd is an anonymous inode, say ENOTTY, as
+	 * pipes and sockets do.
 	 */
 	memset(&info, 0, sizeof(info));
 	if (ioctl(pidfd, PIDFD_GET_INFO, &info) == 0)
